@@ -1,0 +1,1 @@
+../sites-available/blink.somosblink.com

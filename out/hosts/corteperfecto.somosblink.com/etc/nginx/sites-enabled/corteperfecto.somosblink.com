@@ -1,0 +1,1 @@
+../sites-available/corteperfecto.somosblink.com

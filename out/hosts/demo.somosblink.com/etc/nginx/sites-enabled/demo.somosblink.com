@@ -1,0 +1,1 @@
+../sites-available/demo.somosblink.com

@@ -1,0 +1,125 @@
+/**
+ * One problem found anywhere in the pipeline. Every stage collects these
+ * instead of throwing; the CLI prints them once, compiler style.
+ */
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  code: DiagnosticCode;
+  severity: Severity;
+  message: string;
+  /** Path as shown to the user (relative to the working directory when possible). */
+  file?: string;
+  /** 1-based. */
+  line?: number;
+  /** 1-based. */
+  column?: number;
+  hint?: string;
+}
+
+/** Where a value came from: a file position, used for provenance and diagnostics. */
+export interface SourcePos {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * The closed catalogue of codes. Numbers are grouped by stage so a code says
+ * where to look: 0xx load, 1xx clients.yaml meaning, 2xx INI, 3xx fleet checks,
+ * 4xx render/write, 5xx apply.
+ */
+export const CODES = {
+  BLINK001: 'file missing or unreadable',
+  BLINK002: 'empty or binary file',
+  BLINK003: 'YAML syntax error',
+  BLINK004: 'YAML alias expansion refused',
+  BLINK005: 'unsupported version',
+  BLINK010: 'unknown key',
+  BLINK011: 'wrong type',
+  BLINK012: 'invalid value',
+  BLINK013: 'missing required key',
+  BLINK014: 'invalid name',
+  BLINK015: 'unsafe value',
+  BLINK016: 'invalid cron schedule',
+  BLINK020: 'undefined server',
+  BLINK021: 'undefined kind',
+  BLINK022: 'unknown module',
+  BLINK023: 'module dependency not satisfied',
+  BLINK024: 'invalid module manifest',
+  BLINK200: 'INI syntax error',
+  BLINK201: 'unknown Odoo option',
+  BLINK202: 'removed or renamed Odoo option',
+  BLINK203: 'invalid boolean',
+  BLINK204: 'invalid integer',
+  BLINK205: 'inline comment',
+  BLINK206: 'duplicate key',
+  BLINK207: 'extends cycle',
+  BLINK208: 'extends parent missing',
+  BLINK209: 'extends outside config',
+  BLINK210: 'option not allowed in a service config',
+  BLINK211: 'invalid choice',
+  BLINK212: 'invalid number',
+  BLINK213: 'option owned by clients.yaml',
+  BLINK214: 'section not rendered',
+  BLINK300: 'port collision',
+  BLINK301: 'database collision',
+  BLINK302: 'data_dir collision',
+  BLINK303: 'host collision',
+  BLINK304: 'production policy violation',
+  BLINK305: 'secret must be a reference',
+  BLINK310: 'memory overcommit',
+  BLINK311: 'too many workers',
+  BLINK312: 'host override file matches no instance',
+  BLINK400: 'template error',
+  BLINK401: 'template missing',
+  BLINK402: 'write failed',
+  BLINK403: 'rendered tree is stale',
+  BLINK500: 'secret missing',
+  BLINK501: 'secret reused',
+  BLINK502: 'secrets file unsafe',
+  BLINK510: 'server unreachable',
+  BLINK511: 'remote command failed',
+  BLINK512: 'lock held',
+  BLINK513: 'validation failed on server',
+  BLINK514: 'health check failed',
+  BLINK515: 'rolled back',
+  BLINK520: 'usage',
+} as const;
+
+export type DiagnosticCode = keyof typeof CODES;
+
+type Where = Partial<SourcePos> | undefined;
+
+export function error(code: DiagnosticCode, message: string, where?: Where, hint?: string): Diagnostic {
+  return make('error', code, message, where, hint);
+}
+
+export function warning(code: DiagnosticCode, message: string, where?: Where, hint?: string): Diagnostic {
+  return make('warning', code, message, where, hint);
+}
+
+function make(severity: Severity, code: DiagnosticCode, message: string, where: Where, hint: string | undefined): Diagnostic {
+  const d: Diagnostic = { code, severity, message };
+  if (where?.file !== undefined) d.file = where.file;
+  if (where?.line !== undefined) d.line = where.line;
+  if (where?.column !== undefined) d.column = where.column;
+  if (hint !== undefined) d.hint = hint;
+  return d;
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[], strict = false): boolean {
+  return diagnostics.some((d) => d.severity === 'error' || (strict && d.severity === 'warning'));
+}
+
+/** Stable order: by file, line, column, then code, so output never depends on traversal order. */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort(
+    (a, b) =>
+      (a.file ?? '').localeCompare(b.file ?? '') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0) ||
+      a.code.localeCompare(b.code) ||
+      a.message.localeCompare(b.message),
+  );
+}

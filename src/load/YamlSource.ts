@@ -1,0 +1,95 @@
+import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document, type Node } from 'yaml';
+import { error, type Diagnostic, type SourcePos } from '../diagnostics/Diagnostic.js';
+import { checkText } from './checkText.js';
+
+export type YamlPath = readonly (string | number)[];
+
+/**
+ * A parsed YAML file that can answer "where is this value?", so every later
+ * stage can point at the exact line and column of the node it complains about.
+ */
+export interface YamlSource {
+  file: string;
+  data: unknown;
+  /** Position of the value at `path`; with `key`, of its key. Falls back to the nearest ancestor. */
+  pos(path: YamlPath, key?: boolean): SourcePos;
+}
+
+// Anchors are handy for shared settings; a few hundred alias expansions are
+// plenty for that, and far below what a "billion laughs" file needs.
+const MAX_ALIAS_COUNT = 200;
+
+export function parseYamlSource(bytes: Uint8Array, file: string): { source?: YamlSource; diagnostics: Diagnostic[] } {
+  const text = checkText(bytes, file);
+  if (typeof text !== 'string') return { diagnostics: [text] };
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const at = (offset: number): SourcePos => {
+    const lp = lineCounter.linePos(offset);
+    return { file, line: lp.line, column: lp.col };
+  };
+  const diagnostics: Diagnostic[] = [];
+  for (const e of doc.errors) {
+    const d = error('BLINK003', e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), at(e.pos[0]), yamlHint(e.code));
+    diagnostics.push(d);
+  }
+  if (diagnostics.length) return { diagnostics };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/alias/i.test(msg)) {
+      return { diagnostics: [error('BLINK004', 'too many YAML alias expansions: refused to expand the document', { file, line: 1, column: 1 }, `at most ${MAX_ALIAS_COUNT} alias uses are expanded; write the values out or use fewer anchors`)] };
+    }
+    return { diagnostics: [error('BLINK003', msg, { file, line: 1, column: 1 })] };
+  }
+  return { source: { file, data, pos: (path, key) => nodePos(doc, path, key ?? false, at) }, diagnostics };
+}
+
+function nodePos(doc: Document, path: YamlPath, key: boolean, at: (o: number) => SourcePos): SourcePos {
+  // Walk down as far as the path exists; report the deepest node reached.
+  let node: unknown = doc.contents;
+  let best: Node | null = (doc.contents as Node | null) ?? null;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
+    if (!node || typeof node !== 'object' || !('items' in node)) break;
+    const items = (node as { items: unknown[] }).items;
+    let next: unknown;
+    if (isMap(node)) {
+      const pair = items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!isPair(pair)) break;
+      if (key && i === path.length - 1) return rangePos(pair.key as Node, at) ?? fallback(best, at);
+      next = pair.value;
+      best = (pair.value as Node | null) ?? (pair.key as Node);
+    } else {
+      next = items[Number(seg)];
+      if (next) best = next as Node;
+    }
+    node = next;
+  }
+  return fallback(best, at);
+}
+
+function rangePos(node: Node | null | undefined, at: (o: number) => SourcePos): SourcePos | undefined {
+  return node?.range ? at(node.range[0]) : undefined;
+}
+
+function fallback(node: Node | null, at: (o: number) => SourcePos): SourcePos {
+  return rangePos(node, at) ?? at(0);
+}
+
+function yamlHint(code: string): string | undefined {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'each key may appear once per mapping; merge the two entries';
+    case 'TAB_AS_INDENT':
+      return 'indent with spaces, not tabs';
+    case 'BAD_INDENT':
+    case 'MISSING_CHAR':
+    case 'UNEXPECTED_TOKEN':
+      return 'check the indentation and punctuation of this line against the lines around it';
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * clients.yaml as written (after schema validation): everything optional that
+ * the schema leaves optional. compile turns it into the resolved `Fleet`.
+ * Keep in step with schema/clients.schema.json.
+ */
+export interface ClientsFile {
+  version: 1;
+  defaults?: DefaultsInput;
+  kinds?: Record<string, KindInput>;
+  servers: Record<string, ServerInput>;
+  clients: Record<string, ClientInput>;
+}
+
+export interface DefaultsInput {
+  odoo_bin?: string;
+  python?: string;
+  system_user?: string;
+  addons_paths?: string[];
+  tls?: 'letsencrypt' | 'none';
+  backup_dir?: string;
+  backup?: BackupInput;
+}
+
+export interface KindInput {
+  backup_schedule?: string;
+  backup_keep_days?: number;
+  backup_keep?: { daily: number; weekly: number; monthly: number };
+  log_keep_days?: number;
+  production?: boolean;
+}
+
+export interface BackupInput {
+  enabled?: boolean;
+  schedule?: string;
+  keep_days?: number;
+  keep?: { daily: number; weekly: number; monthly: number };
+  encrypt?: { age_recipients_file?: string; gpg_passphrase_file?: string };
+  upload?: string;
+}
+
+export interface ServerInput {
+  ssh?: string;
+  ssh_options?: string[];
+  root?: string;
+  cpus: number;
+  memory_mb: number;
+  commands?: Partial<Record<string, string>>;
+}
+
+export interface ClientInput {
+  name?: string;
+  modules?: string[];
+  environments: Record<string, EnvironmentInput>;
+}
+
+export interface EnvironmentInput {
+  host: string;
+  server: string;
+  branch: string;
+  kind: string;
+  port: number;
+  gevent_port?: number;
+  db?: string;
+  workers?: number;
+  tls?: 'letsencrypt' | 'none';
+  modules?: string[];
+  backup?: BackupInput;
+  odoo?: Record<string, string | number | boolean>;
+}

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import type { Artifact, ArtifactKind } from '../model/Artifact.js';
+
+/** An artifact with its secrets resolved: what should be on the server, byte for byte. */
+export interface DesiredFile {
+  server: string;
+  path: string;
+  kind: ArtifactKind;
+  instance?: string;
+  host?: string;
+  role: 'managed' | 'bootstrap';
+  bootstrapFor?: string;
+  /** Resolved bytes; holds secret values when `sensitive`. Never printed. */
+  content: Buffer;
+  /** The content as rendered, references kept: what masking works from. */
+  template: string;
+  sha256: string;
+  mode: number;
+  owner: string;
+  linkTarget?: string;
+  sensitive: boolean;
+}
+
+/** Pair each artifact with its resolved content (from resolveSecrets). */
+export function desiredFiles(artifacts: readonly Artifact[], resolved: ReadonlyMap<Artifact, string>): DesiredFile[] {
+  return artifacts.map((a) => {
+    const text = resolved.get(a) ?? a.content;
+    const content = Buffer.from(text, 'utf8');
+    const d: DesiredFile = {
+      server: a.server,
+      path: a.path,
+      kind: a.kind,
+      role: a.role,
+      content,
+      template: a.content,
+      sha256: sha256(content),
+      mode: a.mode,
+      owner: a.owner,
+      sensitive: a.secretRefs.length > 0,
+    };
+    if (a.instance !== undefined) d.instance = a.instance;
+    if (a.host !== undefined) d.host = a.host;
+    if (a.bootstrapFor !== undefined) d.bootstrapFor = a.bootstrapFor;
+    if (a.linkTarget !== undefined) d.linkTarget = a.linkTarget;
+    return d;
+  });
+}
+
+export function sha256(b: Uint8Array): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+/** Where certbot leaves a host's certificate; its absence selects the bootstrap vhost. */
+export function certificatePath(host: string): string {
+  return `/etc/letsencrypt/live/${host}/fullchain.pem`;
+}
+
+/** Every path one read must cover: the desired files and the certificates that pick bootstrap vhosts. */
+export function readPaths(desired: readonly DesiredFile[]): string[] {
+  const paths = new Set<string>();
+  for (const d of desired) {
+    if (d.role === 'managed') paths.add(d.path);
+    else if (d.host) paths.add(certificatePath(d.host));
+  }
+  return [...paths].sort();
+}

@@ -1,0 +1,70 @@
+import type { ExecResult, HttpResult } from './Transport.js';
+import type { Manifest, RemoteState } from './RemoteState.js';
+import type { FileOp, Journal, JournalPhase } from './Journal.js';
+
+/**
+ * The operations apply needs on one server, in server paths (any `root` is
+ * the implementation's business). `shellRemote` builds each from one shell
+ * script over a Transport; `memoryRemote` is the in-memory fake for tests.
+ * Failures come back as data (`{ error }`), never as rejections.
+ */
+export interface Remote {
+  readonly server: string;
+  readonly target: string;
+  open(): Promise<Failure | undefined>;
+  /** Live state of `paths` plus manifest and journal, in one round trip. */
+  read(paths: readonly string[]): Promise<RemoteState | Failure>;
+  /** Contents of the given files (only those that differ). */
+  fetch(paths: readonly string[]): Promise<Map<string, Buffer> | Failure>;
+  /** Held until released, or until this process dies. */
+  lock(owner: string): Promise<Lock | Failure>;
+  /** Upload files under their real names into the run's staging tree. */
+  stage(run: string, files: readonly StagedFile[]): Promise<Failure | undefined>;
+  /** Run each check against the staging tree; the failed ones come back. */
+  validate(run: string, checks: readonly Check[]): Promise<CheckFailure[] | Failure>;
+  /** Write the journal, back up, then rename every file into place. */
+  swap(journal: Journal): Promise<Failure | undefined>;
+  setPhase(phase: JournalPhase): Promise<Failure | undefined>;
+  /** Put back the files of a journal from its backups; safe to repeat. */
+  rollback(journal: Journal): Promise<Failure | undefined>;
+  /** Run a configured command (restart, reload, certbot…). */
+  run(command: string): Promise<ExecResult>;
+  httpGet(url: string, timeoutMs: number): Promise<HttpResult>;
+  /** Write manifest and audit line, then drop journal and staging tree. */
+  commit(run: string, manifest: Manifest | undefined, auditLine: string): Promise<Failure | undefined>;
+  close(): Promise<void>;
+}
+
+export interface Failure {
+  error: string;
+}
+
+export function isFailure(x: unknown): x is Failure {
+  return typeof x === 'object' && x !== null && 'error' in x && typeof (x as Failure).error === 'string';
+}
+
+export type Lock = { held: false; release(): Promise<void> } | { held: true; holder: string };
+
+export interface StagedFile {
+  path: string;
+  mode: number;
+  content: Uint8Array;
+  linkTarget?: string;
+}
+
+/**
+ * A validation on the staging tree. `command` is the server's configured
+ * command; `path` the server path of the staged file it checks.
+ */
+export interface Check {
+  kind: 'nginx' | 'unit' | 'logrotate' | 'odoo-conf';
+  command: string;
+  path?: string;
+}
+
+export interface CheckFailure {
+  check: Check;
+  output: string;
+}
+
+export type { FileOp };

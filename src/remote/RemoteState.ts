@@ -1,0 +1,51 @@
+import type { ArtifactKind } from '../model/Artifact.js';
+import type { Journal, JournalPhase } from './Journal.js';
+
+/** One managed path as it is on the server right now. */
+export interface LiveFile {
+  type: 'file' | 'link' | 'other';
+  /** Permission bits, e.g. 0o640. */
+  mode: number;
+  /** `user:group` */
+  owner: string;
+  sha256?: string;
+  /** For links, with the server root taken off again. */
+  linkTarget?: string;
+}
+
+/** What blink wrote last on a server: `/var/lib/blink/manifest.json`. */
+export interface Manifest {
+  version: 1;
+  server: string;
+  run: string;
+  time: string;
+  commit?: string;
+  /** Keyed by server path. */
+  files: Record<string, ManifestEntry>;
+}
+
+export interface ManifestEntry {
+  kind: ArtifactKind;
+  sha256?: string;
+  linkTarget?: string;
+  mode: number;
+  owner: string;
+  instance?: string;
+  host?: string;
+}
+
+/** Everything apply needs to know about a server, read in one round trip. */
+export interface RemoteState {
+  server: string;
+  /** Keyed by server path (without the root); absent paths are not in the map. */
+  files: Map<string, LiveFile>;
+  manifest?: Manifest;
+  /** Left by an apply that did not finish. */
+  journal?: Journal;
+  journalPhase?: JournalPhase;
+  /** Manifest or journal that could not be parsed. */
+  problems: string[];
+}
+
+export const BLINK_DIR = '/var/lib/blink';
+export const MANIFEST_PATH = `${BLINK_DIR}/manifest.json`;

@@ -1,0 +1,20 @@
+import type { Fleet, Server } from '../model/Fleet.js';
+import { buildInstanceView } from './buildInstanceContext.js';
+import type { ServerTemplateContext, ServerView } from './TemplateContext.js';
+
+/** Everything a per-server template sees: the server and its instances, sorted by id. */
+export function buildServerContext(fleet: Fleet, server: Server, extra: { header: string; root: string }): ServerTemplateContext {
+  return {
+    header: extra.header,
+    root: extra.root,
+    server: buildServerView(server),
+    instances: fleet.instances
+      .filter((i) => i.server === server.name)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map(buildInstanceView),
+  };
+}
+
+export function buildServerView(server: Server): ServerView {
+  return { name: server.name, cpus: server.cpus, memoryMb: server.memoryMb };
+}

@@ -1,0 +1,83 @@
+import type { ArtifactKind } from '../model/Artifact.js';
+import type { Fleet, Instance } from '../model/Fleet.js';
+import { TEMPLATES_LABEL } from './header.js';
+import { instancePaths, SERVER_PATHS } from './serverPaths.js';
+
+/** Template file names render needs, relative to the templates folder. */
+export const TEMPLATES = {
+  odooConf: 'odoo.conf.hbs',
+  unit: 'odoo.service.hbs',
+  vhost: 'vhost.conf.hbs',
+  acmeVhost: 'vhost-acme.conf.hbs',
+  logrotate: 'logrotate.hbs',
+  cron: 'backup.cron.hbs',
+  backupEnv: 'backup-env.hbs',
+  websocketMap: 'websocket-map.conf.hbs',
+  backupScript: 'blink-backup.sh.hbs',
+  restoreScript: 'blink-restore.sh.hbs',
+} as const;
+
+/** One file to produce: where it goes, how it is made, and what its header names. */
+export interface FileSpec {
+  path: string;
+  kind: ArtifactKind;
+  mode: number;
+  owner: string;
+  /** Template file name; absent for symlinks. */
+  template?: string;
+  linkTarget?: string;
+  role: 'managed' | 'bootstrap';
+  bootstrapFor?: string;
+  /** Files the content is generated from, as shown to the user. */
+  sources: string[];
+  /** What the user should change instead of the file. */
+  edit: string;
+}
+
+const ROOT = 'root:root';
+
+/** The files one instance needs, in no particular order (render sorts). */
+export function instanceFileSpecs(fleet: Fleet, instance: Instance): FileSpec[] {
+  const paths = instancePaths(instance);
+  const clientsYaml = `${fleet.configLabel}/clients.yaml`;
+  const specs: FileSpec[] = [
+    {
+      path: paths.odooConf,
+      kind: 'odoo-conf',
+      // Readable by the service user only: it holds secrets once apply resolves them.
+      mode: 0o640,
+      owner: `root:${instance.systemUser}`,
+      role: 'managed',
+      template: TEMPLATES.odooConf,
+      sources: [...instance.iniSources, clientsYaml],
+      edit: `${clientsYaml} or ${fleet.configLabel}/hosts/${instance.host}.conf`,
+    },
+    templated(fleet, paths.unit, 'unit', 0o644, TEMPLATES.unit),
+    templated(fleet, paths.vhost, 'vhost', 0o644, TEMPLATES.vhost),
+    // Linux reports every symlink as 0777; its target's mode is what counts.
+    { path: paths.vhostLink, kind: 'vhost-link', mode: 0o777, owner: ROOT, role: 'managed', linkTarget: paths.vhost, sources: [], edit: '' },
+    templated(fleet, paths.logrotate, 'logrotate', 0o644, TEMPLATES.logrotate),
+    templated(fleet, paths.backupEnv, 'backup-env', 0o644, TEMPLATES.backupEnv),
+  ];
+  if (instance.tls === 'letsencrypt') {
+    specs.push({ ...templated(fleet, paths.acmeVhost, 'vhost', 0o644, TEMPLATES.acmeVhost), role: 'bootstrap', bootstrapFor: paths.vhost });
+  }
+  if (instance.backup.enabled) specs.push(templated(fleet, paths.cron, 'cron', 0o644, TEMPLATES.cron));
+  return specs;
+}
+
+/** The files every server needs once, whatever runs on it. */
+export function serverFileSpecs(fleet: Fleet): FileSpec[] {
+  return [
+    templated(fleet, SERVER_PATHS.websocketMap, 'nginx-map', 0o644, TEMPLATES.websocketMap),
+    templated(fleet, SERVER_PATHS.backupScript, 'script', 0o755, TEMPLATES.backupScript),
+    templated(fleet, SERVER_PATHS.restoreScript, 'script', 0o755, TEMPLATES.restoreScript),
+  ];
+}
+
+/** A root-owned file made from clients.yaml through one template. */
+function templated(fleet: Fleet, path: string, kind: ArtifactKind, mode: number, template: string): FileSpec {
+  const clientsYaml = `${fleet.configLabel}/clients.yaml`;
+  const templateLabel = `${TEMPLATES_LABEL}/${template}`;
+  return { path, kind, mode, owner: ROOT, role: 'managed', template, sources: [clientsYaml, templateLabel], edit: `${clientsYaml} or ${templateLabel}` };
+}

@@ -1,0 +1,131 @@
+import { error, sortDiagnostics, type Diagnostic, type SourcePos } from '../diagnostics/Diagnostic.js';
+import type { Artifact } from '../model/Artifact.js';
+import type { Fleet } from '../model/Fleet.js';
+import { buildInstanceContext } from './buildInstanceContext.js';
+import { buildServerContext, buildServerView } from './buildServerContext.js';
+import { contextStrings } from './contextStrings.js';
+import { instanceFileSpecs, serverFileSpecs, type FileSpec } from './fileSpecs.js';
+import { findSecretRefs } from './findSecretRefs.js';
+import { header } from './header.js';
+import { createTemplateEngine, type TemplateEngine } from './TemplateEngine.js';
+import type { InstanceTemplateContext, ServerTemplateContext } from './TemplateContext.js';
+import type { TemplateSet } from './TemplateSet.js';
+
+export interface RenderOptions {
+  /**
+   * Prefix for the filesystem paths templates name (certificates, logs,
+   * webroot), so tests can validate a render under a throwaway folder.
+   * Default: none. Artifact paths themselves are never prefixed.
+   */
+  root?: string;
+}
+
+/** C0 and C1 controls, DEL and the Unicode line separators: anything that could end a line in some reader. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/**
+ * Every file the fleet's servers need, sorted by server then path. Pure: the
+ * templates come in as text. An artifact that cannot be rendered is left out
+ * and explained by a diagnostic; the others still come out.
+ */
+export function renderFleet(fleet: Fleet, templates: TemplateSet, options: RenderOptions = {}): { artifacts: Artifact[]; diagnostics: Diagnostic[] } {
+  const root = (options.root ?? '').replace(/\/+$/, '');
+  const engine = createTemplateEngine(templates);
+  const artifacts: Artifact[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const servers = new Map(fleet.servers.map((s) => [s.name, s]));
+
+  for (const instance of fleet.instances) {
+    const server = servers.get(instance.server);
+    if (server === undefined) {
+      // compile rejects this first; render must still not invent a server.
+      diagnostics.push(error('BLINK020', `instance ${instance.id} is on server ${instance.server}, which the fleet does not define`, instance.source));
+      continue;
+    }
+    const context = buildInstanceContext(instance, buildServerView(server), { header: '', root });
+    const owner = { server: server.name, instance: instance.id, host: instance.host };
+    for (const spec of instanceFileSpecs(fleet, instance)) {
+      const result = renderOne(engine, spec, { ...context, header: header(spec.sources, spec.edit) }, owner, instance.source);
+      if ('artifact' in result) artifacts.push(result.artifact);
+      else diagnostics.push(result.diagnostic);
+    }
+  }
+  for (const server of fleet.servers) {
+    for (const spec of serverFileSpecs(fleet)) {
+      const context = buildServerContext(fleet, server, { header: header(spec.sources, spec.edit), root });
+      const result = renderOne(engine, spec, context, { server: server.name }, server.source);
+      if ('artifact' in result) artifacts.push(result.artifact);
+      else diagnostics.push(result.diagnostic);
+    }
+  }
+
+  artifacts.sort((a, b) => compare(a.server, b.server) || compare(a.path, b.path) || compare(a.instance ?? '', b.instance ?? ''));
+  return { artifacts, diagnostics: sortDiagnostics(unique(diagnostics)) };
+}
+
+type Owner = Pick<Artifact, 'server' | 'instance' | 'host'>;
+
+function renderOne(
+  engine: TemplateEngine,
+  spec: FileSpec,
+  context: InstanceTemplateContext | ServerTemplateContext,
+  owner: Owner,
+  source: SourcePos,
+): { artifact: Artifact } | { diagnostic: Diagnostic } {
+  // Second wall behind compile's validation: one stray newline in a value
+  // could smuggle a directive into odoo.conf, a unit or a vhost.
+  const strings = contextStrings({ ...context, header: '' });
+  const unsafe = strings.find((s) => CONTROL.test(s.value)) ?? headerLines(context.header).find((s) => CONTROL.test(s.value));
+  if (unsafe !== undefined) {
+    const code = unsafe.value.match(CONTROL)![0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    // Never the value itself: it may be a secret.
+    return { diagnostic: error('BLINK015', `${unsafe.path} contains a control character (U+${code}); refusing to render ${spec.path}`, source) };
+  }
+
+  const base = {
+    ...owner,
+    path: spec.path,
+    kind: spec.kind,
+    mode: spec.mode,
+    owner: spec.owner,
+    role: spec.role,
+    ...(spec.bootstrapFor !== undefined ? { bootstrapFor: spec.bootstrapFor } : {}),
+  };
+  if (spec.template === undefined) {
+    return { artifact: { ...base, content: '', ...(spec.linkTarget !== undefined ? { linkTarget: spec.linkTarget } : {}), secretRefs: [] } };
+  }
+
+  const result = engine.render(spec.template, context);
+  if (!result.ok) return { diagnostic: result.diagnostic };
+  if (!startsWithHeader(result.content, context.header)) {
+    return {
+      diagnostic: error('BLINK400', `${spec.template} must start with {{header}} (after the shebang line, for scripts)`, { file: engine.file(spec.template), line: 1 }, 'every rendered file names its sources and says not to edit it by hand'),
+    };
+  }
+  const content = result.content.replace(/\s+$/, '') + '\n';
+  // A reference counts only if a config value brought it in: `${VAR}` written
+  // in a template (shell scripts) is the file's own syntax, not a secret.
+  const fromConfig = new Set(strings.flatMap((s) => findSecretRefs(s.value)));
+  return { artifact: { ...base, content, secretRefs: findSecretRefs(content).filter((r) => fromConfig.has(r)) } };
+}
+
+function startsWithHeader(content: string, header: string): boolean {
+  if (content.startsWith(header)) return true;
+  return content.startsWith('#!') && content.slice(content.indexOf('\n') + 1).startsWith(header);
+}
+
+function headerLines(header: string): { path: string; value: string }[] {
+  return header.replace(/\n$/, '').split('\n').map((value) => ({ path: 'header', value }));
+}
+
+function unique(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = JSON.stringify([d.code, d.file, d.line, d.column, d.message]);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

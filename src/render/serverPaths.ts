@@ -1,0 +1,33 @@
+/** Where blink's per-server files live on a server (absolute, before any `root` relocation). */
+export const SERVER_PATHS = {
+  websocketMap: '/etc/nginx/conf.d/blink-websocket-map.conf',
+  backupScript: '/usr/local/sbin/blink-backup',
+  restoreScript: '/usr/local/sbin/blink-restore',
+} as const;
+
+export interface InstancePaths {
+  odooConf: string;
+  unit: string;
+  vhost: string;
+  vhostLink: string;
+  acmeVhost: string;
+  logrotate: string;
+  /** No dot in the name: cron skips files in /etc/cron.d whose name has one. */
+  cron: string;
+  backupEnv: string;
+}
+
+/** Where one instance's files live on its server. */
+export function instancePaths(instance: { id: string; host: string }): InstancePaths {
+  const { id, host } = instance;
+  return {
+    odooConf: `/etc/odoo/${host}.conf`,
+    unit: `/etc/systemd/system/odoo-${id}.service`,
+    vhost: `/etc/nginx/sites-available/${host}`,
+    vhostLink: `/etc/nginx/sites-enabled/${host}`,
+    acmeVhost: `/etc/nginx/sites-available/${host}.acme`,
+    logrotate: `/etc/logrotate.d/odoo-${id}`,
+    cron: `/etc/cron.d/odoo-backup-${id}`,
+    backupEnv: `/etc/blink/instances/${id}.env`,
+  };
+}

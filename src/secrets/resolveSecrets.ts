@@ -1,0 +1,76 @@
+import type { Artifact } from '../model/Artifact.js';
+import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
+import { SECRET_REF, instanceSecretEnv, normalizeRef } from './secretRef.js';
+import type { SecretsFile } from './loadSecretsFile.js';
+
+export interface SecretSources {
+  env: Record<string, string | undefined>;
+  file?: SecretsFile;
+}
+
+export interface ResolvedSecrets {
+  /** Content with every reference replaced, for the artifacts that had any. */
+  contents: Map<Artifact, string>;
+  /** Every value used, so any output can be scrubbed of them. */
+  values: string[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Resolve every reference in memory, before any server is touched. All
+ * missing names are reported at once; values never appear in a message.
+ */
+export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSources): ResolvedSecrets {
+  const contents = new Map<Artifact, string>();
+  const values = new Set<string>();
+  const missing = new Map<string, string>();
+  const bad = new Set<string>();
+  const adminPasswd = new Map<string, string[]>();
+
+  for (const a of artifacts) {
+    const refs = new Set(a.secretRefs.map(normalizeRef));
+    if (refs.size === 0) continue;
+    const content = a.content.replace(SECRET_REF, (whole, ref: string) => {
+      if (!refs.has(ref)) return whole;
+      const { name, value } = lookup(ref, a.instance, sources);
+      if (value === undefined) {
+        missing.set(name, a.instance ? `${a.instance} (${a.path})` : a.path);
+        return whole;
+      }
+      if (/[\r\n]/.test(value)) {
+        bad.add(name);
+        return whole;
+      }
+      values.add(value);
+      return value;
+    });
+    contents.set(a, content);
+    if (a.kind === 'odoo-conf' && a.role === 'managed' && a.instance) {
+      const m = /^admin_passwd\s*=\s*(.*)$/m.exec(content);
+      if (m && !m[1]!.includes('${')) adminPasswd.set(m[1]!, [...(adminPasswd.get(m[1]!) ?? []), a.instance]);
+    }
+  }
+
+  const diagnostics: Diagnostic[] = [];
+  for (const [name, where] of [...missing].sort(([x], [y]) => x.localeCompare(y))) {
+    diagnostics.push(error('BLINK500', `secret ${name} is not set (needed by ${where})`, undefined, sources.file ? undefined : 'export it, or pass --secrets FILE'));
+  }
+  for (const name of [...bad].sort()) diagnostics.push(error('BLINK500', `secret ${name} contains a line break`));
+  for (const instances of adminPasswd.values()) {
+    if (instances.length > 1) {
+      diagnostics.push(
+        error('BLINK501', `admin_passwd has the same value for ${instances.sort().join(', ')}`, undefined, 'give every instance its own master password'),
+      );
+    }
+  }
+  return { contents, values: [...values].filter((v) => v.length > 0), diagnostics };
+}
+
+function lookup(ref: string, instance: string | undefined, s: SecretSources): { name: string; value?: string } {
+  if (!ref.startsWith('secret:')) return { name: ref, value: s.env[ref] };
+  const key = ref.slice('secret:'.length);
+  if (!instance) return { name: ref };
+  const name = instanceSecretEnv(instance, key);
+  const value = s.env[name] ?? s.file?.[instance]?.[key];
+  return { name: s.file ? `${name} (or ${instance}.${key} in the secrets file)` : name, value };
+}

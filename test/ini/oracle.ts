@@ -1,0 +1,26 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { requireTool } from '../support/tools.js';
+
+export type ParseResult =
+  | { error: string }
+  | { sections: string[]; defaults: [string, string][]; items: Record<string, [string, string][]>; options: [string, string][] | null };
+
+export interface CastCase {
+  key: string;
+  type: 'bool' | 'int' | 'float' | 'choice';
+  choices?: string[];
+  value: string;
+}
+
+export type CastResult = { error: string } | { ok: false } | { ok: true; kind: string; repr: string; value: unknown };
+
+const SCRIPT = fileURLToPath(new URL('./configparserOracle.py', import.meta.url));
+
+/** One python3 run answers every question: what Odoo's own parser and casts make of each input. */
+export function runOracle(request: { parse?: string[]; cast?: CastCase[] }): { parse: ParseResult[]; cast: CastResult[] } {
+  const python = requireTool('python3');
+  const r = spawnSync(python, ['-X', 'utf8', SCRIPT], { input: JSON.stringify(request), encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`configparser oracle failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as { parse: ParseResult[]; cast: CastResult[] };
+}
