@@ -143,6 +143,8 @@ function report(io: CliIo, diagnostics: Diagnostic[], style: ReportStyle, data: 
     if (diagnostics.length) io.stderr.write(summarize(diagnostics) + '\n');
     if (summary && !hasErrors(diagnostics)) io.stdout.write(summary + '\n');
   }
-  return failed ? EXIT.ERROR : EXIT.OK;
+  if (!failed) return EXIT.OK;
+  // A --host/--server selection that matches nothing is a usage problem, not a config error.
+  return diagnostics.some((d) => d.code === 'BLINK520') ? EXIT.USAGE : EXIT.ERROR;
 }
 

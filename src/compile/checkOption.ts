@@ -35,7 +35,9 @@ export function checkOption(key: string, value: string, pos: OptionPos, catalogu
     return [error('BLINK210', `\`${key}\` must not be set in a service config`, keyAt, `remove it: ${catalogue.forbidden[key]}`)];
   }
   if (!Object.hasOwn(catalogue.options, key)) {
-    const guess = didYouMean(key, Object.keys(catalogue.options));
+    // A typo of an old name (`longpoling_port`) should still lead to the current one.
+    const near = didYouMean(key, [...Object.keys(catalogue.options), ...Object.keys(catalogue.renamed)]);
+    const guess = near !== undefined && Object.hasOwn(catalogue.renamed, near) ? (catalogue.renamed[near]!.use ?? undefined) : near;
     const hint = guess
       ? `did you mean \`${guess}\`? Odoo silently ignores unknown keys`
       : 'remove it, or use a key listed in schema/odoo-options.json; Odoo silently ignores unknown keys';

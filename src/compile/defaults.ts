@@ -37,10 +37,9 @@ export const DEFAULT_COMMANDS: ServerCommands = {
   health: 'http://127.0.0.1:{port}/web/health',
 };
 
-/** Where each instance keeps its files on the server. */
-export const instancePaths = (id: string, host: string) => ({
+/** What an instance is called and where it keeps its data at run time (the files blink writes are in render/serverPaths.ts). */
+export const instanceRuntime = (id: string) => ({
   service: `odoo-${id}`,
   dataDir: `/opt/odoo/.local/share/Odoo-${id}`,
   logfile: `/var/log/odoo/odoo-${id}.log`,
-  configPath: `/etc/odoo/${host}.conf`,
 });

@@ -5,7 +5,7 @@ import { optionsOf } from '../load/IniFile.js';
 import type { BackupInput, ClientsFile } from '../model/ClientsFile.js';
 import type { BackupSettings, Instance, Server } from '../model/Fleet.js';
 import { checkCron } from './checkCron.js';
-import { DEFAULTS, instancePaths, type KindSettings } from './defaults.js';
+import { DEFAULTS, instanceRuntime, type KindSettings } from './defaults.js';
 import type { ExtendsResolver } from './ExtendsResolver.js';
 import { layerOptions, type LayerEntry } from './layerOptions.js';
 import { checkOption } from './checkOption.js';
@@ -67,7 +67,7 @@ export function deriveInstance(ctx: DeriveContext): { instance?: Instance; diagn
   const defaults = { ...DEFAULTS, ...file.defaults };
   const backup = resolveBackup(defaults.backup_dir, kind, file.defaults?.backup, e.backup, clients.pos, path, diagnostics);
   const db = e.db ?? id;
-  const paths = instancePaths(id, e.host);
+  const paths = instanceRuntime(id);
   const modules = [...new Set([...(c.modules ?? []), ...(e.modules ?? [])])].sort();
 
   const layered = layerInstance(ctx, { id, db, port: e.port, geventPort, dataDir: paths.dataDir, logfile: paths.logfile, addonsPaths: defaults.addons_paths, workers: e.workers }, diagnostics);
@@ -220,6 +220,12 @@ function resolveBackup(
     if (b?.schedule === undefined) continue;
     const problem = checkCron(b.schedule);
     if (problem) diagnostics.push(error('BLINK016', `backup schedule: ${problem}`, pos([...where, 'schedule']), 'e.g. "0 */6 * * *" (every 6 hours) or "30 3 * * *" (daily at 03:30)'));
+  }
+  for (const [where, b] of [[['defaults', 'backup'], defaults], [[...path, 'backup'], env]] as const) {
+    // The env file holding the command is not secret (0644), and the command runs from cron, not apply.
+    if (b?.upload !== undefined && /\$\{/.test(b.upload)) {
+      diagnostics.push(error('BLINK015', 'backup upload command: secret references are not resolved here', pos([...where, 'upload']), 'give the upload tool its credentials in its own config on the server (e.g. rclone.conf, ~/.aws/credentials)'));
+    }
   }
   const keep = merged.keep ?? (merged.keep_days === undefined ? kind?.backup_keep : undefined);
   const enc = merged.encrypt;

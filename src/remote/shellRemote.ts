@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Transport } from './Transport.js';
-import type { Check, CheckFailure, Failure, Lock, Remote, StagedFile } from './Remote.js';
+import type { Check, CheckFailure, Failure, Lock, Remote } from './Remote.js';
 import { BLINK_DIR, type LiveFile, type Manifest, type RemoteState } from './RemoteState.js';
-import type { Journal, JournalPhase } from './Journal.js';
+import type { JournalPhase } from './Journal.js';
 import { fillCommand, shellQuote as q } from './shellQuote.js';
 import { tar } from './tar.js';
 
@@ -38,10 +38,15 @@ export function shellRemote(t: Transport, root: string): Remote {
     async read(paths) {
       const n = nonce();
       const script = `set -f
-B=${q(B)}
+B=${q(B)}; R=${q(R)}
 IFS='
 '
 paths=$(cat)
+# What blink wrote last is read too, so orphans are found in the same trip.
+if [ -f "$B/manifest.paths" ]; then
+  paths="$paths
+$(while IFS= read -r p; do printf '%s%s\\n' "$R" "$p"; done < "$B/manifest.paths")"
+fi
 set --
 for p in $paths; do if [ -f "$p" ] && [ ! -h "$p" ]; then set -- "$@" "$p"; fi; done
 echo "@@sha ${n}"
@@ -215,6 +220,7 @@ tar -x -f - -C ${q(S)}
         `B=${q(B)}`,
         'mkdir -p "$B"',
         manifest ? 'cat > "$B/manifest.json.tmp"; mv -f "$B/manifest.json.tmp" "$B/manifest.json"' : '',
+        manifest ? `cat > "$B/manifest.paths.tmp" <<'BLINK_PATHS_END'\n${Object.keys(manifest.files).join('\n')}\nBLINK_PATHS_END\nmv -f "$B/manifest.paths.tmp" "$B/manifest.paths"` : '',
         `printf '%s\\n' ${q(auditLine)} >> "$B/audit.log"`,
         'rm -f "$B/journal.json" "$B/journal.phase"',
         `rm -rf ${q(staging(run))}`,

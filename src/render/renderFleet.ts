@@ -34,6 +34,7 @@ export function renderFleet(fleet: Fleet, templates: TemplateSet, options: Rende
   const artifacts: Artifact[] = [];
   const diagnostics: Diagnostic[] = [];
   const servers = new Map(fleet.servers.map((s) => [s.name, s]));
+  const emit = (r: Artifact | Diagnostic): void => void ('code' in r ? diagnostics.push(r) : artifacts.push(r));
 
   for (const instance of fleet.instances) {
     const server = servers.get(instance.server);
@@ -45,17 +46,13 @@ export function renderFleet(fleet: Fleet, templates: TemplateSet, options: Rende
     const context = buildInstanceContext(instance, buildServerView(server), { header: '', root });
     const owner = { server: server.name, instance: instance.id, host: instance.host };
     for (const spec of instanceFileSpecs(fleet, instance)) {
-      const result = renderOne(engine, spec, { ...context, header: header(spec.sources, spec.edit) }, owner, instance.source);
-      if ('artifact' in result) artifacts.push(result.artifact);
-      else diagnostics.push(result.diagnostic);
+      emit(renderOne(engine, spec, { ...context, header: header(spec.sources, spec.edit) }, owner, instance.source));
     }
   }
   for (const server of fleet.servers) {
     for (const spec of serverFileSpecs(fleet)) {
       const context = buildServerContext(fleet, server, { header: header(spec.sources, spec.edit), root });
-      const result = renderOne(engine, spec, context, { server: server.name }, server.source);
-      if ('artifact' in result) artifacts.push(result.artifact);
-      else diagnostics.push(result.diagnostic);
+      emit(renderOne(engine, spec, context, { server: server.name }, server.source));
     }
   }
 
@@ -71,7 +68,7 @@ function renderOne(
   context: InstanceTemplateContext | ServerTemplateContext,
   owner: Owner,
   source: SourcePos,
-): { artifact: Artifact } | { diagnostic: Diagnostic } {
+): Artifact | Diagnostic {
   // Second wall behind compile's validation: one stray newline in a value
   // could smuggle a directive into odoo.conf, a unit or a vhost.
   const strings = contextStrings({ ...context, header: '' });
@@ -79,7 +76,7 @@ function renderOne(
   if (unsafe !== undefined) {
     const code = unsafe.value.match(CONTROL)![0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
     // Never the value itself: it may be a secret.
-    return { diagnostic: error('BLINK015', `${unsafe.path} contains a control character (U+${code}); refusing to render ${spec.path}`, source) };
+    return error('BLINK015', `${unsafe.path} contains a control character (U+${code}); refusing to render ${spec.path}`, source);
   }
 
   const base = {
@@ -92,21 +89,19 @@ function renderOne(
     ...(spec.bootstrapFor !== undefined ? { bootstrapFor: spec.bootstrapFor } : {}),
   };
   if (spec.template === undefined) {
-    return { artifact: { ...base, content: '', ...(spec.linkTarget !== undefined ? { linkTarget: spec.linkTarget } : {}), secretRefs: [] } };
+    return { ...base, content: '', ...(spec.linkTarget !== undefined ? { linkTarget: spec.linkTarget } : {}), secretRefs: [] };
   }
 
   const result = engine.render(spec.template, context);
-  if (!result.ok) return { diagnostic: result.diagnostic };
+  if (!result.ok) return result.diagnostic;
   if (!startsWithHeader(result.content, context.header)) {
-    return {
-      diagnostic: error('BLINK400', `${spec.template} must start with {{header}} (after the shebang line, for scripts)`, { file: engine.file(spec.template), line: 1 }, 'every rendered file names its sources and says not to edit it by hand'),
-    };
+    return error('BLINK400', `${spec.template} must start with {{header}} (after the shebang line, for scripts)`, { file: engine.file(spec.template), line: 1 }, 'every rendered file names its sources and says not to edit it by hand');
   }
   const content = result.content.replace(/\s+$/, '') + '\n';
   // A reference counts only if a config value brought it in: `${VAR}` written
   // in a template (shell scripts) is the file's own syntax, not a secret.
   const fromConfig = new Set(strings.flatMap((s) => findSecretRefs(s.value)));
-  return { artifact: { ...base, content, secretRefs: findSecretRefs(content).filter((r) => fromConfig.has(r)) } };
+  return { ...base, content, secretRefs: findSecretRefs(content).filter((r) => fromConfig.has(r)) };
 }
 
 function startsWithHeader(content: string, header: string): boolean {

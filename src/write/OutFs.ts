@@ -33,8 +33,13 @@ export interface OutEntry {
  * turns into a diagnostic.
  */
 export interface OutFs {
-  /** Bytes and permission bits of a regular file, from one open; undefined when there is no regular file. */
-  read(path: string): { bytes: Uint8Array; mode: number } | undefined;
+  /**
+   * Bytes and permission bits of a regular file, from one open; undefined
+   * when there is no regular file. When `into` is large enough the bytes are
+   * read into it and alias it (valid until its next use): comparing a whole
+   * tree then allocates nothing per file.
+   */
+  read(path: string, into?: Buffer): { bytes: Uint8Array; mode: number } | undefined;
   /** What is at path, without following a symlink; undefined when nothing is. */
   lstat(path: string): OutEntry | undefined;
   /** Every entry below dir, recursively, keyed by POSIX path relative to dir; undefined when dir is not a folder. */
@@ -55,7 +60,7 @@ const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC |
 const READ_FLAGS = constants.O_RDONLY | NOFOLLOW;
 
 export const nodeOutFs: OutFs = {
-  read(path) {
+  read(path, into) {
     let fd: number;
     try {
       fd = openSync(path, READ_FLAGS);
@@ -66,7 +71,7 @@ export const nodeOutFs: OutFs = {
       // One open gives both the mode and the bytes: no separate stat per file.
       const st = fstatSync(fd);
       if (!st.isFile()) return undefined;
-      const bytes = Buffer.allocUnsafe(st.size);
+      const bytes = into && into.length >= st.size ? into.subarray(0, st.size) : Buffer.allocUnsafe(st.size);
       let off = 0;
       while (off < bytes.length) {
         const n = readSync(fd, bytes, off, bytes.length - off, off);

@@ -14,19 +14,22 @@ export function validateOutFiles(outDir: string, files: readonly OutFile[]): Dia
     diagnostics.push(error('BLINK402', `refusing to write ${JSON.stringify(path)} into ${outDir}: ${why}`, { file: `${outDir}/${path}` }));
   };
   const paths = new Set<string>();
+  const dirs = new Set<string>();
   for (const f of files) {
     if (paths.has(f.path)) bad(f.path, 'two files have this path');
     paths.add(f.path);
-    const segments = f.path.split('/');
-    if (f.path.includes('\0') || segments.some((s) => s === '' || s === '.' || s === '..')) {
-      bad(f.path, 'not a relative POSIX path inside out/');
-    }
+    if (BAD_PATH.test(f.path)) bad(f.path, 'not a relative POSIX path inside out/');
+    for (let d = parent(f.path); d !== '' && !dirs.has(d); d = parent(d)) dirs.add(d);
   }
-  for (const p of paths) {
-    for (let i = p.indexOf('/'); i !== -1; i = p.indexOf('/', i + 1)) {
-      if (paths.has(p.slice(0, i))) bad(p, `${p.slice(0, i)} is a file`);
-    }
-  }
+  for (const d of dirs) if (paths.has(d)) bad(d, 'other files are below it');
   if (!paths.has(FLEET_JSON)) bad(FLEET_JSON, 'the file set has no fleet.json, so the next run would not recognise the folder');
   return diagnostics;
+}
+
+/** An empty, `.` or `..` segment (which covers a leading `/`), or a NUL. */
+const BAD_PATH = /(^|\/)\.{0,2}(\/|$)|\0/;
+
+function parent(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i === -1 ? '' : path.slice(0, i);
 }

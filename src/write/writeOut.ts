@@ -4,6 +4,7 @@ import { compareOut, exactMode, type OutChange, type OutComparison } from './com
 import type { OutFile } from './outFiles.js';
 import type { EntryType, OutFs } from './OutFs.js';
 import { resolveWriteOptions, type WriteOptions } from './WriteOptions.js';
+import { utf8Scratch } from './utf8Scratch.js';
 import { validateOutFiles } from './validateOutFiles.js';
 
 export { checkOut, type CheckResult } from './checkOut.js';
@@ -49,6 +50,7 @@ export function writeOut(outDir: string, files: readonly OutFile[], options?: Ou
 /** Everything into a sibling folder, then one rename (which also replaces an empty out/). */
 function writeFresh(root: string, sibling: string, files: readonly OutFile[], fs: OutFs): WriteResult {
   const dirs = new Dirs(fs, sibling);
+  const encode = utf8Scratch();
   const done: string[] = [];
   let current = root;
   try {
@@ -56,7 +58,7 @@ function writeFresh(root: string, sibling: string, files: readonly OutFile[], fs
     for (const f of files) {
       current = `${root}/${f.path}`;
       dirs.ensure(parentOf(f.path));
-      put(fs, `${sibling}/${f.path}`, f, undefined);
+      put(fs, `${sibling}/${f.path}`, f, encode);
       done.push(f.path);
     }
     current = root;
@@ -79,6 +81,7 @@ interface Staged {
 function writeStaged(root: string, cmp: OutComparison, files: readonly OutFile[], fs: OutFs, scope: ((rel: string) => boolean) | undefined): WriteResult {
   const { existing } = cmp;
   const dirs = new Dirs(fs, root);
+  const encode = utf8Scratch();
   for (const [p, t] of existing) if (t === 'dir') dirs.known.add(p);
   if (cmp.state !== 'absent') dirs.known.add('');
   const pid = process.pid;
@@ -110,7 +113,7 @@ function writeStaged(root: string, cmp: OutComparison, files: readonly OutFile[]
         temp = `${stageDir}/${staged.length}`;
         for (const b of blocking) blockers.add(b);
       }
-      put(fs, `${root}/${temp}`, change.file, change.bytes);
+      put(fs, `${root}/${temp}`, change.file, encode);
       staged.push({ change, temp, blocked: blocking.length > 0 });
     }
   } catch (err) {
@@ -165,12 +168,12 @@ function writeStaged(root: string, cmp: OutComparison, files: readonly OutFile[]
   };
   for (const f of files) keep(f.path);
   if (scope !== undefined) for (const [p, t] of existing) if (t !== 'dir' && !scope(p)) keep(p);
-  const gone = (p: string): boolean => blockers.has(p) || [...blockers].some((b) => p.startsWith(b + '/'));
-  const emptied = [...existing]
-    .filter(([p, t]) => t === 'dir' && !needed.has(p) && !gone(p) && (scope === undefined || scope(p + '/')))
-    .map(([p]) => p)
-    .sort(deepestFirst);
-  for (const d of emptied) remove(d);
+  const gone = (p: string): boolean => blockers.size > 0 && [...blockers].some((b) => p === b || p.startsWith(b + '/'));
+  const emptied: string[] = [];
+  for (const [p, t] of existing) {
+    if (t === 'dir' && !needed.has(p) && !gone(p) && (scope === undefined || scope(p + '/'))) emptied.push(p);
+  }
+  for (const d of emptied.sort(deepestFirst)) remove(d);
 
   return {
     written: written.sort(byCodeUnit),
@@ -217,9 +220,9 @@ class Dirs {
   }
 }
 
-function put(fs: OutFs, abs: string, f: OutFile, bytes: Buffer | undefined): void {
+function put(fs: OutFs, abs: string, f: OutFile, encode: (s: string) => Buffer): void {
   if (f.linkTarget !== undefined) fs.symlink(f.linkTarget, abs);
-  else fs.writeFile(abs, bytes ?? Buffer.from(f.content, 'utf8'), f.mode);
+  else fs.writeFile(abs, encode(f.content), f.mode);
 }
 
 function writeFailed(path: string, err: unknown): Diagnostic {

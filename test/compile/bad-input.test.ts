@@ -192,6 +192,11 @@ const cases: Case[] = [
     expect: (t) => `BLINK015 ${Y}:${clientsLine('rclone')(t)}:*`,
   },
   {
+    name: 'secret reference in an upload command',
+    tree: () => editClients('backup: { keep_days: 3 }', 'backup: { keep_days: 3, upload: "rclone copy --password ${RCLONE_PASS}" }'),
+    expect: (t) => `BLINK015 ${Y}:${clientsLine('rclone')(t)}:*`,
+  },
+  {
     name: 'production policy: list_db',
     tree: () => patchedTree({ 'config/hosts/corteperfecto.somosblink.com.conf': '[options]\nextends = ../templates/production.template.conf\nlist_db = True\n' }),
     expect: () => `BLINK304 config/hosts/corteperfecto.somosblink.com.conf:3:1`,

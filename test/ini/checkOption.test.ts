@@ -45,6 +45,7 @@ s('unknown key → BLINK201 on the key, with a did-you-mean', () => {
   assert.equal(check('http_prot', '8069'), ['BLINK201@7:1']);
   assert.match(one('http_prot', '8069').hint!, /`http_port`/);
   assert.not.match(one('frobnicate', '1').hint!, /did you mean/);
+  assert.match(one('longpoling_port', '8072').hint!, /`gevent_port`/);
 });
 
 s('mixed-case key → BLINK201 asking for lower case', () => {

@@ -92,6 +92,31 @@ s('keeps servers in code-unit order even when their names look like integers', (
   assert.equal(order, [...order].sort((a, b) => a - b));
 });
 
+s('lays out the hand-ordered server level exactly like the native one', () => {
+  const fleet: Fleet = { configLabel: 'config', servers: [server('b'), server('10', 'root@h')], instances: [] };
+  assert.fixture(
+    fleetJson(fleet, []),
+    `{
+  "version": 1,
+  "servers": {
+    "10": {
+      "transport": "ssh",
+      "ssh": "root@h",
+      "files": [],
+      "instances": {}
+    },
+    "b": {
+      "transport": "local",
+      "files": [],
+      "instances": {}
+    }
+  }
+}
+`,
+  );
+  assert.is(fleetJson({ ...fleet, servers: [] }, []), '{\n  "version": 1,\n  "servers": {}\n}\n');
+});
+
 s('is the same whatever the input order', () => {
   const fleet = tinyFleet();
   const artifacts = tinyArtifacts(fleet);

@@ -82,6 +82,14 @@ s('a second write of the same files writes nothing and keeps every mtime', () =>
   for (const f of files()) if (!f.linkTarget) assert.is(mtime(`${out}/${f.path}`), OLD.getTime(), f.path);
 });
 
+s('non-ASCII content is written as UTF-8 and found unchanged next time', () => {
+  const out = `${tmp.dir}/out`;
+  const next = files().map((f) => (f.path === CONF ? { ...f, content: '# Peluquería Peña — “Zoë” ✓ 🦄\n' } : f));
+  writeOut(out, next);
+  assert.is(readFileSync(`${out}/${CONF}`, 'utf8'), '# Peluquería Peña — “Zoë” ✓ 🦄\n');
+  assert.equal(writeOut(out, next).written, []);
+});
+
 s('a changed file is rewritten and only it', () => {
   const out = `${tmp.dir}/out`;
   writeOut(out, files());

@@ -2,6 +2,7 @@ import type { ArtifactKind } from '../model/Artifact.js';
 import type { Actions } from './Actions.js';
 import type { DesiredFile } from './DesiredFile.js';
 import type { JournalPhase } from '../remote/Journal.js';
+import type { ManifestEntry } from '../remote/RemoteState.js';
 
 export type Change = 'add' | 'change' | 'mode' | 'delete' | 'none';
 
@@ -43,6 +44,8 @@ export interface ServerPlan {
   interrupted?: { run: string; phase: JournalPhase; owner: string };
   /** What to upload, keyed by path (resolved: never serialised). */
   desired: Map<string, DesiredFile>;
+  /** Manifest entries carried over untouched: outside the selection, or orphans kept. */
+  keep: Record<string, ManifestEntry>;
   /** Problems with server state (corrupt manifest…): reported, not fatal. */
   notes: string[];
 }

@@ -1,0 +1,111 @@
+import type { Artifact, ArtifactKind } from '../../src/model/Artifact.js';
+import type { Fleet, Instance, Server } from '../../src/model/Fleet.js';
+import { clientName, placement, serverName, type BenchSize } from './benchFleetConfig.js';
+
+/**
+ * The fleet of benchFleetConfig built directly in memory, with artifacts of
+ * about the size the real templates produce, so writeOut can be measured
+ * before (or without) the rest of the pipeline: per instance 7 files and a
+ * symlink, per server 3 files.
+ */
+export function syntheticFleet(size: BenchSize): { fleet: Fleet; artifacts: Artifact[] } {
+  const servers: Server[] = [];
+  for (let s = 0; s < size.servers; s++) {
+    servers.push({
+      name: serverName(s),
+      transport: 'ssh',
+      ssh: `ubuntu@10.0.${Math.floor(s / 250)}.${(s % 250) + 1}`,
+      sshOptions: [],
+      root: '/',
+      cpus: 64,
+      memoryMb: 262144,
+      commands: {
+        daemon_reload: 'systemctl daemon-reload',
+        enable: 'systemctl enable --now {service}',
+        restart: 'systemctl restart {service}',
+        disable: 'systemctl disable --now {service}',
+        nginx_test: 'nginx -t',
+        nginx_reload: 'systemctl reload nginx',
+        unit_verify: 'systemd-analyze verify {unit}',
+        logrotate_verify: 'logrotate -d {file}',
+        certbot: 'certbot certonly --webroot -w /var/www/letsencrypt -d {host} --non-interactive --agree-tos',
+        health: 'http://127.0.0.1:{port}/web/health',
+      },
+      source: { file: 'config/clients.yaml', line: 3 + s * 4, column: 3 },
+    });
+  }
+  const instances: Instance[] = [];
+  for (let c = 0; c < size.clients; c++) {
+    const p = placement(c, size);
+    const client = clientName(c);
+    for (const env of ['prod', 'test'] as const) {
+      const id = `${client}-${env}`;
+      const port = env === 'prod' ? p.prodPort : p.testPort;
+      instances.push({
+        id,
+        client,
+        clientName: `Client ${c + 1}`,
+        env,
+        host: env === 'prod' ? `${client}.bench.example.com` : `${client}-test.bench.example.com`,
+        server: p.server,
+        branch: env === 'prod' ? 'main' : 'test',
+        kind: env === 'prod' ? 'production' : 'test',
+        production: env === 'prod',
+        port,
+        geventPort: port + 3,
+        db: id,
+        service: `odoo-${id}`,
+        dataDir: `/opt/odoo/.local/share/Odoo-${id}`,
+        logfile: `/var/log/odoo/odoo-${id}.log`,
+        modules: [],
+        tls: 'letsencrypt',
+        systemUser: 'odoo',
+        odooBin: '/opt/odoo/odoo/odoo-bin',
+        python: '/opt/odoo/venv/bin/python3',
+        addonsPaths: ['/opt/odoo/odoo/addons', '/opt/odoo/custom-addons'],
+        logKeepDays: env === 'prod' ? 30 : 7,
+        backup: { enabled: true, schedule: env === 'prod' ? '0 */6 * * *' : '30 3 * * *', keepDays: env === 'prod' ? 30 : 7, dir: '/var/backups/odoo' },
+        options: [],
+        iniSources: ['config/base.conf', `config/templates/${env === 'prod' ? 'production' : 'test'}.template.conf`],
+        source: { file: 'config/clients.yaml', line: 1, column: 1 },
+      });
+    }
+  }
+  instances.sort((a, b) => (a.server < b.server ? -1 : a.server > b.server ? 1 : a.id < b.id ? -1 : 1));
+
+  const artifacts: Artifact[] = [];
+  for (const s of servers) {
+    artifacts.push(file(s.name, undefined, '/etc/nginx/conf.d/blink-websocket-map.conf', 'nginx-map', 0o644, 600));
+    artifacts.push(file(s.name, undefined, '/usr/local/sbin/blink-backup', 'script', 0o755, 6000));
+    artifacts.push(file(s.name, undefined, '/usr/local/sbin/blink-restore', 'script', 0o755, 5000));
+  }
+  for (const i of instances) {
+    const f = (path: string, kind: ArtifactKind, mode: number, bytes: number): Artifact => file(i.server, i, path, kind, mode, bytes);
+    const conf = f(`/etc/odoo/${i.host}.conf`, 'odoo-conf', 0o640, 1300);
+    conf.secretRefs = ['${ODOO_DB_PASSWORD}', '${secret:admin_passwd}'];
+    artifacts.push(
+      conf,
+      f(`/etc/systemd/system/odoo-${i.id}.service`, 'unit', 0o644, 900),
+      f(`/etc/nginx/sites-available/${i.host}`, 'vhost', 0o644, 2600),
+      { ...f(`/etc/nginx/sites-available/${i.host}.acme`, 'vhost', 0o644, 700), role: 'bootstrap', bootstrapFor: `/etc/nginx/sites-available/${i.host}` },
+      { ...f(`/etc/nginx/sites-enabled/${i.host}`, 'vhost-link', 0o777, 0), content: '', linkTarget: `/etc/nginx/sites-available/${i.host}` },
+      f(`/etc/logrotate.d/odoo-${i.id}`, 'logrotate', 0o644, 300),
+      f(`/etc/cron.d/odoo-backup-${i.id}`, 'cron', 0o644, 250),
+      f(`/etc/blink/instances/${i.id}.env`, 'backup-env', 0o644, 350),
+    );
+  }
+  return { fleet: { configLabel: 'config', servers, instances }, artifacts };
+}
+
+/** Deterministic filler of about `bytes` bytes that names its file, as a header would. */
+function file(server: string, i: Instance | undefined, path: string, kind: ArtifactKind, mode: number, bytes: number): Artifact {
+  const head = `# Generated by blink-render for ${i?.host ?? server}: ${path}. Do not edit.\n`;
+  const line = `# ${kind} ${i?.id ?? server} ${'x'.repeat(60)}\n`;
+  const content = head + line.repeat(Math.max(0, Math.ceil((bytes - head.length) / line.length)));
+  const a: Artifact = { server, path, kind, content, mode, owner: 'root:root', secretRefs: [], role: 'managed' };
+  if (i) {
+    a.instance = i.id;
+    a.host = i.host;
+  }
+  return a;
+}

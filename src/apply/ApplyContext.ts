@@ -1,0 +1,34 @@
+import type { ServerCommands } from '../model/Fleet.js';
+import type { RemoteState } from '../remote/RemoteState.js';
+import type { ServerPlan } from '../plan/ServerPlan.js';
+
+export interface HealthPolicy {
+  /** Attempts before the check fails. @default 10 */
+  retries: number;
+  /** Pause between attempts. @default 2000 */
+  intervalMs: number;
+  /** One attempt's timeout. @default 5000 */
+  timeoutMs: number;
+}
+
+/** What applyPlan needs besides the plan and the server. */
+export interface ApplyContext {
+  /** Run id: sortable, safe in a file name (`20261128T101500Z-a1b2`). */
+  run: string;
+  /** `user@host pid N`: recorded in the lock, the journal and the audit line. */
+  owner: string;
+  /** The config's git commit, for the audit line. */
+  commit?: string;
+  commands: ServerCommands;
+  health: HealthPolicy;
+  /** Scrubbed from every command output shown. */
+  secretValues: readonly string[];
+  /** Paths to read again once the lock is held. */
+  readPaths: readonly string[];
+  /** The plan for the state found under the lock (pure; no diffs needed). */
+  replan(state: RemoteState): ServerPlan;
+  progress?(step: string): void;
+  now?(): Date;
+}
+
+export const DEFAULT_HEALTH: HealthPolicy = { retries: 10, intervalMs: 2000, timeoutMs: 5000 };

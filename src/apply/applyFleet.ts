@@ -1,0 +1,130 @@
+import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
+import type { Artifact } from '../model/Artifact.js';
+import type { Instance, Server } from '../model/Fleet.js';
+import { desiredFiles, readPaths, type DesiredFile } from '../plan/DesiredFile.js';
+import { plan } from '../plan/plan.js';
+import { isPending, type ServerPlan } from '../plan/ServerPlan.js';
+import { isFailure, type Remote } from '../remote/Remote.js';
+import { readRemote } from '../remote/readRemote.js';
+import type { ManifestEntry } from '../remote/RemoteState.js';
+import type { ApplyContext, HealthPolicy } from './ApplyContext.js';
+import { emptyReport, type ApplyReport } from './ApplyReport.js';
+import { applyPlan } from './applyPlan.js';
+import { mapLimit } from './mapLimit.js';
+
+/** What a run covers: the selected servers, their selected instances and those instances' artifacts. */
+export interface FleetSelection {
+  servers: Server[];
+  instances: Instance[];
+  artifacts: Artifact[];
+  /** Manifest entries this run answers for (a --host selection narrows it). */
+  owns?: (path: string, entry: ManifestEntry) => boolean;
+}
+
+export interface FleetOptions {
+  remoteFor(server: Server): Remote;
+  /** @default 4 */
+  parallel: number;
+  prune: boolean;
+  /** From resolveSecrets. */
+  resolved: ReadonlyMap<Artifact, string>;
+  secretValues: readonly string[];
+  context?: number;
+  progress?(server: string, step: string): void;
+}
+
+/** One server's diff: its plan, or why there is none. */
+export interface ServerDiff {
+  server: Server;
+  remote: Remote;
+  desired: DesiredFile[];
+  plan?: ServerPlan;
+  error?: Diagnostic;
+}
+
+/** Connect, read and plan every selected server, `parallel` at a time. `done` fires per server as it finishes. */
+export async function diffFleet(sel: FleetSelection, o: FleetOptions, done?: (index: number, d: ServerDiff) => void): Promise<ServerDiff[]> {
+  const desired = desiredFiles(sel.artifacts, o.resolved);
+  return mapLimit(sel.servers, o.parallel, async (server, index) => {
+    const d: ServerDiff = { server, remote: o.remoteFor(server), desired: desired.filter((f) => f.server === server.name) };
+    o.progress?.(server.name, 'connecting');
+    const opened = await d.remote.open();
+    if (opened) d.error = error('BLINK510', `${server.name} (${d.remote.target}) is unreachable: ${opened.error}`);
+    else {
+      o.progress?.(server.name, 'reading');
+      const read = await readRemote(d.remote, d.desired);
+      if (isFailure(read)) d.error = error('BLINK511', `${server.name}: ${read.error}`);
+      else d.plan = plan({ ...planInput(d, sel, o), state: read.state, oldContents: read.oldContents });
+    }
+    o.progress?.(server.name, d.error ? 'failed' : 'planned');
+    done?.(index, d);
+    return d;
+  });
+}
+
+export interface FleetApplyOptions extends FleetOptions {
+  context?: number;
+  run: string;
+  owner: string;
+  commit?: string;
+  health: HealthPolicy;
+}
+
+/** Apply every server with pending changes; the others are reported unchanged (or with their read error). */
+export async function applyFleet(diffs: readonly ServerDiff[], sel: FleetSelection, o: FleetApplyOptions, done?: (index: number, r: ApplyReport) => void): Promise<ApplyReport[]> {
+  return mapLimit(diffs, o.parallel, async (d, index) => {
+    let report: ApplyReport;
+    if (d.error || !d.plan) {
+      report = { ...emptyReport(d.server.name), outcome: d.error?.code === 'BLINK510' ? 'unreachable' : 'failed', diagnostics: d.error ? [d.error] : [] };
+    } else if (!isPending(d.plan)) report = emptyReport(d.server.name);
+    else {
+      const ctx = applyContext(d, sel, o);
+      report = await applyPlan(d.remote, d.plan, ctx);
+      // A host that just got its certificate now takes its TLS vhost: one more pass, same lock discipline.
+      if (report.outcome === 'applied' && d.plan.actions.certbot.length && report.done.some((s) => s.startsWith('certbot '))) {
+        const read = await readRemote(d.remote, d.desired);
+        if (!isFailure(read)) {
+          const next = plan({ ...planInput(d, sel, o), state: read.state });
+          if (isPending(next)) merge(report, await applyPlan(d.remote, next, { ...ctx, run: ctx.run + '-tls' }));
+        }
+      }
+    }
+    o.progress?.(d.server.name, report.outcome);
+    done?.(index, report);
+    return report;
+  });
+}
+
+function planInput(d: ServerDiff, sel: FleetSelection, o: FleetOptions) {
+  return {
+    server: d.server,
+    target: d.remote.target,
+    instances: sel.instances.filter((i) => i.server === d.server.name),
+    desired: d.desired,
+    prune: o.prune,
+    secretValues: o.secretValues,
+    ...(sel.owns ? { owns: sel.owns } : {}),
+    ...(o.context !== undefined ? { context: o.context } : {}),
+  };
+}
+
+function applyContext(d: ServerDiff, sel: FleetSelection, o: FleetApplyOptions): ApplyContext {
+  return {
+    run: o.run,
+    owner: o.owner,
+    ...(o.commit ? { commit: o.commit } : {}),
+    commands: d.server.commands,
+    health: o.health,
+    secretValues: o.secretValues,
+    readPaths: readPaths(d.desired),
+    replan: (state) => plan({ ...planInput(d, sel, o), state }),
+    progress: (step) => o.progress?.(d.server.name, step),
+  };
+}
+
+function merge(into: ApplyReport, r: ApplyReport): void {
+  into.done.push(...r.done);
+  for (const k of ['add', 'change', 'mode', 'delete'] as const) into.changed[k].push(...r.changed[k]);
+  into.diagnostics.push(...r.diagnostics);
+  if (r.outcome !== 'unchanged' && r.outcome !== 'applied') into.outcome = r.outcome;
+}

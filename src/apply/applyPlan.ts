@@ -1,0 +1,189 @@
+import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
+import { isFailure, type Check, type Remote, type StagedFile } from '../remote/Remote.js';
+import type { FileOp, Journal } from '../remote/Journal.js';
+import { hasActions } from '../plan/Actions.js';
+import { nextManifest } from '../plan/nextManifest.js';
+import type { ServerPlan } from '../plan/ServerPlan.js';
+import { scrub } from '../secrets/maskSecrets.js';
+import { fillCommand } from '../remote/shellQuote.js';
+import type { ApplyContext } from './ApplyContext.js';
+import { emptyReport, type ApplyReport } from './ApplyReport.js';
+import { auditLine } from './auditLine.js';
+import { recover, rollBack } from './recover.js';
+import { checkHealth, runActions, runCommand } from './serverCommands.js';
+
+const NGINX_KINDS = new Set(['vhost', 'vhost-link', 'nginx-map']);
+
+/**
+ * Apply one server's confirmed plan, in DESIGN.md's order: lock, recover an
+ * interrupted run, re-plan under the lock, stage, validate, journal, back up,
+ * rename, actions, health, manifest and audit. Any failure after the first
+ * rename rolls the server back. Never throws for a server-side problem.
+ */
+export async function applyPlan(remote: Remote, confirmed: ServerPlan, ctx: ApplyContext): Promise<ApplyReport> {
+  const report = emptyReport(remote.server);
+  const fail = (d: Diagnostic, outcome: ApplyReport['outcome'] = 'failed'): ApplyReport => {
+    report.diagnostics.push(d);
+    report.outcome = outcome;
+    return report;
+  };
+  ctx.progress?.('locking');
+  const lock = await remote.lock(ctx.owner);
+  if (isFailure(lock)) return fail(error('BLINK511', `${remote.server}: ${lock.error}`));
+  if (lock.held) return fail(error('BLINK512', `${remote.server} is being applied by ${lock.holder}`, undefined, 'wait for it to finish; a lock whose holder died is taken over'));
+  try {
+    let state = await remote.read(ctx.readPaths);
+    if (isFailure(state)) return fail(error('BLINK511', `${remote.server}: ${state.error}`));
+    if (state.journal) {
+      if (!(await recover(remote, state.journal, state.journalPhase ?? 'swapping', ctx, report))) {
+        report.outcome = 'failed';
+        return report;
+      }
+      state = await remote.read(ctx.readPaths);
+      if (isFailure(state)) return fail(error('BLINK511', `${remote.server}: ${state.error}`));
+    }
+    const p = ctx.replan(state);
+    // What was shown is what gets applied; a recovery is announced in the diff, so it may change the picture.
+    if (!confirmed.interrupted && fingerprint(p) !== fingerprint(confirmed)) {
+      return fail(error('BLINK511', `${remote.server} changed between the diff and the apply; nothing was changed`, undefined, 'run blink-apply again to see the new diff'));
+    }
+    const ops = fileOps(p);
+    if (ops.length === 0 && !hasActions(p.actions)) {
+      report.outcome = report.recovered ? 'applied' : 'unchanged';
+      return report;
+    }
+    return await applyOps(remote, p, ops, ctx, report);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function applyOps(remote: Remote, p: ServerPlan, ops: FileOp[], ctx: ApplyContext, report: ApplyReport): Promise<ApplyReport> {
+  const time = (ctx.now?.() ?? new Date()).toISOString();
+  const commit = ctx.commit ? { commit: ctx.commit } : {};
+  const journal: Journal = { version: 1, run: ctx.run, owner: ctx.owner, time, files: ops, actions: p.actions, manifest: nextManifest(p, { run: ctx.run, time, ...commit }) };
+  for (const f of p.files) if (f.change !== 'none') report.changed[f.change].push(f.path);
+  const audit = (result: string): string => auditLine(report, { run: ctx.run, owner: ctx.owner, time, ...commit, result });
+  const failed = async (d: Diagnostic, result: string): Promise<ApplyReport> => {
+    report.diagnostics.push(d);
+    report.outcome = 'failed';
+    await remote.commit(ctx.run, undefined, audit(result));
+    return report;
+  };
+
+  ctx.progress?.('staging');
+  const checks = validationChecks(p, ops, ctx);
+  const staged = stagedFiles(p, ops, checks.some((c) => c.kind === 'nginx'));
+  const se = await remote.stage(ctx.run, staged);
+  if (se) return failed(error('BLINK511', `${remote.server}: ${se.error}`), 'failed: staging');
+
+  ctx.progress?.('validating');
+  const failures = await remote.validate(ctx.run, checks);
+  if (isFailure(failures)) return failed(error('BLINK511', `${remote.server}: ${failures.error}`), 'failed: validation');
+  if (failures.length) {
+    for (const f of failures.slice(0, -1)) report.diagnostics.push(checkDiagnostic(remote.server, f.check, f.output, ctx));
+    const last = failures[failures.length - 1]!;
+    return failed(checkDiagnostic(remote.server, last.check, last.output, ctx), 'failed: validation');
+  }
+
+  // Pruned services stop before their unit goes, so nothing runs without a unit file.
+  for (const s of p.actions.disable) {
+    const d = await runCommand(remote, `disable ${s}`, fillCommand(ctx.commands.disable, { service: s, unit: `${s}.service` }), ctx.secretValues);
+    if (d) return failed(d, 'failed: disable');
+    report.done.push(`disable ${s}`);
+  }
+
+  ctx.progress?.('swapping');
+  const swapError = await remote.swap(journal);
+  if (swapError) {
+    report.diagnostics.push(error('BLINK511', `${remote.server}: ${swapError.error}`));
+    await rollBack(remote, journal, ctx, report, 'rolled back: swap failed');
+    report.outcome = 'rolled-back';
+    return report;
+  }
+  report.done.push(`installed ${ops.length} file${ops.length === 1 ? '' : 's'}`);
+
+  ctx.progress?.('restarting');
+  const acts = await runActions(remote, p.actions, ctx.commands, ctx.secretValues);
+  report.done.push(...acts.done);
+  ctx.progress?.('checking health');
+  const health = acts.failure ? acts : await checkHealth(remote, p.actions, ctx.commands, ctx.health);
+  if (health.failure) {
+    report.diagnostics.push(health.failure);
+    await rollBack(remote, journal, ctx, report, `rolled back: ${health.failure.code === 'BLINK514' ? 'health check failed' : 'action failed'}`);
+    report.outcome = 'rolled-back';
+    return report;
+  }
+  report.done.push(...health.done);
+
+  for (const host of p.actions.certbot) {
+    ctx.progress?.(`certbot ${host}`);
+    const d = await runCommand(remote, `certbot for ${host}`, fillCommand(ctx.commands.certbot, { host }), ctx.secretValues);
+    // The ACME vhost keeps serving; nothing to roll back. The next apply tries again.
+    if (d) report.diagnostics.push(d);
+    else report.done.push(`certbot ${host}`);
+  }
+
+  ctx.progress?.('writing the manifest');
+  const ce = await remote.commit(ctx.run, journal.manifest, audit('applied'));
+  if (ce) report.diagnostics.push(error('BLINK511', `${remote.server}: ${ce.error}`));
+  report.outcome = report.diagnostics.some((d) => d.severity === 'error') ? 'failed' : 'applied';
+  return report;
+}
+
+/** Writes for add/change/mode (a mode change rewrites the same bytes: one atomic path for all), deletes for pruned orphans. */
+export function fileOps(p: ServerPlan): FileOp[] {
+  const ops: FileOp[] = [];
+  for (const f of p.files) {
+    if (f.change === 'none') continue;
+    if (f.change === 'delete') {
+      ops.push({ path: f.path, op: 'delete', hadOld: true });
+      continue;
+    }
+    const d = p.desired.get(f.path)!;
+    const op: FileOp = { path: f.path, op: 'write', hadOld: f.before !== undefined, mode: d.mode, owner: d.owner };
+    if (d.linkTarget !== undefined) op.linkTarget = d.linkTarget;
+    ops.push(op);
+  }
+  return ops;
+}
+
+function validationChecks(p: ServerPlan, ops: FileOp[], ctx: ApplyContext): Check[] {
+  const checks: Check[] = [];
+  const touched = new Map(p.files.map((f) => [f.path, f]));
+  if (ops.some((o) => NGINX_KINDS.has(touched.get(o.path)?.kind ?? ''))) checks.push({ kind: 'nginx', command: ctx.commands.nginx_test });
+  for (const o of ops) {
+    if (o.op !== 'write') continue;
+    const kind = touched.get(o.path)?.kind;
+    if (kind === 'unit') checks.push({ kind: 'unit', command: ctx.commands.unit_verify, path: o.path });
+    if (kind === 'logrotate') checks.push({ kind: 'logrotate', command: ctx.commands.logrotate_verify, path: o.path });
+    if (kind === 'odoo-conf') checks.push({ kind: 'odoo-conf', command: 'python3 configparser', path: o.path });
+  }
+  return checks;
+}
+
+/** The written files, plus every nginx file when nginx is validated: nginx -t needs the whole tree. */
+function stagedFiles(p: ServerPlan, ops: FileOp[], withNginx: boolean): StagedFile[] {
+  const paths = new Set(ops.filter((o) => o.op === 'write').map((o) => o.path));
+  if (withNginx) for (const d of p.desired.values()) if (NGINX_KINDS.has(d.kind)) paths.add(d.path);
+  return [...paths].sort().map((path) => {
+    const d = p.desired.get(path)!;
+    const f: StagedFile = { path, mode: d.mode, content: d.content };
+    if (d.linkTarget !== undefined) f.linkTarget = d.linkTarget;
+    return f;
+  });
+}
+
+function checkDiagnostic(server: string, check: Check, output: string, ctx: ApplyContext): Diagnostic {
+  const what = check.kind === 'nginx' ? 'nginx -t on the staged tree' : `${check.kind} check of ${check.path}`;
+  const text = scrub(output.split('\n').slice(-8).join('\n'), ctx.secretValues);
+  return error('BLINK513', `${server}: ${what} failed; nothing was changed${text ? ':\n' + text : ''}`);
+}
+
+/** The changes a plan makes, to tell whether the server moved under us. */
+function fingerprint(p: ServerPlan): string {
+  return p.files
+    .filter((f) => f.change !== 'none')
+    .map((f) => `${f.change} ${f.path} ${f.after?.sha256 ?? f.after?.linkTarget ?? ''} ${f.before?.sha256 ?? ''}`)
+    .join('\n') + `\n${p.actions.certbot.join(',')}`;
+}

@@ -1,0 +1,82 @@
+import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
+import type { ServerCommands } from '../model/Fleet.js';
+import type { Actions } from '../plan/Actions.js';
+import type { Remote } from '../remote/Remote.js';
+import { fillCommand } from '../remote/shellQuote.js';
+import { scrub } from '../secrets/maskSecrets.js';
+import type { HealthPolicy } from './ApplyContext.js';
+
+export interface StepResult {
+  done: string[];
+  failure?: Diagnostic;
+}
+
+/** One configured command; a failure names the step and its (scrubbed) output. */
+export async function runCommand(remote: Remote, label: string, command: string, secrets: readonly string[]): Promise<Diagnostic | undefined> {
+  const r = await remote.run(command);
+  if (r.code === 0) return undefined;
+  const output = scrub((r.stderr || r.stdout.toString('utf8')).trim().split('\n').slice(-5).join('\n'), secrets);
+  return error('BLINK511', `${remote.server}: ${label} failed (exit ${r.code})${output ? ':\n' + output : ''}`);
+}
+
+/** After the swap: daemon-reload, start new services, restart changed ones, reload nginx. */
+export async function runActions(remote: Remote, a: Actions, commands: ServerCommands, secrets: readonly string[]): Promise<StepResult> {
+  const done: string[] = [];
+  const steps: [string, string][] = [];
+  if (a.daemonReload) steps.push(['daemon-reload', commands.daemon_reload]);
+  for (const s of a.enable) steps.push([`enable ${s}`, fillCommand(commands.enable, { service: s, unit: `${s}.service` })]);
+  for (const s of a.restart) steps.push([`restart ${s}`, fillCommand(commands.restart, { service: s, unit: `${s}.service` })]);
+  if (a.nginxReload) steps.push(['reload nginx', commands.nginx_reload]);
+  for (const [label, command] of steps) {
+    const failure = await runCommand(remote, label, command, secrets);
+    if (failure) return { done, failure };
+    done.push(label);
+  }
+  return { done };
+}
+
+/**
+ * Undo what runActions did, after the old files are back: services that ran
+ * the new files restart on the old ones. Best effort: every step is tried,
+ * failures come back as warnings.
+ */
+export async function undoActions(remote: Remote, a: Actions, commands: ServerCommands, secrets: readonly string[]): Promise<{ done: string[]; diagnostics: Diagnostic[] }> {
+  const done: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const steps: [string, string][] = [];
+  if (a.daemonReload) steps.push(['daemon-reload', commands.daemon_reload]);
+  for (const s of a.enable) steps.push([`disable ${s}`, fillCommand(commands.disable, { service: s, unit: `${s}.service` })]);
+  for (const s of a.disable) steps.push([`enable ${s}`, fillCommand(commands.enable, { service: s, unit: `${s}.service` })]);
+  for (const s of a.restart) steps.push([`restart ${s}`, fillCommand(commands.restart, { service: s, unit: `${s}.service` })]);
+  if (a.nginxReload) steps.push(['reload nginx', commands.nginx_reload]);
+  for (const [label, command] of steps) {
+    const failure = await runCommand(remote, label, command, secrets);
+    if (failure) diagnostics.push({ ...failure, severity: 'warning' });
+    else done.push(label);
+  }
+  return { done, diagnostics };
+}
+
+/** GET each touched instance's health URL until it answers 200, or give up. */
+export async function checkHealth(remote: Remote, a: Actions, commands: ServerCommands, policy: HealthPolicy): Promise<StepResult> {
+  const results = await Promise.all(
+    a.health.map(async (h) => {
+      const url = commands.health.replace(/\{port\}/g, String(h.port)).replace(/\{instance\}/g, h.instance).replace(/\{service\}/g, h.service);
+      let last = '';
+      for (let i = 0; i < policy.retries; i++) {
+        if (i > 0) await sleep(policy.intervalMs);
+        const r = await remote.httpGet(url, policy.timeoutMs);
+        if ('status' in r && r.status === 200) return undefined;
+        last = 'status' in r ? `HTTP ${r.status}` : r.error;
+      }
+      return error('BLINK514', `${remote.server}: ${h.instance} is not healthy: ${url} answered ${last} after ${policy.retries} attempts`);
+    }),
+  );
+  const failure = results.find((d) => d !== undefined);
+  return failure ? { done: [], failure } : { done: a.health.map((h) => `health ${h.instance}`) };
+}
+
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,217 @@
+import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from '../build.js';
+import { error, hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
+import { formatDiagnostic } from '../diagnostics/formatDiagnostic.js';
+import type { Server } from '../model/Fleet.js';
+import { applyFleet, diffFleet, type ServerDiff } from '../apply/applyFleet.js';
+import { DEFAULT_HEALTH } from '../apply/ApplyContext.js';
+import type { ApplyReport } from '../apply/ApplyReport.js';
+import { combineExit, formatReport } from '../apply/formatReport.js';
+import { inOrder } from '../apply/mapLimit.js';
+import { notify } from '../apply/notify.js';
+import { configCommit, newRunId, runOwner } from '../apply/runMeta.js';
+import { selectFleet } from '../apply/selectFleet.js';
+import { formatServerPlan } from '../plan/formatPlan.js';
+import { planJson } from '../plan/planJson.js';
+import { countPlan, isPending } from '../plan/ServerPlan.js';
+import type { Remote } from '../remote/Remote.js';
+import { realRemotes } from '../remote/remoteFor.js';
+import { loadSecretsFile } from '../secrets/loadSecretsFile.js';
+import { resolveSecrets } from '../secrets/resolveSecrets.js';
+import { useColor, type CliIo } from './CliIo.js';
+
+export const applyHelp = `Usage: blink-apply [--diff] [options]
+
+Shows what would change on each server (--diff), or applies it: validate on
+the server, atomic swap, restart only what changed, health check, roll back
+on failure.
+
+Options:
+  --diff              only show the changes; touch nothing
+  --config DIR        config folder (default ./config)
+  --addons DIR        custom Odoo modules (default ./custom-addons)
+  --templates DIR     Handlebars templates (default: the ones shipped with blink-fleet)
+  --secrets FILE      YAML {instance: {KEY: value}}, mode 0600
+  --ssh-config FILE   ssh_config passed to ssh as -F
+  --server NAME       only these servers (repeatable)
+  --host GLOB         only these hosts (repeatable; * and ? wildcards)
+  --prune             delete files of removed instances (stopping their services first)
+  --parallel N        servers at once (default 4)
+  --yes               apply without asking (required when not on a terminal)
+  --notify URL        POST the JSON summary to URL after an apply
+  --context N         lines of context in diffs (default 3)
+  --health-retries N  health check attempts (default ${DEFAULT_HEALTH.retries})
+  --health-interval MS  pause between attempts (default ${DEFAULT_HEALTH.intervalMs})
+  --json              print the plan and the results as JSON
+  --no-color          plain output
+  -h, --help          this text
+
+Exit codes: 0 nothing to change (or applied), 2 changes pending (--diff), 1 error on any server.`;
+
+export interface ApplyIo extends CliIo {
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+/** Seams for tests: other servers than the real ones, a scripted answer to the prompt. */
+export interface ApplyDeps {
+  remoteFor?: (server: Server) => Remote;
+  ask?: (question: string) => Promise<string>;
+}
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** blink-apply, minus the process: returns the exit code, never exits. */
+export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}): Promise<number> {
+  let v;
+  try {
+    v = parseFlags(argv);
+  } catch (e) {
+    io.stderr.write(`blink-apply: ${(e as Error).message}\nRun blink-apply --help for the options.\n`);
+    return 1;
+  }
+  if (v.help) return io.stdout.write(applyHelp + '\n'), 0;
+  const color = useColor(io, v['no-color']);
+  const json = v.json === true;
+  const at = (p: string): string => resolve(io.cwd, p);
+  const diagnostics: Diagnostic[] = [];
+  const fail = (): number => (printDiagnostics(io, diagnostics, color), 1);
+  const int = (name: string, value: string | undefined, dflt: number): number => {
+    const n = value === undefined ? dflt : Number(value);
+    if (!Number.isInteger(n) || n < (name === 'context' ? 0 : 1)) diagnostics.push(error('BLINK520', `--${name} wants a positive whole number`));
+    return n;
+  };
+  const parallel = int('parallel', v.parallel, 4);
+  const context = int('context', v.context, 3);
+  const health = { ...DEFAULT_HEALTH, retries: int('health-retries', v['health-retries'], DEFAULT_HEALTH.retries), intervalMs: int('health-interval', v['health-interval'], DEFAULT_HEALTH.intervalMs) };
+  const interactive = io.stdin?.isTTY === true && io.stdout.isTTY === true;
+  if (!v.diff && !v.yes && !interactive && !deps.ask) diagnostics.push(error('BLINK520', 'not on a terminal: pass --yes to apply, or --diff to only look'));
+  if (hasErrors(diagnostics)) return fail();
+
+  const configDir = at(v.config ?? 'config');
+  const built = build({ configDir, addonsDir: at(v.addons ?? 'custom-addons'), templatesDir: v.templates ? at(v.templates) : join(packageRoot, 'templates'), cwd: io.cwd });
+  diagnostics.push(...built.diagnostics);
+  if (!built.fleet || hasErrors(diagnostics)) return fail();
+  const { selection, diagnostics: selDiags } = selectFleet(built.fleet, built.artifacts, v.server ?? [], v.host ?? []);
+  diagnostics.push(...selDiags);
+  // Secrets first: a missing one stops the run before any server is contacted.
+  const file = v.secrets ? loadSecretsFile(at(v.secrets)) : undefined;
+  diagnostics.push(...(file?.diagnostics ?? []));
+  const secrets = resolveSecrets(selection.artifacts, { env: io.env, ...(file?.secrets ? { file: file.secrets } : {}) });
+  diagnostics.push(...secrets.diagnostics);
+  if (hasErrors(diagnostics)) return fail();
+
+  const real = deps.remoteFor ? undefined : realRemotes(v['ssh-config'] ? { sshConfig: at(v['ssh-config']) } : {});
+  const progress = progressLine(io, selection.servers.length);
+  const options = { remoteFor: deps.remoteFor ?? real!.remoteFor, parallel, prune: v.prune === true, resolved: secrets.contents, secretValues: secrets.values, context, progress: progress.update };
+  const print = inOrder((t) => (progress.clear(), io.stdout.write(t + '\n')));
+  let diffs: ServerDiff[] = [];
+  let reports: ApplyReport[] | undefined;
+  try {
+    diffs = await diffFleet(selection, options, (i, d) => !json && print(i, d.plan ? formatServerPlan(d.plan, { color, prune: options.prune }) : formatDiagnostic(d.error!, { color })));
+    progress.clear();
+    const pending = diffs.filter((d) => d.plan && isPending(d.plan));
+    if (!json) io.stdout.write(fleetSummary(diffs) + '\n');
+    if (!v.diff && pending.length) {
+      const go = v.yes || (await (deps.ask ?? askTerminal(io))(`Apply these changes to ${pending.length} server${pending.length === 1 ? '' : 's'}? [y/N] `)).trim().toLowerCase().startsWith('y');
+      if (!go) {
+        io.stderr.write('blink-apply: nothing applied\n');
+        return 1;
+      }
+      const run = newRunId();
+      const commit = configCommit(configDir);
+      const reportAt = inOrder((t) => (progress.clear(), io.stdout.write(t)));
+      reports = await applyFleet(diffs, selection, { ...options, run, owner: runOwner(io.env), health, ...(commit ? { commit } : {}) }, (i, r) => !json && reportAt(i, formatReport(r, color)));
+      progress.clear();
+      if (v.notify) {
+        const n = await notify(v.notify, summaryJson(diffs, reports));
+        if (n) diagnostics.push(n);
+      }
+    }
+  } finally {
+    await Promise.all(diffs.map((d) => d.remote.close()));
+    real?.dispose();
+  }
+  if (json) io.stdout.write(JSON.stringify({ ...summaryJson(diffs, reports), diagnostics }, null, 2) + '\n');
+  else printDiagnostics(io, diagnostics, color);
+  const failed = hasErrors(diagnostics) || diffs.some((d) => d.error) || (reports ?? []).some((r) => r.outcome !== 'applied' && r.outcome !== 'unchanged');
+  return combineExit([failed ? 1 : 0, !reports && diffs.some((d) => d.plan && isPending(d.plan)) ? 2 : 0]);
+}
+
+function parseFlags(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      diff: { type: 'boolean' },
+      config: { type: 'string' },
+      addons: { type: 'string' },
+      templates: { type: 'string' },
+      secrets: { type: 'string' },
+      'ssh-config': { type: 'string' },
+      server: { type: 'string', multiple: true },
+      host: { type: 'string', multiple: true },
+      prune: { type: 'boolean' },
+      parallel: { type: 'string' },
+      yes: { type: 'boolean', short: 'y' },
+      notify: { type: 'string' },
+      context: { type: 'string' },
+      'health-retries': { type: 'string' },
+      'health-interval': { type: 'string' },
+      json: { type: 'boolean' },
+      'no-color': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (positionals.length) throw new Error(`unexpected argument '${positionals[0]}'`);
+  return values;
+}
+
+function fleetSummary(diffs: readonly ServerDiff[]): string {
+  const t = { add: 0, change: 0, mode: 0, delete: 0, orphan: 0, drift: 0 };
+  for (const d of diffs) if (d.plan) for (const [k, n] of Object.entries(countPlan(d.plan))) t[k as keyof typeof t] += n;
+  const pending = diffs.filter((d) => d.plan && isPending(d.plan)).length;
+  const errors = diffs.filter((d) => d.error).length;
+  return `fleet: ${diffs.length} server${diffs.length === 1 ? '' : 's'}, ${pending} with changes, ${errors} unreachable or failed; ${t.add} to add, ${t.change} to change, ${t.mode} mode/owner, ${t.delete} to delete, ${t.orphan} orphans kept, ${t.drift} drifted`;
+}
+
+function summaryJson(diffs: readonly ServerDiff[], reports?: readonly ApplyReport[]): Record<string, unknown> {
+  return {
+    servers: diffs.map((d) => (d.plan ? planJson(d.plan) : { server: d.server.name, error: d.error })),
+    ...(reports ? { applied: reports } : {}),
+  };
+}
+
+function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], color: boolean): void {
+  for (const d of diagnostics) io.stderr.write(formatDiagnostic(d, { color }) + '\n');
+}
+
+/** A single status line on a terminal, rewritten in place; nothing otherwise. */
+function progressLine(io: CliIo, total: number): { update: (server: string, step: string) => void; clear: () => void } {
+  if (!io.stderr.isTTY) return { update: () => undefined, clear: () => undefined };
+  const state = new Map<string, string>();
+  let shown = false;
+  return {
+    update(server, step) {
+      state.set(server, step);
+      const finished = [...state.values()].filter((s) => ['planned', 'failed', 'applied', 'unchanged', 'rolled-back', 'unreachable'].includes(s)).length;
+      io.stderr.write(`\r\x1b[K[${finished}/${total}] ${server}: ${step}`);
+      shown = true;
+    },
+    clear() {
+      if (shown) io.stderr.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}
+
+function askTerminal(io: ApplyIo): (q: string) => Promise<string> {
+  return (q) =>
+    new Promise((r) => {
+      const rl = createInterface({ input: io.stdin ?? process.stdin, output: io.stderr as NodeJS.WritableStream });
+      rl.question(q, (a) => (rl.close(), r(a)));
+    });
+}

@@ -1,0 +1,47 @@
+/**
+ * blink-fleet: compile a declarative Odoo 18 hosting fleet into every file its
+ * servers need, diff it against the live servers and apply it safely.
+ *
+ * The pipeline, each stage usable on its own:
+ *   loadFleetSource → compileFleet → renderFleet → outFiles/writeOut
+ * or all of load → render in one call with `build`.
+ */
+
+// Diagnostics: every stage reports problems as data.
+export { CODES, error, warning, hasErrors, sortDiagnostics } from './diagnostics/Diagnostic.js';
+export type { Diagnostic, DiagnosticCode, Severity, SourcePos } from './diagnostics/Diagnostic.js';
+export { formatDiagnostic, summarize } from './diagnostics/formatDiagnostic.js';
+
+// The resolved model.
+export type { Fleet, Server, ServerCommands, Instance, ResolvedOption, OptionOrigin, BackupSettings, BackupEncryption } from './model/Fleet.js';
+export type { Artifact, ArtifactKind } from './model/Artifact.js';
+export type { ClientsFile } from './model/ClientsFile.js';
+
+// load
+export { loadFleetSource } from './load/loadFleetSource.js';
+export type { FleetSource, LoadOptions } from './load/loadFleetSource.js';
+export { nodeFs, memoryFs } from './load/SourceFs.js';
+export type { SourceFs } from './load/SourceFs.js';
+export { parseIni } from './load/parseIni.js';
+export type { IniFile, IniSection, IniEntry } from './load/IniFile.js';
+export { loadTemplates } from './load/loadTemplates.js';
+
+// compile
+export { compileFleet } from './compile/compileFleet.js';
+export { explain, formatExplanation } from './compile/explain.js';
+export type { Explanation } from './compile/explain.js';
+export { checkOption } from './compile/checkOption.js';
+
+// render
+export { renderFleet } from './render/renderFleet.js';
+export type { TemplateSet } from './render/TemplateSet.js';
+
+// write
+export { outFiles } from './write/outFiles.js';
+export type { OutFile } from './write/outFiles.js';
+export { writeOut, checkOut } from './write/writeOut.js';
+export type { WriteResult, WriteOptions } from './write/writeOut.js';
+
+// everything up to render in one call
+export { build } from './build.js';
+export type { BuildOptions, BuildResult } from './build.js';

@@ -1,0 +1,94 @@
+import type { Actions } from './Actions.js';
+import { countPlan, isPending, type FilePlan, type ServerPlan } from './ServerPlan.js';
+
+export interface PlanStyle {
+  color: boolean;
+  /** Show `--prune` hints: orphans are listed either way. */
+  prune: boolean;
+}
+
+const C = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m', bold: '\x1b[1m', dim: '\x1b[2m', reset: '\x1b[0m' };
+const SIGN: Record<string, string> = { add: '+', change: '~', mode: 'm', delete: '-', none: ' ' };
+
+/** One server's block: header, one entry per file worth mentioning, actions, summary line. */
+export function formatServerPlan(p: ServerPlan, style: PlanStyle): string {
+  const paint = (code: string, s: string): string => (style.color ? code + s + C.reset : s);
+  const out: string[] = [paint(C.bold, `${p.server} (${p.target})`)];
+  if (p.interrupted) {
+    out.push(paint(C.yellow, `  ! apply ${p.interrupted.run} by ${p.interrupted.owner} was interrupted (${p.interrupted.phase}); the next apply ${p.interrupted.phase === 'swapped' ? 'completes it' : 'rolls it back'} first`));
+  }
+  for (const n of p.notes) out.push(paint(C.yellow, `  ! ${n}`));
+  const seen = new Map<string, string>();
+  for (const f of p.files) {
+    if (f.change === 'none' && !f.orphan && !f.drift) continue;
+    out.push('  ' + fileLine(f, style, paint));
+    if (!f.diff) continue;
+    // The same diff on many instances (a template change) is printed once.
+    const body = f.diff.split('\n').filter((l) => !l.startsWith('@@')).join('\n');
+    const first = seen.get(body);
+    if (first !== undefined && f.change === 'change') {
+      out.push(paint(C.dim, `      (same change as ${first})`));
+      continue;
+    }
+    seen.set(body, f.path);
+    for (const line of f.diff.split('\n')) out.push('      ' + diffLine(line, paint));
+  }
+  for (const host of p.actions.certbot) out.push(`  ${paint(C.yellow, '*')} ${host}: no certificate yet: serve the ACME vhost, run certbot, then install the TLS vhost`);
+  const acts = formatActions(p.actions);
+  if (acts) out.push(paint(C.dim, `  then: ${acts}`));
+  out.push(summaryLine(p));
+  return out.join('\n') + '\n';
+}
+
+/** `aws-1: 2 to add, 1 to change, 1 orphan kept, 1 drifted` or `aws-1: no changes`. */
+export function summaryLine(p: ServerPlan): string {
+  const c = countPlan(p);
+  const parts: string[] = [];
+  if (c.add) parts.push(`${c.add} to add`);
+  if (c.change) parts.push(`${c.change} to change`);
+  if (c.mode) parts.push(`${c.mode} mode/owner`);
+  if (c.delete) parts.push(`${c.delete} to delete`);
+  if (c.orphan) parts.push(`${c.orphan} orphan${c.orphan === 1 ? '' : 's'} kept`);
+  if (c.drift) parts.push(`${c.drift} drifted`);
+  if (p.actions.certbot.length) parts.push(`${p.actions.certbot.length} certificate${p.actions.certbot.length === 1 ? '' : 's'} to get`);
+  if (p.interrupted) parts.push('interrupted apply to recover');
+  return `${p.server}: ${isPending(p) || parts.length ? parts.join(', ') : 'no changes'}`;
+}
+
+export function formatActions(a: Actions): string {
+  const parts: string[] = [];
+  if (a.disable.length) parts.push(`stop and disable ${a.disable.join(', ')}`);
+  if (a.daemonReload) parts.push('daemon-reload');
+  if (a.enable.length) parts.push(`enable and start ${a.enable.join(', ')}`);
+  if (a.restart.length) parts.push(`restart ${a.restart.join(', ')}`);
+  if (a.nginxReload) parts.push('reload nginx');
+  if (a.health.length) parts.push(`check health of ${a.health.map((h) => h.instance).join(', ')}`);
+  return parts.join('; ');
+}
+
+function fileLine(f: FilePlan, style: PlanStyle, paint: (c: string, s: string) => string): string {
+  const notes: string[] = [];
+  if (f.change === 'add' && f.after) notes.push(`new, ${octal(f.after.mode)} ${f.after.owner}`);
+  if ((f.change === 'mode' || f.change === 'change') && f.before && f.after && !f.after.linkTarget) {
+    if (f.before.mode !== f.after.mode) notes.push(`mode ${octal(f.before.mode)} → ${octal(f.after.mode)}`);
+    if (f.before.owner !== f.after.owner) notes.push(`owner ${f.before.owner} → ${f.after.owner}`);
+  }
+  if (f.bootstrap) notes.push('ACME bootstrap vhost until the certificate exists');
+  if (f.drift) notes.push(f.before ? 'drift: edited on the server since the last apply' : 'drift: removed on the server since the last apply');
+  if (f.orphan) notes.push(f.change === 'delete' ? 'orphan: deleted' : style.prune ? 'orphan' : 'orphan: kept (--prune deletes it)');
+  if (f.sensitive && f.change === 'change') notes.push('holds secrets');
+  const sign = f.orphan && f.change === 'none' ? '?' : SIGN[f.change]!;
+  const color = f.change === 'add' ? C.green : f.change === 'delete' ? C.red : f.drift || f.orphan ? C.yellow : C.cyan;
+  return `${paint(color, sign)} ${f.path}${notes.length ? paint(C.dim, `  (${notes.join('; ')})`) : ''}`;
+}
+
+function diffLine(line: string, paint: (c: string, s: string) => string): string {
+  if (line.startsWith('@@')) return paint(C.cyan, line);
+  if (line.startsWith('+')) return paint(C.green, line);
+  if (line.startsWith('-')) return paint(C.red, line);
+  return line;
+}
+
+function octal(mode: number): string {
+  return mode.toString(8).padStart(4, '0');
+}

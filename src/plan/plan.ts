@@ -1,0 +1,196 @@
+import { posix } from 'node:path';
+import { structuredPatch } from 'diff';
+import type { Instance, Server } from '../model/Fleet.js';
+import type { ManifestEntry, RemoteState } from '../remote/RemoteState.js';
+import { noActions, type Actions } from './Actions.js';
+import { certificatePath, type DesiredFile } from './DesiredFile.js';
+import type { FilePlan, FileState, ServerPlan } from './ServerPlan.js';
+import { maskForDiff, OLD_SECRET_MARK, SENSITIVE_CHANGED, scrub } from '../secrets/maskSecrets.js';
+
+export interface PlanInput {
+  server: Pick<Server, 'name' | 'commands'>;
+  /** How the server is reached, for display (`ubuntu@1.2.3.4`, `local`). */
+  target: string;
+  /** Instances of this server in the selection: ports and services for actions. */
+  instances: readonly Instance[];
+  /** This server's desired files, bootstrap variants included. */
+  desired: readonly DesiredFile[];
+  state: RemoteState;
+  /** Live contents of the files whose bytes differ, for the diffs. */
+  oldContents?: ReadonlyMap<string, Uint8Array>;
+  prune: boolean;
+  /** Which manifest entries this run answers for (narrowed by --host); default: all. */
+  owns?: (path: string, entry: ManifestEntry) => boolean;
+  /** Resolved secret values: scrubbed from anything shown. */
+  secretValues: readonly string[];
+  /** Lines of context in diffs. @default 3 */
+  context?: number;
+}
+
+const NGINX_KINDS = new Set(['vhost', 'vhost-link', 'nginx-map']);
+const MAX_DIFF_BYTES = 256 * 1024;
+
+/** Artifact[] + RemoteState → Plan. Pure: no IO, same input, same plan. */
+export function plan(input: PlanInput): ServerPlan {
+  const { state } = input;
+  const { chosen, certbot } = chooseFiles(input.desired, state);
+  const manifest = state.manifest?.files ?? {};
+  const owns = input.owns ?? (() => true);
+  const files: FilePlan[] = [];
+
+  for (const d of chosen.values()) {
+    const live = state.files.get(d.path);
+    const after: FileState = { sha256: d.sha256, mode: d.mode, owner: d.owner };
+    if (d.linkTarget !== undefined) {
+      delete after.sha256;
+      after.linkTarget = d.linkTarget;
+    }
+    const f: FilePlan = {
+      path: d.path,
+      kind: d.kind,
+      change: 'none',
+      drift: false,
+      orphan: false,
+      bootstrap: d.role === 'bootstrap',
+      sensitive: d.sensitive,
+      after,
+    };
+    if (d.instance !== undefined) f.instance = d.instance;
+    if (d.host !== undefined) f.host = d.host;
+    const written = manifest[d.path];
+    if (!live) {
+      f.change = 'add';
+      f.drift = written !== undefined;
+    } else {
+      f.before = { mode: live.mode, owner: live.owner };
+      if (live.sha256) f.before.sha256 = live.sha256;
+      if (live.linkTarget !== undefined) f.before.linkTarget = live.linkTarget;
+      const sameBytes = d.linkTarget !== undefined ? live.type === 'link' && live.linkTarget === d.linkTarget : live.type === 'file' && live.sha256 === d.sha256;
+      // Links carry no mode of their own worth comparing.
+      const sameMeta = d.linkTarget !== undefined || (live.mode === d.mode && live.owner === d.owner);
+      f.change = !sameBytes ? 'change' : !sameMeta ? 'mode' : 'none';
+      f.drift = written !== undefined && f.change !== 'none' && (written.linkTarget ?? written.sha256) !== (live.linkTarget ?? live.sha256);
+    }
+    if (f.change === 'add' || f.change === 'change') {
+      const diff = fileDiff(d, input.oldContents?.get(d.path), live?.linkTarget, input);
+      if (diff) f.diff = diff;
+    }
+    files.push(f);
+  }
+
+  const keep: Record<string, ManifestEntry> = {};
+  for (const [path, entry] of Object.entries(manifest)) {
+    if (chosen.has(path)) continue;
+    if (!owns(path, entry)) {
+      keep[path] = entry;
+      continue;
+    }
+    const live = state.files.get(path);
+    if (!live) continue; // gone already: the manifest forgets it
+    const f: FilePlan = {
+      path,
+      kind: entry.kind,
+      change: input.prune ? 'delete' : 'none',
+      drift: (entry.linkTarget ?? entry.sha256) !== (live.linkTarget ?? live.sha256),
+      orphan: true,
+      bootstrap: false,
+      sensitive: false,
+      before: { mode: live.mode, owner: live.owner },
+    };
+    if (live.sha256) f.before!.sha256 = live.sha256;
+    if (entry.instance !== undefined) f.instance = entry.instance;
+    if (entry.host !== undefined) f.host = entry.host;
+    if (!input.prune) keep[path] = entry;
+    files.push(f);
+  }
+  files.sort((a, b) => a.path.localeCompare(b.path));
+
+  const p: ServerPlan = {
+    server: input.server.name,
+    target: input.target,
+    files,
+    actions: planActions(files, input, certbot),
+    desired: chosen,
+    keep,
+    notes: [...state.problems],
+  };
+  if (state.journal) p.interrupted = { run: state.journal.run, phase: state.journalPhase ?? 'swapping', owner: state.journal.owner };
+  return p;
+}
+
+/** Paths whose live bytes differ from the desired ones: the only contents worth fetching. */
+export function pathsToFetch(desired: readonly DesiredFile[], state: RemoteState): string[] {
+  const out: string[] = [];
+  for (const d of chooseFiles(desired, state).chosen.values()) {
+    const live = state.files.get(d.path);
+    if (live?.type === 'file' && d.linkTarget === undefined && live.sha256 !== d.sha256) out.push(d.path);
+  }
+  return out;
+}
+
+/**
+ * The managed files, with a host's bootstrap vhost in place of its TLS vhost
+ * while the certificate is missing on the server.
+ */
+function chooseFiles(desired: readonly DesiredFile[], state: RemoteState): { chosen: Map<string, DesiredFile>; certbot: string[] } {
+  const chosen = new Map<string, DesiredFile>();
+  for (const d of desired) if (d.role === 'managed') chosen.set(d.path, d);
+  const certbot = new Set<string>();
+  for (const d of desired) {
+    if (d.role !== 'bootstrap' || !d.host || !d.bootstrapFor) continue;
+    if (state.files.has(certificatePath(d.host))) continue;
+    const managed = chosen.get(d.bootstrapFor);
+    chosen.set(d.bootstrapFor, { ...d, path: d.bootstrapFor, mode: managed?.mode ?? d.mode, owner: managed?.owner ?? d.owner });
+    certbot.add(d.host);
+  }
+  return { chosen: new Map([...chosen].sort(([a], [b]) => a.localeCompare(b))), certbot: [...certbot].sort() };
+}
+
+function planActions(files: readonly FilePlan[], input: PlanInput, certbot: string[]): Actions {
+  const a = noActions();
+  const touched = (f: FilePlan): boolean => f.change === 'add' || f.change === 'change' || f.change === 'delete';
+  const byInstance = new Map<string, FilePlan[]>();
+  for (const f of files) {
+    if (!touched(f)) continue;
+    if (f.kind === 'unit') a.daemonReload = true;
+    if (NGINX_KINDS.has(f.kind)) a.nginxReload = true;
+    if (f.kind === 'unit' && f.change === 'delete') a.disable.push(posix.basename(f.path).replace(/\.service$/, ''));
+    if (f.instance && f.change !== 'delete') byInstance.set(f.instance, [...(byInstance.get(f.instance) ?? []), f]);
+  }
+  for (const inst of input.instances) {
+    const changed = byInstance.get(inst.id) ?? [];
+    const unit = changed.find((f) => f.kind === 'unit');
+    if (unit?.change === 'add') a.enable.push(inst.service);
+    else if (unit || changed.some((f) => f.kind === 'odoo-conf')) a.restart.push(inst.service);
+    else continue;
+    a.health.push({ instance: inst.id, service: inst.service, port: inst.port });
+  }
+  a.certbot = certbot;
+  return a;
+}
+
+function fileDiff(d: DesiredFile, old: Uint8Array | undefined, oldLink: string | undefined, input: PlanInput): string | undefined {
+  if (d.linkTarget !== undefined) return `${oldLink !== undefined ? `-> ${oldLink}\n` : ''}+> ${d.linkTarget}`;
+  if (d.content.length > MAX_DIFF_BYTES || (old && old.length > MAX_DIFF_BYTES)) return '(large file: diff not shown)';
+  const oldText = old ? Buffer.from(old).toString('utf8') : '';
+  const masked = maskForDiff(oldText, d.content.toString('utf8'), d.template, input.secretValues);
+  const patch = structuredPatch('a', 'b', masked.old, masked.new, '', '', { context: input.context ?? 3 });
+  const lines: string[] = [];
+  for (const h of patch.hunks) {
+    const body = h.lines.filter((l) => !l.startsWith('\\'));
+    const changedSecrets = new Set(body.filter((l) => l.startsWith('+') && l.includes(SENSITIVE_CHANGED)).map((l) => keyOf(l.slice(1))));
+    lines.push(`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`);
+    for (const l of body) {
+      if (l.endsWith(OLD_SECRET_MARK)) {
+        // The old value of a changed secret: its `(sensitive, changed)` twin says it all.
+        if (changedSecrets.has(keyOf(l.slice(1)))) continue;
+        lines.push(scrub(l.slice(0, -1), input.secretValues));
+      } else lines.push(l);
+    }
+  }
+  return lines.join('\n');
+}
+
+function keyOf(line: string): string {
+  return line.split(/\(sensitive/)[0]!;
+}

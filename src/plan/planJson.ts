@@ -1,0 +1,36 @@
+import type { FilePlan, ServerPlan } from './ServerPlan.js';
+import { countPlan, isPending } from './ServerPlan.js';
+
+/**
+ * The plan as data for `--json`: every field chosen by name, so resolved
+ * contents (which hold secrets) can never slip into it.
+ */
+export function planJson(p: ServerPlan): Record<string, unknown> {
+  return {
+    server: p.server,
+    target: p.target,
+    pending: isPending(p),
+    counts: countPlan(p),
+    files: p.files.filter((f) => f.change !== 'none' || f.orphan || f.drift).map(fileJson),
+    actions: p.actions,
+    ...(p.interrupted ? { interrupted: p.interrupted } : {}),
+    notes: p.notes,
+  };
+}
+
+function fileJson(f: FilePlan): Record<string, unknown> {
+  return {
+    path: f.path,
+    kind: f.kind,
+    ...(f.instance ? { instance: f.instance } : {}),
+    ...(f.host ? { host: f.host } : {}),
+    change: f.change,
+    drift: f.drift,
+    orphan: f.orphan,
+    bootstrap: f.bootstrap,
+    sensitive: f.sensitive,
+    ...(f.before ? { before: { ...f.before } } : {}),
+    ...(f.after ? { after: { ...f.after } } : {}),
+    ...(f.diff !== undefined ? { diff: f.diff } : {}),
+  };
+}

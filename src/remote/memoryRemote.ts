@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import type { ExecResult, HttpResult } from './Transport.js';
+import type { Check, Failure, Lock, Remote } from './Remote.js';
+import { BLINK_DIR, MANIFEST_PATH, type LiveFile, type RemoteState } from './RemoteState.js';
+import type { Journal, JournalPhase } from './Journal.js';
+
+export interface MemoryFile {
+  content: Buffer;
+  mode: number;
+  owner: string;
+  linkTarget?: string;
+}
+
+/**
+ * A server as plain data, for unit tests of apply: files, the commands that
+ * ran, and knobs to make any step fail.
+ */
+export interface MemoryServer {
+  files: Map<string, MemoryFile>;
+  /** Every configured command run, in order. */
+  commands: string[];
+  audit: string[];
+  lockHolder?: string;
+  unreachable?: string;
+  /** A failed check's output, or undefined when it passes. */
+  failCheck?: (check: Check, staged: ReadonlyMap<string, MemoryFile>) => string | undefined;
+  /** Exit code for a command (default 0). */
+  commandExit?: (command: string) => number;
+  health?: (url: string) => HttpResult;
+  /** Fail the swap after this many renames (to test rollback of a partial swap). */
+  failSwapAfter?: number;
+}
+
+export function memoryServer(files: Record<string, string | MemoryFile> = {}): MemoryServer {
+  const map = new Map<string, MemoryFile>();
+  for (const [p, f] of Object.entries(files)) map.set(p, typeof f === 'string' ? { content: Buffer.from(f), mode: 0o644, owner: 'root:root' } : f);
+  return { files: map, commands: [], audit: [] };
+}
+
+const JOURNAL = `${BLINK_DIR}/journal.json`;
+const PHASE = `${BLINK_DIR}/journal.phase`;
+
+/** The fake behind the Remote interface: same contract as shellRemote, in memory. */
+export function memoryRemote(name: string, world: MemoryServer): Remote {
+  const staged = new Map<string, Map<string, MemoryFile>>();
+  const backups = new Map<string, Map<string, MemoryFile>>();
+  const write = (path: string, text: string): void => void world.files.set(path, { content: Buffer.from(text), mode: 0o600, owner: 'root:root' });
+  const text = (path: string): string | undefined => world.files.get(path)?.content.toString('utf8');
+  const setPhase = (phase: JournalPhase): void => write(PHASE, phase + '\n');
+
+  return {
+    server: name,
+    target: 'memory',
+    open: async () => (world.unreachable ? { error: world.unreachable } : undefined),
+    async read(paths) {
+      const files = new Map<string, LiveFile>();
+      const manifestText = text(MANIFEST_PATH);
+      const wanted = new Set(paths);
+      const state: RemoteState = { server: name, files, problems: [] };
+      if (manifestText) {
+        try {
+          state.manifest = JSON.parse(manifestText);
+          for (const p of Object.keys(state.manifest!.files)) wanted.add(p);
+        } catch {
+          state.problems.push('the manifest /var/lib/blink/manifest.json is not valid JSON');
+        }
+      }
+      for (const p of wanted) {
+        const f = world.files.get(p);
+        if (!f) continue;
+        files.set(p, f.linkTarget !== undefined
+          ? { type: 'link', mode: 0o777, owner: f.owner, linkTarget: f.linkTarget }
+          : { type: 'file', mode: f.mode, owner: f.owner, sha256: createHash('sha256').update(f.content).digest('hex') });
+      }
+      const journal = text(JOURNAL);
+      if (journal) {
+        state.journal = JSON.parse(journal);
+        state.journalPhase = (text(PHASE)?.trim() || 'swapping') as JournalPhase;
+      }
+      return state;
+    },
+    async fetch(paths) {
+      const out = new Map<string, Buffer>();
+      for (const p of paths) {
+        const f = world.files.get(p);
+        if (f && f.linkTarget === undefined) out.set(p, f.content);
+      }
+      return out;
+    },
+    async lock(owner): Promise<Lock | Failure> {
+      if (world.lockHolder) return { held: true, holder: world.lockHolder };
+      world.lockHolder = owner;
+      return { held: false, release: async () => void delete world.lockHolder };
+    },
+    async stage(run, files) {
+      const m = new Map<string, MemoryFile>();
+      for (const f of files) {
+        const e: MemoryFile = { content: Buffer.from(f.content), mode: f.mode, owner: 'root:root' };
+        if (f.linkTarget !== undefined) e.linkTarget = f.linkTarget;
+        m.set(f.path, e);
+      }
+      staged.set(run, m);
+      return undefined;
+    },
+    async validate(run, checks) {
+      const tree = staged.get(run) ?? new Map();
+      return checks.flatMap((check) => {
+        const output = world.failCheck?.(check, tree);
+        return output === undefined ? [] : [{ check, output }];
+      });
+    },
+    async swap(journal) {
+      setPhase('swapping');
+      write(JOURNAL, JSON.stringify(journal));
+      const tree = staged.get(journal.run) ?? new Map<string, MemoryFile>();
+      const bak = new Map<string, MemoryFile>();
+      for (const f of journal.files) if (f.hadOld && world.files.has(f.path)) bak.set(f.path, world.files.get(f.path)!);
+      backups.set(journal.run, bak);
+      let renames = 0;
+      for (const f of journal.files) {
+        if (world.failSwapAfter !== undefined && renames++ >= world.failSwapAfter) return { error: 'swapping files into place failed (injected)' };
+        if (f.op === 'delete') world.files.delete(f.path);
+        else if (f.linkTarget !== undefined) world.files.set(f.path, { content: Buffer.alloc(0), mode: 0o777, owner: f.owner ?? 'root:root', linkTarget: f.linkTarget });
+        else {
+          const s = tree.get(f.path);
+          if (!s) return { error: `staged file missing: ${f.path}` };
+          world.files.set(f.path, { content: s.content, mode: f.mode ?? 0o644, owner: f.owner ?? 'root:root' });
+        }
+      }
+      setPhase('swapped');
+      return undefined;
+    },
+    async setPhase(phase) {
+      setPhase(phase);
+      return undefined;
+    },
+    async rollback(journal: Journal) {
+      setPhase('rolling-back');
+      const bak = backups.get(journal.run) ?? new Map<string, MemoryFile>();
+      for (const f of journal.files) {
+        const old = bak.get(f.path);
+        if (old) world.files.set(f.path, old);
+        else if (!f.hadOld && f.op === 'write') world.files.delete(f.path);
+      }
+      return undefined;
+    },
+    async run(command): Promise<ExecResult> {
+      world.commands.push(command);
+      const code = world.commandExit?.(command) ?? 0;
+      return { code, stdout: Buffer.alloc(0), stderr: code ? `${command}: failed` : '' };
+    },
+    httpGet: async (url) => world.health?.(url) ?? { status: 200 },
+    async commit(run, manifest, auditLine) {
+      if (manifest) write(MANIFEST_PATH, JSON.stringify(manifest));
+      world.audit.push(auditLine);
+      world.files.delete(JOURNAL);
+      world.files.delete(PHASE);
+      staged.delete(run);
+      return undefined;
+    },
+    close: async () => undefined,
+  };
+}

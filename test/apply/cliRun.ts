@@ -1,0 +1,33 @@
+/** Run blink-apply in-process (fast) or as its own process (to kill it). */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { applyCli } from '../../src/cli/apply.js';
+
+export interface CliResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+export async function applyInProcess(args: string[], env: Record<string, string>, cwd: string): Promise<CliResult> {
+  let out = '';
+  let err = '';
+  const code = await applyCli(args, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env, cwd });
+  return { code, out, err };
+}
+
+/** The real bin, through tsx; the caller owns the returned child and its PID. */
+export function spawnApply(args: string[], env: Record<string, string>, cwd: string): { child: ChildProcess; done: Promise<CliResult & { signal: NodeJS.Signals | null }> } {
+  const repo = process.cwd();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'src/cli/blink-apply.ts'), ...args], {
+    cwd,
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/root', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const done = new Promise<CliResult & { signal: NodeJS.Signals | null }>((r) => child.on('close', (code, signal) => r({ code: code ?? -1, signal, out, err })));
+  return { child, done };
+}

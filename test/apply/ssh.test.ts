@@ -1,0 +1,233 @@
+/**
+ * blink-apply against a real sshd on 127.0.0.1 with two servers whose roots
+ * differ. systemctl and Odoo are stand-ins (see fixture.ts); nginx -t,
+ * systemd-analyze verify and logrotate -d are the real tools.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync, writeFileSync, appendFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Fleet } from '../../src/model/Fleet.js';
+import type { Artifact } from '../../src/model/Artifact.js';
+import { realRemotes } from '../../src/remote/remoteFor.js';
+import { shellRemote } from '../../src/remote/shellRemote.js';
+import { sshTransport } from '../../src/remote/sshTransport.js';
+import { isFailure } from '../../src/remote/Remote.js';
+import { startSshd, writeSshConfig, type Sshd } from '../support/sshd.js';
+import { tempDir } from '../support/tmp.js';
+import { testWorld, type TestWorld } from './fixture.js';
+import { CANARY, runFleet } from './harness.js';
+
+const s = suite('apply over ssh');
+const ctx: { tmp?: { dir: string; cleanup: () => void }; sshd?: Sshd; world?: TestWorld; remotes?: ReturnType<typeof realRemotes>; sshConfig?: string } = {};
+const w = (): TestWorld => ctx.world!;
+const run = (o: Parameters<typeof runFleet>[3] & { fleet?: Fleet; artifacts?: Artifact[] } = {}) =>
+  runFleet(o.fleet ?? w().fleet, o.artifacts ?? w().render(o.fleet), ctx.remotes!.remoteFor, o);
+const file = (server: string, path: string): string => join(w().rootOf(server), path);
+
+s.before(async () => {
+  ctx.tmp = tempDir('blink-apply-ssh-');
+  const dir = ctx.tmp.dir;
+  ctx.sshd = await startSshd(join(dir, 'sshd'));
+  const knownHosts = join(dir, 'known_hosts');
+  writeFileSync(knownHosts, ctx.sshd.knownHostsLine + '\n');
+  ctx.sshConfig = join(dir, 'ssh_config');
+  writeSshConfig(ctx.sshConfig, knownHosts, [
+    { alias: 'srv1', sshd: ctx.sshd },
+    { alias: 'srv2', sshd: ctx.sshd },
+    // Nothing listens on port 1: the unreachable server.
+    { alias: 'down', sshd: { port: 1, identity: ctx.sshd.identity } },
+  ]);
+  ctx.world = await testWorld(dir, [
+    { name: 's1', transport: 'ssh', ssh: 'srv1' },
+    { name: 's2', transport: 'ssh', ssh: 'srv2' },
+  ]);
+  ctx.remotes = realRemotes({ sshConfig: ctx.sshConfig });
+});
+
+s.after(async () => {
+  ctx.remotes?.dispose();
+  await ctx.world?.stop();
+  await ctx.sshd?.stop();
+  ctx.tmp?.cleanup();
+});
+
+s('one master connection per server carries every step', async () => {
+  const t = sshTransport({ server: 's1', destination: 'srv1', sshConfig: ctx.sshConfig!, controlDir: join(ctx.tmp!.dir, 'sshd') });
+  assert.is(await t.open(), undefined);
+  try {
+    const r = await t.exec('echo "$1"; cat', 'from stdin');
+    assert.is(r.code, 0);
+    assert.is(r.stdout.toString(), '\nfrom stdin');
+    // The control socket is there: later channels reuse it instead of a new handshake.
+    assert.ok(readdirSync(join(ctx.tmp!.dir, 'sshd')).some((f) => /^[0-9a-f]{40}$/.test(f)));
+  } finally {
+    await t.close();
+  }
+});
+
+s('first apply creates everything on both servers', async () => {
+  const r = await run({ apply: true });
+  for (const srv of ['s1', 's2']) {
+    assert.ok(r.plan(srv).files.every((f) => f.change === 'add'), `${srv}: all adds`);
+    assert.is(r.report(srv).outcome, 'applied', JSON.stringify(r.report(srv).diagnostics));
+    assert.ok(existsSync(file(srv, `etc/odoo/a.${srv}.test.conf`)));
+    assert.ok(existsSync(file(srv, 'var/lib/blink/manifest.json')));
+  }
+  // The roots differ: nothing of s1 landed in s2's tree.
+  assert.not.ok(existsSync(file('s2', 'etc/odoo/a.s1.test.conf')));
+  const cmds = w().commands();
+  for (const svc of ['s1 enable odoo-s1-a', 's1 enable odoo-s1-b', 's2 enable odoo-s2-a', 's2 enable odoo-s2-b', 's1 daemon-reload', 's1 reload nginx']) assert.ok(cmds.includes(svc), svc);
+  assert.is(readFileSync(file('s1', 'etc/odoo/a.s1.test.conf'), 'utf8').includes(`admin_passwd = ${CANARY}-s1-a`), true);
+  assert.is.not(r.printed.includes(CANARY), true, 'no secret in any output');
+  assert.ok(r.printed.includes('admin_passwd = (sensitive)'));
+});
+
+s('an immediate diff has nothing to do and an immediate apply restarts nothing', async () => {
+  w().clearCommands();
+  const r = await run({ apply: true });
+  for (const srv of ['s1', 's2']) {
+    assert.ok(r.plan(srv).files.every((f) => f.change === 'none'));
+    assert.is(r.report(srv).outcome, 'unchanged');
+  }
+  assert.equal(w().commands(), []);
+});
+
+s('one template change restarts only the affected service', async () => {
+  w().clearCommands();
+  const fleet = { ...w().fleet, instances: w().fleet.instances.map((i) => (i.id === 's1-b' ? { ...i, options: [...i.options, { key: 'workers', value: '3', chain: [] }].sort((a, b) => a.key.localeCompare(b.key)) } : i)) };
+  const r = await run({ fleet, apply: true });
+  const changed = r.plan('s1').files.filter((f) => f.change !== 'none');
+  assert.equal(changed.map((f) => f.path), ['/etc/odoo/b.s1.test.conf']);
+  assert.ok(changed[0]!.diff!.includes('+workers = 3'));
+  assert.is(r.report('s1').outcome, 'applied');
+  assert.is(r.report('s2').outcome, 'unchanged');
+  assert.equal(w().commands(), ['s1 restart odoo-s1-b']);
+  // Back to the original for the next tests.
+  w().clearCommands();
+  await run({ apply: true });
+  assert.equal(w().commands(), ['s1 restart odoo-s1-b']);
+});
+
+s('a hand edit on the server is reported as drift, and apply restores it', async () => {
+  appendFileSync(file('s2', 'etc/logrotate.d/odoo-s2-a'), '# edited by hand\n');
+  const r = await run();
+  const f = r.plan('s2').files.find((x) => x.path === '/etc/logrotate.d/odoo-s2-a')!;
+  assert.is(f.change, 'change');
+  assert.is(f.drift, true);
+  assert.ok(f.diff!.includes('-# edited by hand'));
+  assert.ok(r.printed.includes('drift'));
+  w().clearCommands();
+  const a = await run({ apply: true });
+  assert.is(a.report('s2').outcome, 'applied');
+  assert.not.ok(readFileSync(file('s2', 'etc/logrotate.d/odoo-s2-a'), 'utf8').includes('edited by hand'));
+  // A logrotate file restarts nothing.
+  assert.equal(w().commands(), []);
+});
+
+s('a vhost that fails nginx -t changes nothing', async () => {
+  const vhost = file('s1', 'etc/nginx/sites-available/a.s1.test');
+  const before = readFileSync(vhost, 'utf8');
+  const artifacts = w().render().map((a) => (a.path === '/etc/nginx/sites-available/a.s1.test' ? { ...a, content: a.content + 'this_is_not_a_directive on;\n' } : a));
+  w().clearCommands();
+  const r = await run({ artifacts, apply: true });
+  const rep = r.report('s1');
+  assert.is(rep.outcome, 'failed');
+  assert.ok(rep.diagnostics.some((d) => d.code === 'BLINK513' && d.message.includes('this_is_not_a_directive')), JSON.stringify(rep.diagnostics));
+  assert.is(readFileSync(vhost, 'utf8'), before);
+  assert.equal(w().commands(), []);
+  assert.not.ok(existsSync(file('s1', 'var/lib/blink/journal.json')));
+});
+
+s('a failing health check rolls the server back to its old files', async () => {
+  const conf = file('s2', 'etc/odoo/a.s2.test.conf');
+  const before = readFileSync(conf, 'utf8');
+  const fleet = { ...w().fleet, instances: w().fleet.instances.map((i) => (i.id === 's2-a' ? { ...i, options: i.options.map((o) => (o.key === 'max_cron_threads' ? { ...o, value: '2' } : o)) } : i)) };
+  w().setUnhealthy('s2-a', true);
+  w().clearCommands();
+  try {
+    const r = await run({ fleet, apply: true, health: { retries: 2, intervalMs: 50, timeoutMs: 500 } });
+    const rep = r.report('s2');
+    assert.is(rep.outcome, 'rolled-back');
+    assert.ok(rep.diagnostics.some((d) => d.code === 'BLINK514'));
+    assert.ok(rep.diagnostics.some((d) => d.code === 'BLINK515'));
+    assert.is(readFileSync(conf, 'utf8'), before);
+    // Restarted on the new file, then again on the old one.
+    assert.equal(w().commands(), ['s2 restart odoo-s2-a', 's2 restart odoo-s2-a']);
+    assert.not.ok(existsSync(file('s2', 'var/lib/blink/journal.json')));
+    assert.is(r.report('s1').outcome, 'unchanged');
+  } finally {
+    w().setUnhealthy('s2-a', false);
+  }
+  const again = await run();
+  assert.ok(again.plan('s2').files.every((f) => f.change === 'none'), 'the old manifest still describes the server');
+});
+
+s('a removed client is kept without --prune and removed with it', async () => {
+  const fleet = { ...w().fleet, instances: w().fleet.instances.filter((i) => i.id !== 's2-b') };
+  w().clearCommands();
+  const kept = await run({ fleet, apply: true });
+  const orphans = kept.plan('s2').files.filter((f) => f.orphan);
+  assert.ok(orphans.length >= 6, `orphans: ${orphans.map((f) => f.path)}`);
+  assert.ok(orphans.every((f) => f.change === 'none'));
+  assert.ok(kept.printed.includes('--prune deletes it'));
+  assert.ok(existsSync(file('s2', 'etc/odoo/b.s2.test.conf')));
+  assert.equal(w().commands(), []);
+
+  const pruned = await run({ fleet, apply: true, prune: true });
+  assert.is(pruned.report('s2').outcome, 'applied', JSON.stringify(pruned.report('s2').diagnostics));
+  assert.not.ok(existsSync(file('s2', 'etc/odoo/b.s2.test.conf')));
+  assert.not.ok(existsSync(file('s2', 'etc/nginx/sites-enabled/b.s2.test')));
+  assert.not.ok(existsSync(file('s2', 'etc/systemd/system/odoo-s2-b.service')));
+  // Stopped and disabled before its unit went, then systemd and nginx told.
+  assert.equal(w().commands(), ['s2 disable odoo-s2-b', 's2 daemon-reload', 's2 reload nginx']);
+  const after = await run({ fleet, prune: true });
+  assert.ok(after.plan('s2').files.every((f) => f.change === 'none' && !f.orphan));
+  // Put it back for the tests that follow.
+  await run({ apply: true });
+});
+
+s('an unreachable server is reported while the others apply', async () => {
+  const down = { ...w().fleet.servers[0]!, name: 'down', ssh: 'down' };
+  const fleet = { ...w().fleet, servers: [...w().fleet.servers, down] };
+  const r = await run({ fleet, apply: true });
+  const d = r.diffs.find((x) => x.server.name === 'down')!;
+  assert.is(d.error?.code, 'BLINK510');
+  assert.is(r.report('down').outcome, 'unreachable');
+  assert.is(r.report('s1').outcome, 'unchanged');
+});
+
+s('a second apply while one holds the lock fails fast, naming the holder', async () => {
+  const t = sshTransport({ server: 's1', destination: 'srv1', sshConfig: ctx.sshConfig!, controlDir: join(ctx.tmp!.dir, 'sshd') });
+  const other = shellRemote(t, w().rootOf('s1'));
+  await other.open();
+  const lock = await other.lock('alice@laptop pid 4242');
+  try {
+    assert.ok(!isFailure(lock) && !lock.held);
+    const fleet = { ...w().fleet, instances: w().fleet.instances.map((i) => (i.id === 's1-a' ? { ...i, logKeepDays: 9 } : i)) };
+    const started = Date.now();
+    const r = await run({ fleet, apply: true });
+    const rep = r.report('s1');
+    assert.is(rep.outcome, 'failed');
+    assert.ok(rep.diagnostics.some((x) => x.code === 'BLINK512' && x.message.includes('alice@laptop pid 4242')));
+    assert.ok(Date.now() - started < 5000, 'fails fast');
+  } finally {
+    if (!isFailure(lock) && !lock.held) await lock.release();
+    await other.close();
+  }
+  // Released: the next run takes it.
+  const fleet = { ...w().fleet, instances: w().fleet.instances.map((i) => (i.id === 's1-a' ? { ...i, logKeepDays: 9 } : i)) };
+  assert.is((await run({ fleet, apply: true })).report('s1').outcome, 'applied');
+  await run({ apply: true });
+});
+
+s('no secret in the audit line, manifest or backups listing', async () => {
+  for (const srv of ['s1', 's2']) {
+    const audit = readFileSync(file(srv, 'var/lib/blink/audit.log'), 'utf8');
+    assert.ok(audit.length > 0);
+    assert.not.ok(audit.includes(CANARY));
+    assert.not.ok(readFileSync(file(srv, 'var/lib/blink/manifest.json'), 'utf8').includes(CANARY));
+  }
+});
+
+s.run();

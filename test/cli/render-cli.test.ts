@@ -1,0 +1,224 @@
+import { cpSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { renderCli } from '../../src/cli/render.js';
+import { recordingIo } from '../support/cliIo.js';
+import { tempDir } from '../support/tmp.js';
+import { contents, snapshot } from '../support/treeSnapshot.js';
+
+const repo = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
+
+/** A private copy of the sample project, so tests can edit config/ freely. */
+function project(): { dir: string; cleanup: () => void; run: (...argv: string[]) => { code: number; out: string; err: string } } {
+  const t = tempDir('blink-cli-');
+  for (const d of ['config', 'custom-addons', 'templates']) cpSync(join(repo, d), join(t.dir, d), { recursive: true });
+  const run = (...argv: string[]) => {
+    const io = recordingIo(t.dir);
+    const code = renderCli(argv, io);
+    return { code, out: io.out(), err: io.err() };
+  };
+  return { ...t, run };
+}
+
+// ---
+const cli = suite('blink-render CLI');
+
+cli('renders the sample fleet, then a re-render writes nothing and keeps mtimes', () => {
+  const p = project();
+  try {
+    const first = p.run();
+    assert.is(first.code, 0, first.err);
+    assert.match(first.out, /rendered \d+ files for 4 instances on 2 servers: \d+ written, 0 unchanged, 0 removed/);
+    const old = new Date('2020-01-01T00:00:00Z');
+    const conf = join(p.dir, 'out/hosts/demo.somosblink.com/etc/odoo/demo.somosblink.com.conf');
+    utimesSync(conf, old, old);
+    const before = snapshot(join(p.dir, 'out'));
+    const second = p.run();
+    assert.is(second.code, 0);
+    assert.match(second.out, /: 0 written, \d+ unchanged, 0 removed/);
+    assert.equal(snapshot(join(p.dir, 'out')), before);
+  } finally {
+    p.cleanup();
+  }
+});
+
+cli('deterministic: two renders into different folders are byte-identical', () => {
+  const p = project();
+  try {
+    assert.is(p.run('--out', 'a').code, 0);
+    assert.is(p.run('--out', 'b').code, 0);
+    assert.equal(contents(snapshot(join(p.dir, 'a'))), contents(snapshot(join(p.dir, 'b'))));
+  } finally {
+    p.cleanup();
+  }
+});
+
+cli('removing a client removes its files and touches no other client', () => {
+  const p = project();
+  try {
+    p.run();
+    const before = snapshot(join(p.dir, 'out'));
+    const yaml = join(p.dir, 'config/clients.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/  blink:\n(    .*\n|      .*\n)*/, ''));
+    const r = p.run();
+    assert.is(r.code, 0, r.err);
+    const after = snapshot(join(p.dir, 'out'));
+    assert.ok(!Object.keys(after).some((k) => k.startsWith('hosts/blink.somosblink.com/')));
+    for (const [k, v] of Object.entries(after)) {
+      if (k.startsWith('hosts/') || k.startsWith('servers/lab/')) assert.equal(v, before[k], k);
+    }
+  } finally {
+    p.cleanup();
+  }
+});
+
+cli('bad input: exit 1, compiler-style message, no stack trace, out/ untouched', () => {
+  const p = project();
+  try {
+    p.run();
+    const before = snapshot(join(p.dir, 'out'));
+    const yaml = join(p.dir, 'config/clients.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('kind: test, port: 8079', 'kind: tset, port: 8079'));
+    const r = p.run();
+    assert.is(r.code, 1);
+    assert.match(r.err, /^config\/clients\.yaml:42:\d+: error BLINK021: kind 'tset' is not defined\n  hint: did you mean 'test'\?/m);
+    assert.not.match(r.err, /\n\s+at /, 'no stack trace');
+    assert.equal(snapshot(join(p.dir, 'out')), before);
+  } finally {
+    p.cleanup();
+  }
+});
+
+cli('--check: 0 when current, 1 listing stale files when not', () => {
+  const p = project();
+  try {
+    assert.is(p.run('--check').code, 1, 'no out/ yet: everything is stale');
+    p.run();
+    const ok = p.run('--check');
+    assert.is(ok.code, 0, ok.out + ok.err);
+    writeFileSync(join(p.dir, 'out/hosts/demo.somosblink.com/etc/odoo/demo.somosblink.com.conf'), 'hand edit\n');
+    mkdirSync(join(p.dir, 'out/hosts/ghost.example.com'), { recursive: true });
+    writeFileSync(join(p.dir, 'out/hosts/ghost.example.com/x'), 'x');
+    const stale = p.run('--check');
+    assert.is(stale.code, 1);
+    assert.match(stale.out, /stale: hosts\/demo\.somosblink\.com\/etc\/odoo\/demo\.somosblink\.com\.conf/);
+    assert.match(stale.out, /stale: hosts\/ghost\.example\.com\/x/);
+    assert.is(readFileSync(join(p.dir, 'out/hosts/ghost.example.com/x'), 'utf8'), 'x', '--check writes nothing');
+  } finally {
+    p.cleanup();
+  }
+});
+
+cli('--json: diagnostics and written files as data', () => {
+  const p = project();
+  try {
+    const r = p.run('--json');
+    const data = JSON.parse(r.out);
+    assert.is(data.ok, true);
+    assert.ok(data.written.includes('fleet.json'));
+    const yaml = join(p.dir, 'config/clients.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('    cpus: 2\n    memory_mb: 4096', '    cpus: 2\n    memroy_mb: 4096'));
+    const bad = JSON.parse(p.run('--json').out);
+    assert.is(bad.ok, false);
+    assert.equal(bad.diagnostics.map((d: { code: string; line: number; column: number }) => [d.code, d.line, d.column]), [['BLINK010', 30, 5]]);
+  } finally {
+    p.cleanup();
+  }
+});
+
+cli('--explain HOST KEY prints the chain', () => {
+  const p = project();
+  try {
+    const r = p.run('--explain', 'corteperfecto.somosblink.com', 'limit_time_real_cron');
+    assert.is(r.code, 0, r.err);
+    assert.match(r.out, /→ limit_time_real_cron = 1800\s+config\/hosts\/corteperfecto\.somosblink\.com\.conf:5:1/);
+    assert.is(p.run('--explain', 'corteperfecto.somosblink.com').code, 2);
+    assert.is(p.run('--explain', 'nope.example.com', 'list_db').code, 1);
+  } finally {
+    p.cleanup();
+  }
+});
+
+cli('usage errors exit 2; --help exits 0', () => {
+  const p = project();
+  try {
+    const r = p.run('--frobnicate');
+    assert.is(r.code, 2);
+    assert.match(r.err, /Unknown option '--frobnicate'/);
+    assert.is(p.run('--host', 'nope.example.com').code, 2);
+    assert.match(p.run('--help').out, /Usage: blink-render/);
+  } finally {
+    p.cleanup();
+  }
+});
+
+cli('--strict turns warnings into failure', () => {
+  const p = project();
+  try {
+    const yaml = join(p.dir, 'config/clients.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('port: 8069, workers: 2', 'port: 8069, workers: 9'));
+    const lax = p.run();
+    assert.is(lax.code, 0);
+    assert.match(lax.err, /warning BLINK311/);
+    assert.is(p.run('--strict').code, 1);
+  } finally {
+    p.cleanup();
+  }
+});
+
+cli('--host limits what is written; other hosts are left alone', () => {
+  const p = project();
+  try {
+    p.run();
+    const demoConf = join(p.dir, 'out/hosts/demo.somosblink.com/etc/odoo/demo.somosblink.com.conf');
+    writeFileSync(demoConf, 'stale\n');
+    const r = p.run('--host', 'corteperfecto*');
+    assert.is(r.code, 0, r.err);
+    assert.match(r.out, /for 2 instances on 1 servers/);
+    assert.is(readFileSync(demoConf, 'utf8'), 'stale\n', 'outside the selection');
+  } finally {
+    p.cleanup();
+  }
+});
+
+cli('colour only on a terminal without NO_COLOR', () => {
+  const p = project();
+  try {
+    const yaml = join(p.dir, 'config/clients.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('kind: test, port: 8079', 'kind: tset, port: 8079'));
+    const tty = recordingIo(p.dir, { tty: true });
+    renderCli([], tty);
+    assert.match(tty.err(), /\x1b\[31merror/);
+    const noColor = recordingIo(p.dir, { tty: true, env: { NO_COLOR: '1' } });
+    renderCli([], noColor);
+    assert.not.match(noColor.err(), /\x1b\[/);
+    const pipe = recordingIo(p.dir);
+    renderCli([], pipe);
+    assert.not.match(pipe.err(), /\x1b\[/);
+  } finally {
+    p.cleanup();
+  }
+});
+
+// ---
+const golden = suite('golden out/');
+
+golden('the committed out/ is exactly what the sample config renders (UPDATE=1 refreshes it)', () => {
+  const t = tempDir('blink-golden-');
+  try {
+    const io = recordingIo(repo);
+    const code = renderCli(['--out', process.env['UPDATE'] ? 'out' : join(t.dir, 'out')], io);
+    assert.is(code, 0, io.err());
+    if (process.env['UPDATE']) return;
+    const fresh = contents(snapshot(join(t.dir, 'out')));
+    const committed = contents(snapshot(join(repo, 'out')));
+    assert.equal(Object.keys(committed), Object.keys(fresh), 'same files');
+    for (const k of Object.keys(fresh)) assert.fixture(committed[k]!, fresh[k]!, k);
+  } finally {
+    rmSync(t.dir, { recursive: true, force: true });
+  }
+});
+
+cli.run();
+golden.run();
