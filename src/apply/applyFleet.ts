@@ -48,13 +48,17 @@ export async function diffFleet(sel: FleetSelection, o: FleetOptions, done?: (in
   return mapLimit(sel.servers, o.parallel, async (server, index) => {
     const d: ServerDiff = { server, remote: o.remoteFor(server), desired: desired.filter((f) => f.server === server.name) };
     o.progress?.(server.name, 'connecting');
-    const opened = await d.remote.open();
-    if (opened) d.error = error('BLINK510', `${server.name} (${d.remote.target}) is unreachable: ${opened.error}`);
-    else {
-      o.progress?.(server.name, 'reading');
-      const read = await readRemote(d.remote, d.desired);
-      if (isFailure(read)) d.error = error('BLINK511', `${server.name}: ${read.error}`);
-      else d.plan = plan({ ...planInput(d, sel, o), state: read.state, oldContents: read.oldContents });
+    try {
+      const opened = await d.remote.open();
+      if (opened) d.error = error('BLINK510', `${server.name} (${d.remote.target}) is unreachable: ${opened.error}`);
+      else {
+        o.progress?.(server.name, 'reading');
+        const read = await readRemote(d.remote, d.desired);
+        if (isFailure(read)) d.error = error('BLINK511', `${server.name}: ${read.error}`);
+        else d.plan = plan({ ...planInput(d, sel, o), state: read.state, oldContents: read.oldContents });
+      }
+    } catch (e) {
+      d.error = unexpected(server.name, e);
     }
     o.progress?.(server.name, d.error ? 'failed' : 'planned');
     done?.(index, d);
@@ -74,25 +78,36 @@ export interface FleetApplyOptions extends FleetOptions {
 export async function applyFleet(diffs: readonly ServerDiff[], sel: FleetSelection, o: FleetApplyOptions, done?: (index: number, r: ApplyReport) => void): Promise<ApplyReport[]> {
   return mapLimit(diffs, o.parallel, async (d, index) => {
     let report: ApplyReport;
-    if (d.error || !d.plan) {
-      report = { ...emptyReport(d.server.name), outcome: d.error?.code === 'BLINK510' ? 'unreachable' : 'failed', diagnostics: d.error ? [d.error] : [] };
-    } else if (!isPending(d.plan)) report = emptyReport(d.server.name);
-    else {
-      const ctx = applyContext(d, sel, o);
-      report = await applyPlan(d.remote, d.plan, ctx);
-      // A host that just got its certificate now takes its TLS vhost: one more pass, same lock discipline.
-      if (report.outcome === 'applied' && d.plan.actions.certbot.length && report.done.some((s) => s.startsWith('certbot '))) {
-        const read = await readRemote(d.remote, d.desired);
-        if (!isFailure(read)) {
-          const next = plan({ ...planInput(d, sel, o), state: read.state });
-          if (isPending(next)) merge(report, await applyPlan(d.remote, next, { ...ctx, run: ctx.run + '-tls' }));
-        }
-      }
+    try {
+      report = await applyOne(d, sel, o);
+    } catch (e) {
+      // One server's bug or broken pipe must not take the others down; its journal, if any, is recovered next time.
+      report = { ...emptyReport(d.server.name), outcome: 'failed', diagnostics: [unexpected(d.server.name, e)] };
     }
     o.progress?.(d.server.name, report.outcome);
     done?.(index, report);
     return report;
   });
+}
+
+async function applyOne(d: ServerDiff, sel: FleetSelection, o: FleetApplyOptions): Promise<ApplyReport> {
+  if (d.error || !d.plan) return { ...emptyReport(d.server.name), outcome: d.error?.code === 'BLINK510' ? 'unreachable' : 'failed', diagnostics: d.error ? [d.error] : [] };
+  if (!isPending(d.plan)) return emptyReport(d.server.name);
+  const ctx = applyContext(d, sel, o);
+  const report = await applyPlan(d.remote, d.plan, ctx);
+  // A host that just got its certificate now takes its TLS vhost: one more pass, same lock discipline.
+  if (report.outcome === 'applied' && d.plan.actions.certbot.length && report.done.some((s) => s.startsWith('certbot '))) {
+    const read = await readRemote(d.remote, d.desired);
+    if (!isFailure(read)) {
+      const next = plan({ ...planInput(d, sel, o), state: read.state });
+      if (isPending(next)) merge(report, await applyPlan(d.remote, next, { ...ctx, run: ctx.run + '-tls' }));
+    }
+  }
+  return report;
+}
+
+function unexpected(server: string, e: unknown): Diagnostic {
+  return error('BLINK511', `${server}: unexpected failure: ${e instanceof Error ? e.message : String(e)}`);
 }
 
 function planInput(d: ServerDiff, sel: FleetSelection, o: FleetOptions) {

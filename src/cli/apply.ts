@@ -10,13 +10,14 @@ import { applyFleet, diffFleet, type ServerDiff } from '../apply/applyFleet.js';
 import { DEFAULT_HEALTH } from '../apply/ApplyContext.js';
 import type { ApplyReport } from '../apply/ApplyReport.js';
 import { combineExit, formatReport } from '../apply/formatReport.js';
+import { fleetSummary, summaryJson } from '../apply/fleetSummary.js';
+import { progressLine } from '../apply/progressLine.js';
 import { inOrder } from '../apply/mapLimit.js';
 import { notify } from '../apply/notify.js';
 import { configCommit, newRunId, runOwner } from '../apply/runMeta.js';
 import { selectFleet } from '../apply/selectFleet.js';
 import { formatServerPlan } from '../plan/formatPlan.js';
-import { planJson } from '../plan/planJson.js';
-import { countPlan, isPending } from '../plan/ServerPlan.js';
+import { isPending } from '../plan/ServerPlan.js';
 import type { Remote } from '../remote/Remote.js';
 import { realRemotes } from '../remote/remoteFor.js';
 import { loadSecretsFile } from '../secrets/loadSecretsFile.js';
@@ -48,6 +49,9 @@ Options:
   --json              print the plan and the results as JSON
   --no-color          plain output
   -h, --help          this text
+
+Orphans (files of removed instances) are listed always and count as changes
+only with --prune.
 
 Exit codes: 0 nothing to change (or applied), 2 changes pending (--diff), 1 error on any server.`;
 
@@ -170,42 +174,8 @@ function parseFlags(argv: string[]) {
   return values;
 }
 
-function fleetSummary(diffs: readonly ServerDiff[]): string {
-  const t = { add: 0, change: 0, mode: 0, delete: 0, orphan: 0, drift: 0 };
-  for (const d of diffs) if (d.plan) for (const [k, n] of Object.entries(countPlan(d.plan))) t[k as keyof typeof t] += n;
-  const pending = diffs.filter((d) => d.plan && isPending(d.plan)).length;
-  const errors = diffs.filter((d) => d.error).length;
-  return `fleet: ${diffs.length} server${diffs.length === 1 ? '' : 's'}, ${pending} with changes, ${errors} unreachable or failed; ${t.add} to add, ${t.change} to change, ${t.mode} mode/owner, ${t.delete} to delete, ${t.orphan} orphans kept, ${t.drift} drifted`;
-}
-
-function summaryJson(diffs: readonly ServerDiff[], reports?: readonly ApplyReport[]): Record<string, unknown> {
-  return {
-    servers: diffs.map((d) => (d.plan ? planJson(d.plan) : { server: d.server.name, error: d.error })),
-    ...(reports ? { applied: reports } : {}),
-  };
-}
-
 function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], color: boolean): void {
   for (const d of diagnostics) io.stderr.write(formatDiagnostic(d, { color }) + '\n');
-}
-
-/** A single status line on a terminal, rewritten in place; nothing otherwise. */
-function progressLine(io: CliIo, total: number): { update: (server: string, step: string) => void; clear: () => void } {
-  if (!io.stderr.isTTY) return { update: () => undefined, clear: () => undefined };
-  const state = new Map<string, string>();
-  let shown = false;
-  return {
-    update(server, step) {
-      state.set(server, step);
-      const finished = [...state.values()].filter((s) => ['planned', 'failed', 'applied', 'unchanged', 'rolled-back', 'unreachable'].includes(s)).length;
-      io.stderr.write(`\r\x1b[K[${finished}/${total}] ${server}: ${step}`);
-      shown = true;
-    },
-    clear() {
-      if (shown) io.stderr.write('\r\x1b[K');
-      shown = false;
-    },
-  };
 }
 
 function askTerminal(io: ApplyIo): (q: string) => Promise<string> {

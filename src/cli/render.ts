@@ -1,13 +1,9 @@
 import { parseArgs } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from '../build.js';
-import { explain, formatExplanation } from '../compile/explain.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { formatDiagnostic, summarize } from '../diagnostics/formatDiagnostic.js';
-import { outFiles } from '../write/outFiles.js';
-import { checkOut, writeOut } from '../write/writeOut.js';
-import { selectionScope } from './selectionScope.js';
+import { cachePath, fingerprint, saveCache, validCache } from '../write/renderCache.js';
 import { EXIT, useColor, type CliIo } from './CliIo.js';
 
 export const renderHelp = `Usage: blink-render [options]
@@ -30,72 +26,99 @@ Options:
 
 Exit codes: 0 ok, 1 errors (or stale files with --check), 2 usage.`;
 
-const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+interface Style {
+  color: boolean;
+  json: boolean;
+  strict: boolean;
+}
 
 /** blink-render, minus the process: parse flags, run the library, print, return the exit code. */
-export function renderCli(argv: string[], io: CliIo): number {
+export async function renderCli(argv: string[], io: CliIo): Promise<number> {
   let args;
   try {
     args = parseFlags(argv);
   } catch (e) {
-    io.stderr.write(`blink-render: ${(e as Error).message}\nRun blink-render --help for the options.\n`);
-    return EXIT.USAGE;
+    return usage(io, (e as Error).message);
   }
   const v = args.values;
   if (v.help) {
     io.stdout.write(renderHelp + '\n');
     return EXIT.OK;
   }
-  const color = useColor(io, v['no-color']);
-  const out = { color, json: v.json === true, strict: v.strict === true };
+  if (v.explain === undefined && args.positionals.length) return usage(io, `unexpected argument '${args.positionals[0]}'`);
+  if (v.explain !== undefined && args.positionals.length !== 1) return usage(io, '--explain takes a host and a key: --explain HOST KEY');
+  const style: Style = { color: useColor(io, v['no-color']), json: v.json === true, strict: v.strict === true };
   const at = (p: string): string => resolve(io.cwd, p);
-  const result = build({
+  const paths = {
     configDir: at(v.config ?? 'config'),
     addonsDir: at(v.addons ?? 'custom-addons'),
-    templatesDir: v.templates ? at(v.templates) : join(packageRoot, 'templates'),
-    cwd: io.cwd,
-  });
+    templatesDir: v.templates ? at(v.templates) : join(packageDir, 'templates'),
+    outDir: at(v.out ?? 'out'),
+  };
+  const outLabel = `${v.out ?? 'out'}/`;
+
+  // Nothing changed since the last render and out/ is as it left it: skip the
+  // pipeline (and even loading it), as an incremental build would.
+  const whole = v.explain === undefined && !v.host?.length && !v.server?.length;
+  const cacheFile = whole ? cachePath(io.cwd, paths.outDir) : undefined;
+  const key = cacheFile ? fingerprint({ ...paths, cwd: io.cwd, packageDir }) : '';
+  const cached = validCache(cacheFile, key, paths.outDir);
+  if (cached) {
+    if (v.check) return report(io, cached.diagnostics, style, { stale: [], cached: true }, `${outLabel} is up to date (${cached.files} files)`);
+    return report(io, cached.diagnostics, style, { written: [], removed: [], unchanged: cached.files, cached: true }, summaryLine(cached.files, cached.instances, cached.servers, 0, cached.files, 0));
+  }
+
+  const [{ build }, { explain, formatExplanation }, { outFiles }, { checkOut, writeOut }, { selectionScope }] = await Promise.all([
+    import('../build.js'),
+    import('../compile/explain.js'),
+    import('../write/outFiles.js'),
+    import('../write/writeOut.js'),
+    import('./selectionScope.js'),
+  ]);
+  const result = build({ ...paths, cwd: io.cwd });
   const diagnostics: Diagnostic[] = [...result.diagnostics];
 
   if (v.explain !== undefined) {
-    const key = args.positionals[0];
-    if (!key || args.positionals.length > 1) return usage(io, '--explain takes a host and a key: --explain HOST KEY');
-    if (!result.fleet) return report(io, diagnostics, out, {});
-    const r = explain(result.fleet, v.explain, key);
-    if (out.json) io.stdout.write(JSON.stringify({ explanation: r.explanation ?? null, problem: r.problem ?? null, diagnostics }, null, 2) + '\n');
+    if (!result.fleet) return report(io, diagnostics, style, {});
+    const r = explain(result.fleet, v.explain, args.positionals[0]!);
+    if (style.json) io.stdout.write(JSON.stringify({ explanation: r.explanation ?? null, problem: r.problem ?? null, diagnostics }, null, 2) + '\n');
     else {
-      if (r.explanation && r.explanation.chain.length) io.stdout.write(formatExplanation(r.explanation) + '\n');
+      if (r.explanation?.chain.length) io.stdout.write(formatExplanation(r.explanation) + '\n');
       if (r.problem) io.stderr.write(`blink-render: ${r.problem}\n`);
     }
     return r.problem && !r.explanation ? EXIT.ERROR : EXIT.OK;
   }
-  if (args.positionals.length) return usage(io, `unexpected argument '${args.positionals[0]}'`);
 
-  const failed = hasErrors(diagnostics, v.strict);
-  if (failed || !result.fleet) return report(io, diagnostics, out, {});
+  if (!result.fleet || hasErrors(diagnostics, style.strict)) return report(io, diagnostics, style, {});
   const selection = selectionScope(result.fleet, v.host ?? [], v.server ?? []);
   diagnostics.push(...selection.diagnostics);
-  if (hasErrors(diagnostics)) return report(io, diagnostics, out, {});
+  if (hasErrors(diagnostics)) return report(io, diagnostics, style, {});
   const scope = selection.scope;
   const files = outFiles(result.fleet, result.artifacts).filter((f) => !scope || scope(f.path));
-  const outDir = at(v.out ?? 'out');
 
   if (v.check) {
-    const c = checkOut(outDir, files, scope ? { scope } : {});
+    const c = checkOut(paths.outDir, files, scope ? { scope } : {});
     diagnostics.push(...c.diagnostics);
-    return report(io, diagnostics, out, { stale: c.stale }, c.stale.length ? `${c.stale.length} stale file(s) in ${v.out ?? 'out'}/` : `${v.out ?? 'out'}/ is up to date (${files.length} files)`);
+    return report(io, diagnostics, style, { stale: c.stale }, c.stale.length ? `${c.stale.length} stale file(s) in ${outLabel}` : `${outLabel} is up to date (${files.length} files)`);
   }
-  const w = writeOut(outDir, files, scope ? { scope } : {});
+  const w = writeOut(paths.outDir, files, scope ? { scope } : {});
   diagnostics.push(...w.diagnostics);
-  const instances = result.fleet.instances.filter((i) => !scope || scope(`hosts/${i.host}/`)).length;
-  const servers = new Set(result.fleet.instances.filter((i) => !scope || scope(`hosts/${i.host}/`)).map((i) => i.server)).size;
+  const selected = result.fleet.instances.filter((i) => !scope || scope(`hosts/${i.host}/`));
+  const counts = { files: files.length, instances: selected.length, servers: new Set(selected.map((i) => i.server)).size };
+  if (!hasErrors(diagnostics)) saveCache(cacheFile, paths.outDir, { key, ...counts, diagnostics }, files.map((f) => f.path));
   return report(
     io,
     diagnostics,
-    out,
+    style,
     { written: w.written, removed: w.removed, unchanged: w.unchanged.length },
-    `rendered ${files.length} files for ${instances} instances on ${servers} servers: ${w.written.length} written, ${w.unchanged.length} unchanged, ${w.removed.length} removed`,
+    summaryLine(counts.files, counts.instances, counts.servers, w.written.length, w.unchanged.length, w.removed.length),
   );
+}
+
+function summaryLine(files: number, instances: number, servers: number, written: number, unchanged: number, removed: number): string {
+  return `rendered ${files} files for ${instances} instances on ${servers} servers: ${written} written, ${unchanged} unchanged, ${removed} removed`;
 }
 
 function parseFlags(argv: string[]) {
@@ -126,20 +149,14 @@ function usage(io: CliIo, message: string): number {
 }
 
 /** Prints diagnostics once, then the summary; decides the exit code. */
-interface ReportStyle {
-  color: boolean;
-  json: boolean;
-  strict: boolean;
-}
-
-function report(io: CliIo, diagnostics: Diagnostic[], style: ReportStyle, data: Record<string, unknown>, summary?: string): number {
-  const { color, json, strict } = style;
-  const failed = hasErrors(diagnostics, strict) || (Array.isArray(data['stale']) && data['stale'].length > 0);
-  if (json) {
+function report(io: CliIo, diagnostics: readonly Diagnostic[], style: Style, data: Record<string, unknown>, summary?: string): number {
+  const stale = Array.isArray(data['stale']) ? (data['stale'] as string[]) : [];
+  const failed = hasErrors(diagnostics, style.strict) || stale.length > 0;
+  if (style.json) {
     io.stdout.write(JSON.stringify({ ok: !failed, diagnostics, ...data }, null, 2) + '\n');
   } else {
-    for (const d of diagnostics) io.stderr.write(formatDiagnostic(d, { color }) + '\n');
-    if (Array.isArray(data['stale'])) for (const f of data['stale'] as string[]) io.stdout.write(`stale: ${f}\n`);
+    for (const d of diagnostics) io.stderr.write(formatDiagnostic(d, { color: style.color }) + '\n');
+    for (const f of stale) io.stdout.write(`stale: ${f}\n`);
     if (diagnostics.length) io.stderr.write(summarize(diagnostics) + '\n');
     if (summary && !hasErrors(diagnostics)) io.stdout.write(summary + '\n');
   }
@@ -147,4 +164,3 @@ function report(io: CliIo, diagnostics: Diagnostic[], style: ReportStyle, data: 
   // A --host/--server selection that matches nothing is a usage problem, not a config error.
   return diagnostics.some((d) => d.code === 'BLINK520') ? EXIT.USAGE : EXIT.ERROR;
 }
-

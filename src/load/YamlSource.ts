@@ -47,6 +47,20 @@ export function parseYamlSource(bytes: Uint8Array, file: string): { source?: Yam
   return { source: { file, data, pos: (path, key) => nodePos(doc, path, key ?? false, at) }, diagnostics };
 }
 
+// compile asks for many positions in large maps (a fleet has thousands of
+// environments): index each map's keys once instead of scanning per lookup.
+const keyIndex = new WeakMap<object, Map<string, unknown>>();
+
+function pairOf(map: { items: unknown[] }, seg: string): unknown {
+  let index = keyIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items) if (isPair(p) && isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
+    keyIndex.set(map, index);
+  }
+  return index.get(seg);
+}
+
 function nodePos(doc: Document, path: YamlPath, key: boolean, at: (o: number) => SourcePos): SourcePos {
   // Walk down as far as the path exists; report the deepest node reached.
   let node: unknown = doc.contents;
@@ -57,7 +71,7 @@ function nodePos(doc: Document, path: YamlPath, key: boolean, at: (o: number) =>
     const items = (node as { items: unknown[] }).items;
     let next: unknown;
     if (isMap(node)) {
-      const pair = items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = pairOf(node as { items: unknown[] }, String(seg));
       if (!isPair(pair)) break;
       if (key && i === path.length - 1) return rangePos(pair.key as Node, at) ?? fallback(best, at);
       next = pair.value;

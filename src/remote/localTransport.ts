@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import type { ExecResult, Held, HttpResult, Transport } from './Transport.js';
 import { httpOverStream } from './httpOverStream.js';
+import { scriptWithInput } from './scriptWithInput.js';
 
 /** The same scripts as over ssh, run by `sh` on this machine. */
 export function localTransport(server: string): Transport {
@@ -9,7 +10,7 @@ export function localTransport(server: string): Transport {
     server,
     target: 'local',
     open: async () => undefined,
-    exec: (script, stdin) => runChild('sh', ['-c', script], stdin),
+    exec: (script, stdin) => runChild('sh', ['-s'], scriptWithInput(script, stdin)),
     hold: (script) => holdChild('sh', ['-c', script]),
     httpGet: (url, timeoutMs) => localHttpGet(url, timeoutMs),
     close: async () => undefined,

@@ -157,7 +157,8 @@ tar -x -f - -C ${q(S)}
       const out: string[] = [
         'set -e',
         `B=${q(B)}`,
-        'mkdir -p "$B"',
+        // Backups may hold secrets: only root looks in there.
+        'mkdir -p "$B/backups"; chmod 700 "$B" "$B/backups"',
         `printf 'swapping\\n' > "$B/journal.phase.tmp"; mv -f "$B/journal.phase.tmp" "$B/journal.phase"`,
         'cat > "$B/journal.json.tmp"; mv -f "$B/journal.json.tmp" "$B/journal.json"',
       ];

@@ -3,6 +3,7 @@ import type { Transport } from './Transport.js';
 import { holdChild, runChild } from './localTransport.js';
 import { httpOverStream } from './httpOverStream.js';
 import { shellQuote } from './shellQuote.js';
+import { scriptWithInput } from './scriptWithInput.js';
 
 export interface SshTransportOptions {
   server: string;
@@ -46,7 +47,7 @@ export function sshTransport(o: SshTransportOptions): Transport {
       ]);
       return r.code === 0 ? undefined : r.stderr.trim().split('\n').pop() || `ssh exited with ${r.code}`;
     },
-    exec: (script, stdin) => runChild('ssh', [...channel, dest, remote(script)], stdin),
+    exec: (script, stdin) => runChild('ssh', [...channel, dest, 'sh -s'], scriptWithInput(script, stdin)),
     hold: (script) => holdChild('ssh', [...channel, dest, remote(script)]),
     httpGet(url, timeoutMs) {
       let u: URL;

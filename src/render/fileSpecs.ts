@@ -15,6 +15,7 @@ export const TEMPLATES = {
   websocketMap: 'websocket-map.conf.hbs',
   backupScript: 'blink-backup.sh.hbs',
   restoreScript: 'blink-restore.sh.hbs',
+  backupLogrotate: 'blink-backup.logrotate.hbs',
 } as const;
 
 /** One file to produce: where it goes, how it is made, and what its header names. */
@@ -72,6 +73,7 @@ export function serverFileSpecs(fleet: Fleet): FileSpec[] {
     templated(fleet, SERVER_PATHS.websocketMap, 'nginx-map', 0o644, TEMPLATES.websocketMap),
     templated(fleet, SERVER_PATHS.backupScript, 'script', 0o755, TEMPLATES.backupScript),
     templated(fleet, SERVER_PATHS.restoreScript, 'script', 0o755, TEMPLATES.restoreScript),
+    templated(fleet, SERVER_PATHS.backupLogrotate, 'logrotate', 0o644, TEMPLATES.backupLogrotate),
   ];
 }
 

@@ -44,15 +44,18 @@ export function renderFleet(fleet: Fleet, templates: TemplateSet, options: Rende
       continue;
     }
     const context = buildInstanceContext(instance, buildServerView(server), { header: '', root });
+    const checked = checkContext(context);
     const owner = { server: server.name, instance: instance.id, host: instance.host };
     for (const spec of instanceFileSpecs(fleet, instance)) {
-      emit(renderOne(engine, spec, { ...context, header: header(spec.sources, spec.edit) }, owner, instance.source));
+      emit(renderOne(engine, spec, { ...context, header: header(spec.sources, spec.edit) }, checked, owner, instance.source));
     }
   }
   for (const server of fleet.servers) {
+    // Every instance of the server is in this context: scan it once, not once per file.
+    const context = buildServerContext(fleet, server, { header: '', root });
+    const checked = checkContext(context);
     for (const spec of serverFileSpecs(fleet)) {
-      const context = buildServerContext(fleet, server, { header: header(spec.sources, spec.edit), root });
-      emit(renderOne(engine, spec, context, { server: server.name }, server.source));
+      emit(renderOne(engine, spec, { ...context, header: header(spec.sources, spec.edit) }, checked, { server: server.name }, server.source));
     }
   }
 
@@ -62,17 +65,31 @@ export function renderFleet(fleet: Fleet, templates: TemplateSet, options: Rende
 
 type Owner = Pick<Artifact, 'server' | 'instance' | 'host'>;
 
+/** What render needs to know about a context's values: the first unsafe one, and the secret references they carry. */
+interface CheckedContext {
+  unsafe?: { path: string; value: string };
+  refs: Set<string>;
+}
+
+function checkContext(context: InstanceTemplateContext | ServerTemplateContext): CheckedContext {
+  const strings = contextStrings({ ...context, header: '' });
+  const unsafe = strings.find((s) => CONTROL.test(s.value));
+  const refs = new Set<string>();
+  for (const s of strings) if (s.value.includes('${')) for (const r of findSecretRefs(s.value)) refs.add(r);
+  return { ...(unsafe ? { unsafe } : {}), refs };
+}
+
 function renderOne(
   engine: TemplateEngine,
   spec: FileSpec,
   context: InstanceTemplateContext | ServerTemplateContext,
+  checked: CheckedContext,
   owner: Owner,
   source: SourcePos,
 ): Artifact | Diagnostic {
   // Second wall behind compile's validation: one stray newline in a value
   // could smuggle a directive into odoo.conf, a unit or a vhost.
-  const strings = contextStrings({ ...context, header: '' });
-  const unsafe = strings.find((s) => CONTROL.test(s.value)) ?? headerLines(context.header).find((s) => CONTROL.test(s.value));
+  const unsafe = checked.unsafe ?? headerLines(context.header).find((s) => CONTROL.test(s.value));
   if (unsafe !== undefined) {
     const code = unsafe.value.match(CONTROL)![0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
     // Never the value itself: it may be a secret.
@@ -97,11 +114,11 @@ function renderOne(
   if (!startsWithHeader(result.content, context.header)) {
     return error('BLINK400', `${spec.template} must start with {{header}} (after the shebang line, for scripts)`, { file: engine.file(spec.template), line: 1 }, 'every rendered file names its sources and says not to edit it by hand');
   }
-  const content = result.content.replace(/\s+$/, '') + '\n';
+  const content = result.content.trimEnd() + '\n';
   // A reference counts only if a config value brought it in: `${VAR}` written
   // in a template (shell scripts) is the file's own syntax, not a secret.
-  const fromConfig = new Set(strings.flatMap((s) => findSecretRefs(s.value)));
-  return { ...base, content, secretRefs: findSecretRefs(content).filter((r) => fromConfig.has(r)) };
+  const secretRefs = checked.refs.size ? findSecretRefs(content).filter((r) => checked.refs.has(r)) : [];
+  return { ...base, content, secretRefs };
 }
 
 function startsWithHeader(content: string, header: string): boolean {

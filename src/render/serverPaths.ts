@@ -3,6 +3,8 @@ export const SERVER_PATHS = {
   websocketMap: '/etc/nginx/conf.d/blink-websocket-map.conf',
   backupScript: '/usr/local/sbin/blink-backup',
   restoreScript: '/usr/local/sbin/blink-restore',
+  /** The backup scripts' own log (/var/log/blink/backup.log). */
+  backupLogrotate: '/etc/logrotate.d/blink-backup',
 } as const;
 
 export interface InstancePaths {

@@ -1,4 +1,5 @@
 import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
+import { byCodeUnit } from './byCodeUnit.js';
 import { FLEET_JSON, type OutFile } from './outFiles.js';
 import type { EntryType, OutFs } from './OutFs.js';
 import { utf8Scratch } from './utf8Scratch.js';
@@ -32,10 +33,10 @@ export const exactMode: ModeMatch = (actual, wanted) => (actual & 0o7777) === wa
 export const sameExecBit: ModeMatch = (actual, wanted) => (actual & 0o100) === (wanted & 0o100);
 
 /**
- * The one comparison behind writeOut and checkOut. Reads each existing file
- * once (bytes and mode from the same open) and compares bytes directly: no
- * hashing, no stat beyond the folder listing, links read only where the
- * listing says there is one.
+ * The one comparison behind writeOut and checkOut. One listing of the tree
+ * (entry types come with it), then one open per existing file for its bytes
+ * and mode, compared directly: no hashing, and links read only where the
+ * listing shows one.
  */
 export function compareOut(
   outDir: string,
@@ -44,37 +45,40 @@ export function compareOut(
   modeMatch: ModeMatch,
   scope?: (rel: string) => boolean,
 ): OutComparison {
-  const root = fs.lstat(outDir);
-  const existing = new Map<string, EntryType>();
+  const empty = new Map<string, EntryType>();
   const allNew = (state: 'absent' | 'empty'): OutComparison => ({
     state,
-    existing,
+    existing: empty,
     changed: files.map((file) => ({ file, reason: 'new' })),
     unchanged: [],
     stale: [],
   });
+  const refused = (state: 'foreign' | 'not-a-folder', refusal: Diagnostic): OutComparison => ({
+    state,
+    refusal,
+    existing: empty,
+    changed: [],
+    unchanged: [],
+    stale: [],
+  });
+
+  const root = fs.lstat(outDir);
   if (!root) return allNew('absent');
   if (root.type !== 'dir') {
-    return {
-      ...allNew('absent'),
-      state: 'not-a-folder',
-      refusal: error('BLINK402', `${outDir} exists and is not a folder`, { file: outDir }, 'point --out at a folder blink-render may own'),
-    };
+    return refused('not-a-folder', error('BLINK402', `${outDir} exists and is not a folder`, { file: outDir }, 'point --out at a folder blink-render may own'));
   }
   const listed = fs.list(outDir);
   if (!listed || listed.size === 0) return allNew('empty');
   if (listed.get(FLEET_JSON) !== 'file') {
-    return {
-      ...allNew('empty'),
-      state: 'foreign',
-      existing: listed,
-      refusal: error(
+    return refused(
+      'foreign',
+      error(
         'BLINK402',
         `${outDir} is not empty and has no ${FLEET_JSON}: it does not look like a blink-render output folder, so nothing was written`,
         { file: outDir },
         `check --out; if ${outDir} really is disposable, empty or remove it yourself`,
       ),
-    };
+    );
   }
 
   const changed: OutChange[] = [];
@@ -107,6 +111,6 @@ export function compareOut(
   for (const [path, type] of listed) {
     if (type !== 'dir' && !wanted.has(path) && (scope === undefined || scope(path))) stale.push(path);
   }
-  stale.sort();
+  stale.sort(byCodeUnit);
   return { state: 'out', existing: listed, changed, unchanged, stale };
 }

@@ -19,7 +19,8 @@ export async function applyInProcess(args: string[], env: Record<string, string>
 /** The real bin, through tsx; the caller owns the returned child and its PID. */
 export function spawnApply(args: string[], env: Record<string, string>, cwd: string): { child: ChildProcess; done: Promise<CliResult & { signal: NodeJS.Signals | null }> } {
   const repo = process.cwd();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'src/cli/blink-apply.ts'), ...args], {
+  // --import resolves from the cwd (a temp folder): name tsx by its URL.
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(repo, 'src/cli/blink-apply.ts'), ...args], {
     cwd,
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/root', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -152,19 +152,20 @@ for (const point of POINTS) {
 s('two applies at once: the second fails fast naming the holder', async () => {
   const dir = ctx.tmp!.dir;
   writeFileSync(join(dir, 'sleep-restart'), '2');
+  const first = spawnApply([...flags(ctx.configB!), '--yes'], ctx.env!, dir);
   try {
-    const first = spawnApply([...flags(ctx.configB!), '--yes'], ctx.env!, dir);
     // Wait until the first holds k1's lock.
     for (let i = 0; i < 200 && !existsSync(join(ctx.world!.rootOf('k1'), 'var/lib/blink/lock/owner')); i++) await new Promise((r) => setTimeout(r, 25));
     const started = Date.now();
     const second = await applyInProcess([...flags(ctx.configB!), '--yes'], ctx.env!, dir);
-    assert.is(second.code, 1);
-    assert.match(second.err, /BLINK512: k1 is being applied by \S+@\S+ pid \d+/);
+    assert.is(second.code, 1, second.err + second.out);
+    assert.match(second.err + second.out, /BLINK512: k1 is being applied by \S+@\S+ pid \d+/);
     assert.ok(Date.now() - started < 5000);
     const r = await first.done;
     assert.is(r.code, 0, r.err);
   } finally {
     writeFileSync(join(dir, 'sleep-restart'), '0');
+    await first.done;
   }
   assert.is(await run(ctx.configA!, '--yes'), 0);
 });

@@ -223,7 +223,7 @@ rotate('every logrotate file is accepted, with the logs present', () => {
   for (const server of ['aws-1', 'lab']) {
     const root = join(tmp.dir, `logrotate-${server}`);
     for (const a of renderServer(server, root).filter((x) => x.kind === 'logrotate')) {
-      const log = join(root, `var/log/odoo/odoo-${a.instance}.log`);
+      const log = a.instance ? join(root, `var/log/odoo/odoo-${a.instance}.log`) : join(root, 'var/log/blink/backup.log');
       mkdirSync(dirname(log), { recursive: true });
       writeFileSync(log, 'INFO odoo: started\n');
       const r = logrotateDebug(root, join(root, a.path));
@@ -233,12 +233,12 @@ rotate('every logrotate file is accepted, with the logs present', () => {
       n++;
     }
   }
-  assert.is(n, 4);
+  assert.is(n, 6, 'four instances plus the backup log of each server');
 });
 
 rotate('the check catches breakage: a bad directive is an error', () => {
   const root = join(tmp.dir, 'logrotate-broken');
-  const a = renderServer('lab', root).find((x) => x.kind === 'logrotate')!;
+  const a = renderServer('lab', root).find((x) => x.kind === 'logrotate' && x.instance)!;
   writeFileSync(join(root, a.path), a.content.replace('rotate 7', 'rotate seven'));
   assert.match(logrotateDebug(root, join(root, a.path)).output, 'error:');
 });

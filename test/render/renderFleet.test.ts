@@ -47,6 +47,7 @@ layout('every file of the sample fleet, with kind, mode, owner and role', () => 
     `${server} /etc/systemd/system/odoo-${id}.service unit 644 root:root managed`,
   ];
   const serverRows = (server: string) => [
+    `${server} /etc/logrotate.d/blink-backup logrotate 644 root:root managed`,
     `${server} /etc/nginx/conf.d/blink-websocket-map.conf nginx-map 644 root:root managed`,
     `${server} /usr/local/sbin/blink-backup script 755 root:root managed`,
     `${server} /usr/local/sbin/blink-restore script 755 root:root managed`,
@@ -65,7 +66,7 @@ layout('every file of the sample fleet, with kind, mode, owner and role', () => 
 
 layout('instance files carry their instance and host; server files neither', () => {
   for (const a of render().artifacts) {
-    if (a.kind === 'nginx-map' || a.kind === 'script') {
+    if (a.kind === 'nginx-map' || a.kind === 'script' || a.path === '/etc/logrotate.d/blink-backup') {
       assert.is(a.instance, undefined);
       assert.is(a.host, undefined);
     } else {
@@ -371,6 +372,7 @@ errors('a control character in a context value is BLINK015 for each file of that
   // The per-server scripts see every instance of their server.
   const shared = diagnostics.filter((d) => d.line !== 18);
   assert.equal(shared.map((d) => d.message), [
+    'instances[corteperfecto-test].dataDir contains a control character (U+000A); refusing to render /etc/logrotate.d/blink-backup',
     'instances[corteperfecto-test].dataDir contains a control character (U+000A); refusing to render /etc/nginx/conf.d/blink-websocket-map.conf',
     'instances[corteperfecto-test].dataDir contains a control character (U+000A); refusing to render /usr/local/sbin/blink-backup',
     'instances[corteperfecto-test].dataDir contains a control character (U+000A); refusing to render /usr/local/sbin/blink-restore',

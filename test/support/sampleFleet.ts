@@ -3,25 +3,15 @@
  * small clients.yaml. Lets render (and later stages) be tested without the
  * compile stage. Option values follow DESIGN.md's derivation rules.
  */
+import { DEFAULT_COMMANDS } from '../../src/compile/defaults.js';
 import type { Fleet, Instance, OptionOrigin, ResolvedOption, Server, ServerCommands } from '../../src/model/Fleet.js';
 
 const CLIENTS = 'config/clients.yaml';
 
-const COMMANDS: ServerCommands = {
-  daemon_reload: 'systemctl daemon-reload',
-  enable: 'systemctl enable --now {service}',
-  restart: 'systemctl restart {service}',
-  disable: 'systemctl disable --now {service}',
-  nginx_test: 'nginx -t',
-  nginx_reload: 'systemctl reload nginx',
-  unit_verify: 'systemd-analyze verify {unit}',
-  logrotate_verify: 'logrotate -d {file}',
-  certbot: 'certbot certonly --webroot -w /var/www/letsencrypt -d {host} --non-interactive --agree-tos',
-  health: 'http://127.0.0.1:{port}/web/health',
-};
+const COMMANDS: ServerCommands = { ...DEFAULT_COMMANDS };
 
 export const SAMPLE_SERVERS: Server[] = [
-  { name: 'aws-1', transport: 'ssh', ssh: 'ubuntu@98.95.14.205', sshOptions: [], root: '/', cpus: 2, memoryMb: 4096, commands: COMMANDS, source: { file: CLIENTS, line: 4, column: 3 } },
+  { name: 'aws-1', transport: 'ssh', ssh: 'ubuntu@aws-1', sshOptions: [], root: '/', cpus: 2, memoryMb: 4096, commands: COMMANDS, source: { file: CLIENTS, line: 4, column: 3 } },
   { name: 'lab', transport: 'local', sshOptions: [], root: '/srv/lab', cpus: 2, memoryMb: 8192, commands: COMMANDS, source: { file: CLIENTS, line: 9, column: 3 } },
 ];
 

@@ -1,0 +1,203 @@
+/**
+ * Benchmark of blink-apply --diff against live servers over ssh.
+ *
+ *   node --import tsx bench/apply.ts [--servers 20] [--instances 50] [--runs 3] [--no-ansible] [--keep] [--assert]
+ *
+ * Starts one real sshd per server on 127.0.0.1 (each server its own root
+ * folder), seeds them with one apply, then times the compiled CLI
+ * (dist/, from `npm run bench:apply`; tsx otherwise):
+ *   1. `blink-apply --diff` with nothing to change (target ≤ 3 s for 1,000 instances);
+ *   2. `blink-apply --diff` with 10% of the managed files edited on the servers;
+ *   3. on one server's slice, `ansible-playbook --check --diff` with one template
+ *      task per file (odoo.conf, unit, vhost, logrotate, cron of every instance)
+ *      against `blink-apply --diff --server <it>`, same run, same sshd
+ *      (target: blink ≥ 200 × faster).
+ * Services are stand-ins: restarts run `true`, health checks hit one
+ * in-process HTTP server answering /web/health.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import { startSshd, writeSshConfig, type Sshd } from '../test/support/sshd.js';
+
+const repo = resolve(import.meta.dirname, '..');
+const { values: opt } = parseArgs({
+  options: {
+    servers: { type: 'string', default: '20' },
+    instances: { type: 'string', default: '50' },
+    runs: { type: 'string', default: '3' },
+    'no-ansible': { type: 'boolean' },
+    keep: { type: 'boolean' },
+    assert: { type: 'boolean' },
+  },
+});
+const SERVERS = Number(opt.servers);
+const PER = Number(opt.instances);
+const RUNS = Number(opt.runs);
+const TARGET = { noChangeS: 3, ansibleRatio: 200 };
+
+const name = (s: number): string => `b${String(s + 1).padStart(2, '0')}`;
+const work = mkdtempSync(join(repo, 'bench/.work/apply-'));
+const sshds: Sshd[] = [];
+const health = createServer((req, res) => void ((res.statusCode = req.url?.startsWith('/web/health') ? 200 : 404), res.end()));
+
+try {
+  await new Promise<void>((r) => health.listen(0, '127.0.0.1', () => r()));
+  const healthPort = (health.address() as { port: number }).port;
+  for (let s = 0; s < SERVERS; s++) sshds.push(await startSshd(join(work, 'sshd', name(s))));
+  const knownHosts = join(work, 'known_hosts');
+  writeFileSync(knownHosts, sshds.map((d) => d.knownHostsLine).join('\n') + '\n');
+  const sshConfig = join(work, 'ssh_config');
+  writeSshConfig(sshConfig, knownHosts, sshds.map((d, s) => ({ alias: `bench-${name(s)}`, sshd: d })));
+  const config = writeConfig(healthPort);
+  const env = secretEnv();
+  const cli = (...args: string[]) => timed(['--config', config, '--addons', join(repo, 'custom-addons'), '--ssh-config', sshConfig, '--no-color', ...args], env);
+
+  const seed = await cli('--yes', '--parallel', '8');
+  if (seed.code !== 0) throw new Error(`seeding failed (exit ${seed.code}):\n${seed.stderr.slice(-3000)}\n${seed.stdout.slice(-3000)}`);
+  console.log(`seeded ${SERVERS} servers × ${PER} instances in ${seed.s.toFixed(1)} s`);
+
+  const noChange = await median(RUNS, () => expect(cli('--diff'), 0));
+  const files = editTenPercent();
+  const tenPercent = await median(RUNS, () => expect(cli('--diff'), 2));
+  await expect(cli('--yes', '--parallel', '8'), 0);
+
+  console.log(`\nblink-apply --diff, ${SERVERS * PER} instances on ${SERVERS} servers (median of ${RUNS}):`);
+  console.log(`  nothing to change      ${noChange.toFixed(2)} s   (target ≤ ${TARGET.noChangeS} s)`);
+  console.log(`  10% of files changed   ${tenPercent.toFixed(2)} s   (${files} files edited on the servers)`);
+
+  let ratio: number | undefined;
+  if (!opt['no-ansible']) {
+    const slice = name(0);
+    const blink = await median(RUNS, () => expect(cli('--diff', '--server', slice), 0));
+    const ansible = runAnsible(slice, sshConfig);
+    ratio = ansible.s / blink;
+    console.log(`\nslice: ${slice}, ${PER} instances, ${ansible.files} files:`);
+    console.log(`  ansible-playbook --check --diff  ${ansible.s.toFixed(2)} s  (${ansible.changed} changed)`);
+    console.log(`  blink-apply --diff --server      ${blink.toFixed(2)} s`);
+    console.log(`  blink is ${ratio.toFixed(0)} × faster  (target ≥ ${TARGET.ansibleRatio} ×)`);
+  }
+  if (opt.assert && (noChange > TARGET.noChangeS || (ratio !== undefined && ratio < TARGET.ansibleRatio))) process.exitCode = 1;
+} finally {
+  await Promise.all(sshds.map((d) => d.stop()));
+  await new Promise<void>((r) => health.close(() => r()));
+  if (!opt.keep) rmSync(work, { recursive: true, force: true });
+  else console.log(`kept ${work}`);
+}
+
+function rootOf(s: number): string {
+  return join(work, 'roots', name(s));
+}
+
+/** clients.yaml: SERVERS ssh servers with their own roots and stand-in commands, PER production instances each. */
+function writeConfig(healthPort: number): string {
+  const dir = join(work, 'config');
+  mkdirSync(join(dir, 'templates'), { recursive: true });
+  writeFileSync(join(dir, 'base.conf'), readFileSync(join(repo, 'config/base.conf')));
+  for (const k of ['production', 'test']) writeFileSync(join(dir, `templates/${k}.template.conf`), readFileSync(join(repo, `config/templates/${k}.template.conf`)));
+  const servers: Record<string, unknown> = {};
+  const clients: Record<string, unknown> = {};
+  for (let s = 0; s < SERVERS; s++) {
+    mkdirSync(join(rootOf(s), 'var/log/nginx'), { recursive: true });
+    servers[name(s)] = {
+      ssh: `bench-${name(s)}`,
+      root: rootOf(s),
+      cpus: 64,
+      memory_mb: 262144,
+      // Stand-ins: nothing here runs systemd, and one HTTP server answers every health check.
+      commands: { daemon_reload: 'true', enable: 'true {service}', restart: 'true {service}', disable: 'true {service}', nginx_reload: 'true', health: `http://127.0.0.1:${healthPort}/web/health?port={port}` },
+    };
+    for (let i = 0; i < PER; i++) {
+      const c = `c${String(s * PER + i + 1).padStart(4, '0')}`;
+      clients[c] = { environments: { prod: { host: `${c}.bench.test`, server: name(s), branch: 'main', kind: 'production', port: 20000 + i * 4 } } };
+    }
+  }
+  const doc = { version: 1, defaults: { system_user: 'root', python: '/usr/bin/python3', tls: 'none' }, servers, clients };
+  writeFileSync(join(dir, 'clients.yaml'), stringify(doc));
+  return dir;
+}
+
+function secretEnv(): Record<string, string> {
+  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/root' };
+  for (let n = 1; n <= SERVERS * PER; n++) env[`BLINK_SECRET_C${String(n).padStart(4, '0')}_PROD_ADMIN_PASSWD`] = `bench-secret-${n}`;
+  return env;
+}
+
+/** Append a line to every tenth managed file, as a hand edit would. */
+function editTenPercent(): number {
+  let n = 0;
+  for (let s = 0; s < SERVERS; s++) {
+    const manifest = JSON.parse(readFileSync(join(rootOf(s), 'var/lib/blink/manifest.json'), 'utf8')) as { files: Record<string, { linkTarget?: string }> };
+    Object.entries(manifest.files)
+      .filter(([, e]) => e.linkTarget === undefined)
+      .forEach(([p], i) => i % 10 === 0 && (appendFileSync(join(rootOf(s), p), '# bench edit\n'), n++));
+  }
+  return n;
+}
+
+interface Timed {
+  code: number;
+  s: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Async on purpose: the health stand-in lives in this process and must keep answering. */
+function timed(args: string[], env: Record<string, string>): Promise<Timed> {
+  const bin = existsSync(join(repo, 'dist/cli/blink-apply.js')) ? [join(repo, 'dist/cli/blink-apply.js')] : ['--import', 'tsx', join(repo, 'src/cli/blink-apply.ts')];
+  const t = process.hrtime.bigint();
+  const child = spawn(process.execPath, [...bin, ...args], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((r) => child.on('close', (code) => r({ code: code ?? -1, s: Number(process.hrtime.bigint() - t) / 1e9, stdout, stderr })));
+}
+
+async function expect(p: Promise<Timed>, code: number): Promise<number> {
+  const r = await p;
+  if (r.code !== code) throw new Error(`expected exit ${code}, got ${r.code}:\n${r.stderr.slice(-2000)}\n${r.stdout.slice(-2000)}`);
+  return r.s;
+}
+
+async function median(n: number, f: () => Promise<number>): Promise<number> {
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) xs.push(await f());
+  xs.sort((a, b) => a - b);
+  return xs[Math.floor(xs.length / 2)]!;
+}
+
+/** One template task per file of the slice, sources taken from what blink installed, so nothing differs. */
+function runAnsible(server: string, sshConfig: string): { s: number; files: number; changed: number } {
+  const dir = join(work, 'ansible');
+  mkdirSync(join(dir, 'templates'), { recursive: true });
+  const root = join(work, 'roots', server);
+  const manifest = JSON.parse(readFileSync(join(root, 'var/lib/blink/manifest.json'), 'utf8')) as { files: Record<string, { kind: string; mode: number; owner: string }> };
+  const tasks: string[] = [];
+  let k = 0;
+  for (const [path, e] of Object.entries(manifest.files)) {
+    if (!['odoo-conf', 'unit', 'vhost', 'logrotate', 'cron'].includes(e.kind)) continue;
+    const src = join(dir, 'templates', `${k}.j2`);
+    writeFileSync(src, '{% raw %}' + readFileSync(join(root, path), 'utf8') + '{% endraw %}');
+    const [user, group] = e.owner.split(':');
+    tasks.push(`    - name: ${path}\n      ansible.builtin.template: { src: ${src}, dest: ${join(root, path)}, mode: '0${e.mode.toString(8)}', owner: ${user}, group: ${group} }`);
+    k++;
+  }
+  writeFileSync(join(dir, 'play.yml'), `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks.join('\n')}\n`);
+  writeFileSync(join(dir, 'inventory.ini'), `${server} ansible_host=bench-${server} ansible_python_interpreter=/usr/bin/python3 ansible_ssh_common_args='-F ${sshConfig}'\n`);
+  const t = process.hrtime.bigint();
+  const r = spawnSync('ansible-playbook', ['-i', join(dir, 'inventory.ini'), join(dir, 'play.yml'), '--check', '--diff'], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    env: { ...process.env, ANSIBLE_PIPELINING: 'True', ANSIBLE_HOST_KEY_CHECKING: 'False', ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: join(dir, 'tmp') },
+  });
+  const s = Number(process.hrtime.bigint() - t) / 1e9;
+  if (r.status !== 0) throw new Error(`ansible-playbook failed (exit ${r.status}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`);
+  const changed = Number(/changed=(\d+)/.exec(r.stdout)?.[1] ?? -1);
+  return { s, files: k, changed };
+}
+

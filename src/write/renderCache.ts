@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Diagnostic } from '../diagnostics/Diagnostic.js';
+
+/**
+ * An incremental-build record, like tsc's .tsbuildinfo: the fingerprint of
+ * every input of the last successful render, and the exact state (inode,
+ * ctime, size, mode) of every file and folder it left in out/. When both
+ * still match, rendering again would write nothing, so it can be skipped.
+ * ctime is used rather than mtime because nothing short of a change can set
+ * it (`touch -d` cannot), and a folder's ctime moves when an entry is added
+ * or removed, which catches stray files.
+ */
+export interface RenderCache {
+  version: 1;
+  key: string;
+  files: number;
+  instances: number;
+  servers: number;
+  /** Warnings of that render: a cached run repeats them. */
+  diagnostics: Diagnostic[];
+  /** `[rel, ino, ctimeMs, size, mode]`, folders with a trailing `/`; '' is out/ itself. */
+  entries: [string, number, number, number, number][];
+}
+
+export interface CacheInputs {
+  configDir: string;
+  addonsDir: string;
+  templatesDir: string;
+  outDir: string;
+  cwd: string;
+  /** The blink-fleet package folder: its compiled code is an input too. */
+  packageDir: string;
+}
+
+const FORMAT = 1;
+
+/** Where the record for `outDir` lives: node_modules/.cache like other build tools; none without node_modules. */
+export function cachePath(cwd: string, outDir: string): string | undefined {
+  const modules = join(cwd, 'node_modules');
+  if (!existsSync(modules)) return undefined;
+  const id = createHash('sha256').update(resolve(cwd, outDir)).digest('hex').slice(0, 16);
+  return join(modules, '.cache', 'blink-fleet', `render-${id}.json`);
+}
+
+/**
+ * Fingerprint of everything a render reads: config files and templates by
+ * content, custom addons by name, size and time (they can be large and only
+ * their manifests and file list matter), blink-fleet's own code, and where
+ * things are (paths appear in headers and diagnostics).
+ */
+export function fingerprint(inputs: CacheInputs): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify([FORMAT, inputs.cwd, resolve(inputs.cwd, inputs.configDir), resolve(inputs.cwd, inputs.addonsDir), resolve(inputs.cwd, inputs.templatesDir), resolve(inputs.cwd, inputs.outDir)]));
+  const walk = (dir: string, content: boolean, skipDots: boolean): void => {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      h.update(`\0missing ${dir}`);
+      return;
+    }
+    for (const name of names) {
+      if (skipDots && name.startsWith('.')) continue;
+      const p = join(dir, name);
+      const st = lstatSync(p);
+      if (st.isDirectory()) walk(p, content, skipDots);
+      else if (content) h.update(`\0${p}\0`).update(readFileSync(p));
+      else h.update(`\0${p}\0${st.size}\0${st.mtimeMs}`);
+    }
+  };
+  // The loader skips dot entries in config/ (a local server root lives there).
+  walk(resolve(inputs.cwd, inputs.configDir), true, true);
+  walk(resolve(inputs.cwd, inputs.templatesDir), true, false);
+  walk(resolve(inputs.cwd, inputs.addonsDir), false, false);
+  walk(join(inputs.packageDir, 'dist'), false, false);
+  walk(join(inputs.packageDir, 'schema'), true, false);
+  return h.digest('hex');
+}
+
+/** The cache, if it is for this key and out/ is exactly as that render left it. */
+export function validCache(file: string | undefined, key: string, outDir: string): RenderCache | undefined {
+  if (!file) return undefined;
+  let cache: RenderCache;
+  try {
+    cache = JSON.parse(readFileSync(file, 'utf8')) as RenderCache;
+  } catch {
+    return undefined;
+  }
+  if (cache.version !== FORMAT || cache.key !== key) return undefined;
+  for (const [rel, ino, ctime, size, mode] of cache.entries) {
+    try {
+      const st = lstatSync(rel === '' ? outDir : join(outDir, rel));
+      if (st.ino !== ino || st.ctimeMs !== ctime || st.size !== size || st.mode !== mode) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return cache;
+}
+
+/** Records out/ as it is now. Best effort: a cache that cannot be written only costs speed next time. */
+export function saveCache(file: string | undefined, outDir: string, record: Omit<RenderCache, 'version' | 'entries'>, files: readonly string[]): void {
+  if (!file) return;
+  try {
+    const dirs = new Set<string>(['']);
+    for (const f of files) for (let d = dirname(f); d !== '.' && !dirs.has(d + '/'); d = dirname(d)) dirs.add(d + '/');
+    const entries: RenderCache['entries'] = [];
+    for (const rel of [...dirs, ...files]) {
+      const st = lstatSync(rel === '' ? outDir : join(outDir, rel));
+      entries.push([rel, st.ino, st.ctimeMs, st.size, st.mode]);
+    }
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}`;
+    writeFileSync(tmp, JSON.stringify({ version: FORMAT, ...record, entries }));
+    renameSync(tmp, file);
+  } catch {
+    // Not worth failing a render over.
+  }
+}

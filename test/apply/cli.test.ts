@@ -1,0 +1,169 @@
+/**
+ * blink-apply as a user runs it (in-process, local transport): exit codes,
+ * --json, selections, --yes, secrets checked before any server is touched,
+ * --notify, output order, and a canary secret that appears nowhere.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import fg from 'fast-glob';
+import type { Server } from '../../src/model/Fleet.js';
+import type { Remote } from '../../src/remote/Remote.js';
+import { localTransport } from '../../src/remote/localTransport.js';
+import { shellRemote } from '../../src/remote/shellRemote.js';
+import { applyCli } from '../../src/cli/apply.js';
+import { renderCli } from '../../src/cli/render.js';
+import { tempDir } from '../support/tmp.js';
+import { testWorld, type TestWorld } from './fixture.js';
+import { CANARY, secretEnv } from './harness.js';
+import { writeConfig } from './writeConfig.js';
+
+const s = suite('blink-apply CLI');
+const ctx: { tmp?: { dir: string; cleanup: () => void }; world?: TestWorld; config?: string; env?: Record<string, string> } = {};
+const seen: string[] = [];
+
+async function cli(args: string[], o: { env?: Record<string, string>; remoteFor?: (s: Server) => Remote; tty?: boolean } = {}): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io = { stdout: { write: (x: string) => (out += x), isTTY: o.tty ?? false }, stderr: { write: (x: string) => (err += x), isTTY: o.tty ?? false }, env: o.env ?? ctx.env!, cwd: ctx.tmp!.dir };
+  const flags = ['--config', ctx.config!, '--addons', join(process.cwd(), 'custom-addons'), '--health-interval', '50', '--health-retries', '3'];
+  const code = await applyCli([...args, ...flags], io, o.remoteFor ? { remoteFor: o.remoteFor } : {});
+  seen.push(out, err);
+  return { code, out, err };
+}
+
+const spy = (): { calls: string[]; remoteFor: (s: Server) => Remote } => {
+  const calls: string[] = [];
+  return { calls, remoteFor: (srv) => (calls.push(srv.name), shellRemote(localTransport(srv.name), srv.root)) };
+};
+
+s.before(async () => {
+  ctx.tmp = tempDir('blink-apply-cli-');
+  ctx.world = await testWorld(ctx.tmp.dir, [
+    { name: 'c1', transport: 'local' },
+    { name: 'c2', transport: 'local' },
+  ]);
+  ctx.config = writeConfig(ctx.tmp.dir, ctx.world.fleet);
+  ctx.env = secretEnv(ctx.world.fleet);
+});
+
+s.after(async () => {
+  await ctx.world?.stop();
+  ctx.tmp?.cleanup();
+});
+
+s('a missing secret fails before any server is touched, listing every name', async () => {
+  const sp = spy();
+  const env = { ...ctx.env! };
+  delete env['BLINK_SECRET_C1_A_ADMIN_PASSWD'];
+  delete env['BLINK_SECRET_C2_B_ADMIN_PASSWD'];
+  const r = await cli(['--diff'], { env, remoteFor: sp.remoteFor });
+  assert.is(r.code, 1);
+  assert.match(r.err, 'BLINK500: secret BLINK_SECRET_C1_A_ADMIN_PASSWD is not set');
+  assert.match(r.err, 'BLINK500: secret BLINK_SECRET_C2_B_ADMIN_PASSWD is not set');
+  assert.equal(sp.calls, []);
+  assert.not.ok(existsSync(join(ctx.world!.rootOf('c1'), 'var/lib/blink')));
+});
+
+s('--yes is required when not on a terminal', async () => {
+  const r = await cli([]);
+  assert.is(r.code, 1);
+  assert.match(r.err, 'BLINK520');
+});
+
+s('--diff exits 2 with changes pending; apply; then --diff exits 0', async () => {
+  const d = await cli(['--diff']);
+  assert.is(d.code, 2, d.err);
+  assert.match(d.out, /c1: \d+ to add/);
+  assert.match(d.out, /fleet: 2 servers, 2 with changes/);
+  const a = await cli(['--yes']);
+  assert.is(a.code, 0, a.out + a.err);
+  assert.match(a.out, /c1: applied \(\d+ files\)/);
+  const again = await cli(['--diff']);
+  assert.is(again.code, 0);
+  assert.match(again.out, 'c1: no changes');
+});
+
+s('--json emits the plan as data', async () => {
+  ctx.world!.clearCommands();
+  const r = await cli(['--diff', '--json', '--server', 'c2']);
+  const data = JSON.parse(r.out) as { servers: { server: string; pending: boolean; counts: Record<string, number> }[] };
+  assert.equal(data.servers.map((x) => x.server), ['c2']);
+  assert.is(data.servers[0]!.pending, false);
+  assert.is(data.servers[0]!.counts['add'], 0);
+});
+
+s('--server and --host limit what is contacted and which secrets are needed', async () => {
+  const sp = spy();
+  const env = Object.fromEntries(Object.entries(ctx.env!).filter(([k]) => k.includes('_C2_B_')));
+  const r = await cli(['--diff', '--host', 'b.c2.*'], { env, remoteFor: sp.remoteFor });
+  assert.is(r.code, 0, r.err);
+  assert.equal(sp.calls, ['c2']);
+  const bad = await cli(['--diff', '--server', 'nope']);
+  assert.is(bad.code, 1);
+  assert.match(bad.err, '--server nope: no such server');
+});
+
+s('blocks come whole and in fleet order, whatever finishes first', async () => {
+  const slowFirst = (srv: Server): Remote => {
+    const r = shellRemote(localTransport(srv.name), srv.root);
+    return srv.name === 'c1' ? { ...r, read: async (p) => (await new Promise((x) => setTimeout(x, 300)), r.read(p)) } : r;
+  };
+  const r = await cli(['--diff', '--parallel', '2'], { remoteFor: slowFirst });
+  assert.ok(r.out.indexOf('c1 (local)') < r.out.indexOf('c2 (local)'));
+});
+
+s('an error on one server wins over changes on another', async () => {
+  const broken = (srv: Server): Remote => {
+    const r = shellRemote(localTransport(srv.name), srv.root);
+    return srv.name === 'c1' ? { ...r, open: async () => ({ error: 'connection refused' }) } : r;
+  };
+  const fleetChanged = join(ctx.world!.rootOf('c2'), 'etc/logrotate.d/odoo-c2-a');
+  const { appendFileSync } = await import('node:fs');
+  appendFileSync(fleetChanged, '# hand edit\n');
+  const r = await cli(['--diff'], { remoteFor: broken });
+  assert.is(r.code, 1);
+  assert.match(r.out, 'BLINK510');
+  assert.match(r.out, 'drift');
+});
+
+s('--notify posts the JSON summary after an apply', async () => {
+  const bodies: string[] = [];
+  const hook = createServer((req, res) => {
+    let b = '';
+    req.on('data', (c) => (b += c));
+    req.on('end', () => (bodies.push(b), res.end()));
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
+  try {
+    const port = (hook.address() as { port: number }).port;
+    const r = await cli(['--yes', '--notify', `http://127.0.0.1:${port}/hook`]);
+    assert.is(r.code, 0, r.out + r.err);
+    assert.is(bodies.length, 1);
+    const body = JSON.parse(bodies[0]!) as { applied: { server: string; outcome: string }[] };
+    assert.equal(body.applied.map((x) => [x.server, x.outcome]), [['c1', 'unchanged'], ['c2', 'applied']]);
+    seen.push(bodies[0]!);
+  } finally {
+    await new Promise<void>((r) => hook.close(() => r()));
+  }
+});
+
+s('the canary secret appears in no output, log, audit line or out/', async () => {
+  const out = join(ctx.tmp!.dir, 'out');
+  const io = { stdout: { write: (x: string) => seen.push(x) }, stderr: { write: (x: string) => seen.push(x) }, env: ctx.env!, cwd: ctx.tmp!.dir };
+  assert.is(renderCli(['--config', ctx.config!, '--addons', join(process.cwd(), 'custom-addons'), '--out', out], io), 0);
+  const files = fg.sync('**/*', { cwd: out, dot: true }).map((f) => readFileSync(join(out, f), 'utf8'));
+  assert.ok(files.length > 10);
+  for (const srv of ['c1', 'c2']) {
+    const lib = join(ctx.world!.rootOf(srv), 'var/lib/blink');
+    files.push(readFileSync(join(lib, 'audit.log'), 'utf8'), readFileSync(join(lib, 'manifest.json'), 'utf8'));
+  }
+  files.push(readFileSync(join(ctx.tmp!.dir, 'commands.log'), 'utf8'));
+  for (const text of [...seen, ...files]) assert.not.ok(text.includes(CANARY), text.slice(0, 200));
+  // And it did reach the servers.
+  assert.ok(readFileSync(join(ctx.world!.rootOf('c1'), 'etc/odoo/a.c1.test.conf'), 'utf8').includes(CANARY));
+});
+
+s.run();

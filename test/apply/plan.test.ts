@@ -1,0 +1,121 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { memoryServer } from '../../src/remote/memoryRemote.js';
+import { memoryRemote } from '../../src/remote/memoryRemote.js';
+import { applyFleet, diffFleet } from '../../src/apply/applyFleet.js';
+import { resolveSecrets } from '../../src/secrets/resolveSecrets.js';
+import { formatServerPlan } from '../../src/plan/formatPlan.js';
+import { planJson } from '../../src/plan/planJson.js';
+import { sampleFleet } from '../support/sampleFleet.js';
+import { awsArtifacts, awsServer, memRun } from './memoryWorld.js';
+import { CANARY, secretEnv } from './harness.js';
+
+const CONF = '/etc/odoo/corteperfecto.somosblink.com.conf';
+
+// ---
+const kinds = suite('plan: change kinds');
+
+kinds('an empty server: every file is an add, every service enabled', async () => {
+  const r = await memRun(awsServer());
+  assert.ok(r.plan.files.length > 10);
+  assert.ok(r.plan.files.every((f) => f.change === 'add' && !f.drift && !f.orphan));
+  assert.equal(r.plan.actions.enable, ['odoo-blink-internal', 'odoo-corteperfecto-prod', 'odoo-corteperfecto-test']);
+  assert.is(r.plan.actions.daemonReload, true);
+  assert.is(r.plan.actions.nginxReload, true);
+});
+
+kinds('content, mode and owner changes; drift when the live file is not what blink wrote', async () => {
+  const w = awsServer();
+  await memRun(w, { apply: true });
+  w.files.get('/etc/logrotate.d/odoo-blink-internal')!.mode = 0o600;
+  w.files.get('/etc/cron.d/odoo-backup-blink-internal')!.owner = 'root:adm';
+  const conf = w.files.get(CONF)!;
+  w.files.set(CONF, { ...conf, content: Buffer.from(conf.content.toString().replace('list_db = False', 'list_db = True')) });
+  const r = await memRun(w);
+  const by = new Map(r.plan.files.map((f) => [f.path, f]));
+  assert.is(by.get('/etc/logrotate.d/odoo-blink-internal')!.change, 'mode');
+  assert.is(by.get('/etc/cron.d/odoo-backup-blink-internal')!.change, 'mode');
+  assert.is(by.get(CONF)!.change, 'change');
+  assert.is(by.get(CONF)!.drift, true);
+  assert.match(by.get(CONF)!.diff!, '-list_db = True\n+list_db = False');
+  // Mode-only changes restart nothing; the drifted conf restarts its service.
+  assert.equal(r.plan.actions.restart, ['odoo-corteperfecto-prod']);
+  const text = formatServerPlan(r.plan, { color: false, prune: false });
+  assert.match(text, 'mode 0600 → 0644');
+  assert.match(text, 'owner root:adm → root:root');
+  assert.match(text, 'drift: edited on the server since the last apply');
+  assert.match(text, 'aws-1: 1 to change, 2 mode/owner, 1 drifted');
+});
+
+kinds('an instance removed from the fleet leaves orphans: kept, or deleted with prune', async () => {
+  const w = awsServer();
+  await memRun(w, { apply: true });
+  const fleet = { ...sampleFleet(), instances: sampleFleet().instances.filter((i) => i.id !== 'corteperfecto-test') };
+  const kept = await memRun(w, { fleet });
+  const orphans = kept.plan.files.filter((f) => f.orphan);
+  assert.ok(orphans.length >= 6);
+  assert.ok(orphans.every((f) => f.change === 'none' && f.instance === 'corteperfecto-test'));
+  const pruned = await memRun(w, { fleet, prune: true });
+  assert.ok(pruned.plan.files.filter((f) => f.orphan).every((f) => f.change === 'delete'));
+  assert.equal(pruned.plan.actions.disable, ['odoo-corteperfecto-test']);
+});
+
+kinds.run();
+
+// ---
+const secrets = suite('plan: secrets masked');
+
+secrets('a changed secret shows as (sensitive, changed), never its old or new value', async () => {
+  const w = awsServer();
+  await memRun(w, { apply: true });
+  const fleet = sampleFleet();
+  const env = { ...secretEnv(fleet), BLINK_SECRET_CORTEPERFECTO_PROD_ADMIN_PASSWD: 'brand-new-secret-value' };
+  const artifacts = awsArtifacts(fleet);
+  const s = resolveSecrets(artifacts, { env });
+  const remote = memoryRemote('aws-1', w);
+  const diffs = await diffFleet(
+    { servers: fleet.servers.filter((x) => x.name === 'aws-1'), instances: fleet.instances, artifacts },
+    { remoteFor: () => remote, parallel: 1, prune: false, resolved: s.contents, secretValues: s.values },
+  );
+  const p = diffs[0]!.plan!;
+  const conf = p.files.find((f) => f.path === CONF)!;
+  assert.is(conf.change, 'change');
+  assert.is(conf.sensitive, true);
+  assert.match(conf.diff!, '+admin_passwd = (sensitive, changed)');
+  assert.not.match(conf.diff!, '-admin_passwd');
+  const shown = formatServerPlan(p, { color: true, prune: false }) + JSON.stringify(planJson(p));
+  assert.not.ok(shown.includes(CANARY));
+  assert.not.ok(shown.includes('brand-new-secret-value'));
+});
+
+secrets.run();
+
+// ---
+const boot = suite('plan: ACME bootstrap');
+
+boot('a host without a certificate gets the ACME vhost, certbot, then its TLS vhost', async () => {
+  const w = memoryServer();
+  const fleet = sampleFleet();
+  const artifacts = awsArtifacts(fleet);
+  const s = resolveSecrets(artifacts, { env: secretEnv(fleet) });
+  // The certbot stand-in creates the certificate.
+  w.commandExit = (cmd) => {
+    const host = /-d (\S+)/.exec(cmd)?.[1];
+    if (cmd.startsWith('certbot') && host) w.files.set(`/etc/letsencrypt/live/${host}/fullchain.pem`, { content: Buffer.from('c'), mode: 0o644, owner: 'root:root' });
+    return 0;
+  };
+  const sel = { servers: fleet.servers.filter((x) => x.name === 'aws-1'), instances: fleet.instances, artifacts };
+  const opts = { remoteFor: () => memoryRemote('aws-1', w), parallel: 1, prune: false, resolved: s.contents, secretValues: s.values };
+  const diffs = await diffFleet(sel, opts);
+  const p = diffs[0]!.plan!;
+  assert.equal(p.actions.certbot, ['blink.somosblink.com', 'corteperfecto-test.somosblink.com', 'corteperfecto.somosblink.com']);
+  const vhost = p.files.find((f) => f.path === '/etc/nginx/sites-available/blink.somosblink.com')!;
+  assert.is(vhost.bootstrap, true);
+  const [report] = await applyFleet(diffs, sel, { ...opts, run: 'r1', owner: 't', health: { retries: 1, intervalMs: 1, timeoutMs: 10 } });
+  assert.is(report!.outcome, 'applied', JSON.stringify(report!.diagnostics));
+  assert.ok(w.commands.filter((c) => c.startsWith('certbot')).length === 3);
+  assert.match(w.files.get('/etc/nginx/sites-available/blink.somosblink.com')!.content.toString(), 'listen 443 ssl');
+  assert.is(w.commands.filter((c) => c === 'systemctl reload nginx').length, 2);
+});
+
+boot.run();

@@ -1,0 +1,69 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveSecrets } from '../../src/secrets/resolveSecrets.js';
+import { loadSecretsFile } from '../../src/secrets/loadSecretsFile.js';
+import { instanceSecretEnv } from '../../src/secrets/secretRef.js';
+import { maskForDiff, scrub } from '../../src/secrets/maskSecrets.js';
+import { tempDir } from '../support/tmp.js';
+import { awsArtifacts } from './memoryWorld.js';
+
+const s = suite('secrets');
+
+s('the per-instance variable name', () => {
+  assert.is(instanceSecretEnv('corteperfecto-prod', 'admin_passwd'), 'BLINK_SECRET_CORTEPERFECTO_PROD_ADMIN_PASSWD');
+});
+
+s('every missing name is listed at once, without values', () => {
+  const r = resolveSecrets(awsArtifacts(), { env: { BLINK_SECRET_BLINK_INTERNAL_ADMIN_PASSWD: 'x-secret-1' } });
+  const missing = r.diagnostics.filter((d) => d.code === 'BLINK500').map((d) => d.message);
+  assert.is(missing.length, 2);
+  assert.match(missing[0]!, 'BLINK_SECRET_CORTEPERFECTO_PROD_ADMIN_PASSWD');
+  assert.match(missing[1]!, 'BLINK_SECRET_CORTEPERFECTO_TEST_ADMIN_PASSWD');
+  assert.not.ok(JSON.stringify(r.diagnostics).includes('x-secret-1'));
+});
+
+s('the same admin_passwd on two instances is refused, naming them but not the value', () => {
+  const env = {
+    BLINK_SECRET_BLINK_INTERNAL_ADMIN_PASSWD: 'shared-value',
+    BLINK_SECRET_CORTEPERFECTO_PROD_ADMIN_PASSWD: 'shared-value',
+    BLINK_SECRET_CORTEPERFECTO_TEST_ADMIN_PASSWD: 'other-value',
+  };
+  const r = resolveSecrets(awsArtifacts(), { env });
+  const d = r.diagnostics.find((x) => x.code === 'BLINK501')!;
+  assert.match(d.message, 'blink-internal, corteperfecto-prod');
+  assert.not.match(d.message, 'shared-value');
+});
+
+s('a secrets file is used when it is 0600, refused when others can read it', () => {
+  const t = tempDir();
+  try {
+    const f = join(t.dir, 'secrets.yaml');
+    writeFileSync(f, 'blink-internal: {admin_passwd: a1}\ncorteperfecto-prod: {admin_passwd: a2}\ncorteperfecto-test: {admin_passwd: a3}\n');
+    chmodSync(f, 0o644);
+    assert.is(loadSecretsFile(f).diagnostics[0]?.code, 'BLINK502');
+    chmodSync(f, 0o600);
+    const loaded = loadSecretsFile(f);
+    assert.equal(loaded.diagnostics, []);
+    const r = resolveSecrets(awsArtifacts(), { env: { BLINK_SECRET_BLINK_INTERNAL_ADMIN_PASSWD: 'from-env' }, file: loaded.secrets! });
+    assert.equal(r.diagnostics, []);
+    // The environment wins over the file.
+    assert.equal(r.values.sort(), ['a2', 'a3', 'from-env']);
+  } finally {
+    t.cleanup();
+  }
+});
+
+s('masking: unchanged values stay context, the old value of a changed one is never shown', () => {
+  const template = '[options]\nadmin_passwd = ${secret:admin_passwd}\nx = 1\n';
+  const same = maskForDiff('[options]\nadmin_passwd = old\nx = 0\n', '[options]\nadmin_passwd = old\nx = 1\n', template, ['old']);
+  assert.is(same.new, '[options]\nadmin_passwd = (sensitive)\nx = 1\n');
+  assert.is(same.old, '[options]\nadmin_passwd = (sensitive)\nx = 0\n');
+  const changed = maskForDiff('[options]\nadmin_passwd = old\n', '[options]\nadmin_passwd = new\n', template, ['new']);
+  assert.not.ok(changed.old.includes('old') || changed.new.includes('new'));
+  assert.match(changed.new, 'admin_passwd = (sensitive, changed)');
+  assert.is(scrub('db_password = hunter2\nplain = yes', []), 'db_password = (sensitive)\nplain = yes');
+});
+
+s.run();
