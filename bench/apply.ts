@@ -1,7 +1,10 @@
 /**
  * Benchmark of blink-apply --diff against live servers over ssh.
  *
- *   node --import tsx bench/apply.ts [--servers 20] [--instances 50] [--runs 3] [--no-ansible] [--keep] [--assert]
+ *   node --import tsx bench/apply.ts [--servers 20] [--instances 50] [--runs 3] [--no-ansible] [--keep] [--reuse DIR] [--assert]
+ *
+ * `--keep` leaves the servers' folder; `--reuse DIR` starts from it again
+ * (same keys, ports and roots) and skips the first, slow apply.
  *
  * Starts one real sshd per server on 127.0.0.1 (each server its own root
  * folder), seeds them with one apply, then times the compiled CLI
@@ -31,6 +34,7 @@ const { values: opt } = parseArgs({
     runs: { type: 'string', default: '3' },
     'no-ansible': { type: 'boolean' },
     keep: { type: 'boolean' },
+    reuse: { type: 'string' },
     assert: { type: 'boolean' },
   },
 });
@@ -40,14 +44,14 @@ const RUNS = Number(opt.runs);
 const TARGET = { noChangeS: 3, ansibleRatio: 200 };
 
 const name = (s: number): string => `b${String(s + 1).padStart(2, '0')}`;
-const work = mkdtempSync(join(repo, 'bench/.work/apply-'));
+const work = opt.reuse ? resolve(opt.reuse) : (mkdirSync(join(repo, 'bench/.work'), { recursive: true }), mkdtempSync(join(repo, 'bench/.work/apply-')));
 const sshds: Sshd[] = [];
 const health = createServer((req, res) => void ((res.statusCode = req.url?.startsWith('/web/health') ? 200 : 404), res.end()));
 
 try {
   await new Promise<void>((r) => health.listen(0, '127.0.0.1', () => r()));
   const healthPort = (health.address() as { port: number }).port;
-  for (let s = 0; s < SERVERS; s++) sshds.push(await startSshd(join(work, 'sshd', name(s))));
+  for (let s = 0; s < SERVERS; s++) sshds.push(await startSshd(join(work, 'sshd', name(s)), { reuse: opt.reuse !== undefined }));
   const knownHosts = join(work, 'known_hosts');
   writeFileSync(knownHosts, sshds.map((d) => d.knownHostsLine).join('\n') + '\n');
   const sshConfig = join(work, 'ssh_config');
@@ -58,7 +62,7 @@ try {
 
   const seed = await cli('--yes', '--parallel', '8');
   if (seed.code !== 0) throw new Error(`seeding failed (exit ${seed.code}):\n${seed.stderr.slice(-3000)}\n${seed.stdout.slice(-3000)}`);
-  console.log(`seeded ${SERVERS} servers × ${PER} instances in ${seed.s.toFixed(1)} s`);
+  console.log(`${opt.reuse ? 'converged' : 'seeded'} ${SERVERS} servers × ${PER} instances in ${seed.s.toFixed(1)} s (first apply, --parallel 8)`);
 
   const noChange = await median(RUNS, () => expect(cli('--diff'), 0));
   const files = editTenPercent();
@@ -84,7 +88,7 @@ try {
 } finally {
   await Promise.all(sshds.map((d) => d.stop()));
   await new Promise<void>((r) => health.close(() => r()));
-  if (!opt.keep) rmSync(work, { recursive: true, force: true });
+  if (!opt.keep && !opt.reuse) rmSync(work, { recursive: true, force: true });
   else console.log(`kept ${work}`);
 }
 

@@ -1,6 +1,6 @@
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/Diagnostic.js';
 import { compileFleet } from './compile/compileFleet.js';
-import { loadFleetSource, type FleetSource, type LoadOptions } from './load/loadFleetSource.js';
+import { loadFleetSource, type LoadOptions } from './load/loadFleetSource.js';
 import type { Artifact } from './model/Artifact.js';
 import type { Fleet } from './model/Fleet.js';
 import { renderFleet } from './render/renderFleet.js';
@@ -11,7 +11,6 @@ export type BuildOptions = LoadOptions & {
 };
 
 export interface BuildResult {
-  source: FleetSource;
   /** Present even with errors (for --explain); never render or apply a fleet that came with errors. */
   fleet?: Fleet;
   /** Empty when there are errors. */
@@ -24,7 +23,8 @@ export function build(options: BuildOptions): BuildResult {
   const loaded = loadFleetSource(options);
   const compiled = compileFleet(loaded.source);
   const diagnostics = [...loaded.diagnostics, ...compiled.diagnostics];
-  const base = { source: loaded.source, ...(compiled.fleet ? { fleet: compiled.fleet } : {}) };
+  // The parsed sources (a large YAML document) are not returned, so they can be freed once compiled.
+  const base = compiled.fleet ? { fleet: compiled.fleet } : {};
   if (!compiled.fleet || hasErrors(diagnostics)) return { ...base, artifacts: [], diagnostics: sortDiagnostics(diagnostics) };
   const rendered = renderFleet(compiled.fleet, loaded.source.templates, options.root !== undefined ? { root: options.root } : {});
   diagnostics.push(...rendered.diagnostics);

@@ -29,6 +29,8 @@ export interface FleetOptions {
   /** From resolveSecrets. */
   resolved: ReadonlyMap<Artifact, string>;
   secretValues: readonly string[];
+  /** Per server, when known: scrubbing a server's output needs only its own values. */
+  valuesByServer?: ReadonlyMap<string, string[]>;
   context?: number;
   progress?(server: string, step: string): void;
 }
@@ -54,7 +56,7 @@ export async function diffFleet(sel: FleetSelection, o: FleetOptions, done?: (in
       else {
         o.progress?.(server.name, 'reading');
         const read = await readRemote(d.remote, d.desired);
-        if (isFailure(read)) d.error = error('BLINK511', `${server.name}: ${read.error}`);
+        if (isFailure(read)) d.error = read.unreachable ? error('BLINK510', `${server.name} (${d.remote.target}) is unreachable: ${read.error}`) : error('BLINK511', `${server.name}: ${read.error}`);
         else d.plan = plan({ ...planInput(d, sel, o), state: read.state, oldContents: read.oldContents });
       }
     } catch (e) {
@@ -106,6 +108,11 @@ async function applyOne(d: ServerDiff, sel: FleetSelection, o: FleetApplyOptions
   return report;
 }
 
+const NONE: string[] = [];
+function serverValues(server: string, o: FleetOptions): readonly string[] {
+  return o.valuesByServer ? (o.valuesByServer.get(server) ?? NONE) : o.secretValues;
+}
+
 function unexpected(server: string, e: unknown): Diagnostic {
   return error('BLINK511', `${server}: unexpected failure: ${e instanceof Error ? e.message : String(e)}`);
 }
@@ -117,7 +124,7 @@ function planInput(d: ServerDiff, sel: FleetSelection, o: FleetOptions) {
     instances: sel.instances.filter((i) => i.server === d.server.name),
     desired: d.desired,
     prune: o.prune,
-    secretValues: o.secretValues,
+    secretValues: serverValues(d.server.name, o),
     ...(sel.owns ? { owns: sel.owns } : {}),
     ...(o.context !== undefined ? { context: o.context } : {}),
   };
@@ -130,7 +137,7 @@ function applyContext(d: ServerDiff, sel: FleetSelection, o: FleetApplyOptions):
     ...(o.commit ? { commit: o.commit } : {}),
     commands: d.server.commands,
     health: o.health,
-    secretValues: o.secretValues,
+    secretValues: serverValues(d.server.name, o),
     readPaths: readPaths(d.desired),
     replan: (state) => plan({ ...planInput(d, sel, o), state }),
     progress: (step) => o.progress?.(d.server.name, step),

@@ -109,7 +109,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
 
   const real = deps.remoteFor ? undefined : realRemotes(v['ssh-config'] ? { sshConfig: at(v['ssh-config']) } : {});
   const progress = progressLine(io, selection.servers.length);
-  const options = { remoteFor: deps.remoteFor ?? real!.remoteFor, parallel, prune: v.prune === true, resolved: secrets.contents, secretValues: secrets.values, context, progress: progress.update };
+  const options = { remoteFor: deps.remoteFor ?? real!.remoteFor, parallel, prune: v.prune === true, resolved: secrets.contents, secretValues: secrets.values, valuesByServer: secrets.valuesByServer, context, progress: progress.update };
   const print = inOrder((t) => (progress.clear(), io.stdout.write(t + '\n')));
   let diffs: ServerDiff[] = [];
   let reports: ApplyReport[] | undefined;

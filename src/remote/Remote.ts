@@ -1,6 +1,6 @@
 import type { ExecResult, HttpResult } from './Transport.js';
 import type { Manifest, RemoteState } from './RemoteState.js';
-import type { FileOp, Journal, JournalPhase } from './Journal.js';
+import type { Journal } from './Journal.js';
 
 /**
  * The operations apply needs on one server, in server paths (any `root` is
@@ -24,7 +24,6 @@ export interface Remote {
   validate(run: string, checks: readonly Check[]): Promise<CheckFailure[] | Failure>;
   /** Write the journal, back up, then rename every file into place. */
   swap(journal: Journal): Promise<Failure | undefined>;
-  setPhase(phase: JournalPhase): Promise<Failure | undefined>;
   /** Put back the files of a journal from its backups; safe to repeat. */
   rollback(journal: Journal): Promise<Failure | undefined>;
   /** Run a configured command (restart, reload, certbot…). */
@@ -37,6 +36,8 @@ export interface Remote {
 
 export interface Failure {
   error: string;
+  /** The server could not be reached at all. */
+  unreachable?: boolean;
 }
 
 export function isFailure(x: unknown): x is Failure {
@@ -66,5 +67,3 @@ export interface CheckFailure {
   check: Check;
   output: string;
 }
-
-export type { FileOp };

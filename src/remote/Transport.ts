@@ -8,7 +8,7 @@ export interface Transport {
   readonly server: string;
   /** What the user would call the target: `ubuntu@host` or `local`. */
   readonly target: string;
-  /** Establish the connection (the ssh master); an error message when unreachable. */
+  /** Prepare the connection; an error message when the server cannot be reached. (ssh connects on the first command.) */
   open(): Promise<string | undefined>;
   /** Run `script` with `sh -c` on the server, `stdin` fed to it. Never rejects for a non-zero exit. */
   exec(script: string, stdin?: Uint8Array | string): Promise<ExecResult>;
@@ -27,6 +27,8 @@ export interface ExecResult {
   code: number;
   stdout: Buffer;
   stderr: string;
+  /** The transport itself failed: the command never ran. */
+  unreachable?: boolean;
 }
 
 export interface Held {

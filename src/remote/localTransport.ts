@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import type { ExecResult, Held, HttpResult, Transport } from './Transport.js';
 import { httpOverStream } from './httpOverStream.js';
 import { scriptWithInput } from './scriptWithInput.js';
+import { childEnv } from './childEnv.js';
 
 /** The same scripts as over ssh, run by `sh` on this machine. */
 export function localTransport(server: string): Transport {
@@ -19,7 +20,7 @@ export function localTransport(server: string): Transport {
 
 export function runChild(cmd: string, args: string[], stdin?: Uint8Array | string): Promise<ExecResult> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: '/' });
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: '/', env: childEnv() });
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -35,7 +36,7 @@ export function runChild(cmd: string, args: string[], stdin?: Uint8Array | strin
 /** Keep a child whose stdin is our pipe: when we exit, even by SIGKILL, it sees EOF. */
 export function holdChild(cmd: string, args: string[]): Promise<Held> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: '/' });
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: '/', env: childEnv() });
     let buf = '';
     let err = '';
     let settled = false;

@@ -130,10 +130,6 @@ export function memoryRemote(name: string, world: MemoryServer): Remote {
       setPhase('swapped');
       return undefined;
     },
-    async setPhase(phase) {
-      setPhase(phase);
-      return undefined;
-    },
     async rollback(journal: Journal) {
       setPhase('rolling-back');
       const bak = backups.get(journal.run) ?? new Map<string, MemoryFile>();

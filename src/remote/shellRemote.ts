@@ -23,8 +23,9 @@ export function shellRemote(t: Transport, root: string): Remote {
   const backups = (run: string): string => `${B}/backups/${safeRun(run)}`;
   const tmpOf = (p: string, run: string): string => `${at(posix.dirname(p))}/.blink-tmp.${posix.basename(p)}.${safeRun(run)}`;
   const fromRoot = (p: string): string => (R && p.startsWith(R + '/') ? p.slice(R.length) : p);
-  const fail = (what: string, r: { code: number; stderr: string }): Failure => ({
+  const fail = (what: string, r: { code: number; stderr: string; unreachable?: boolean }): Failure => ({
     error: `${what} failed (exit ${r.code})${r.stderr.trim() ? ': ' + lastLines(r.stderr) : ''}`,
+    ...(r.unreachable ? { unreachable: true } : {}),
   });
 
   return {
@@ -37,6 +38,7 @@ export function shellRemote(t: Transport, root: string): Remote {
 
     async read(paths) {
       const n = nonce();
+      // No per-path loop: with IFS a newline and globbing off, $paths is one argument per path.
       const script = `set -f
 B=${q(B)}; R=${q(R)}
 IFS='
@@ -44,17 +46,12 @@ IFS='
 paths=$(cat)
 # What blink wrote last is read too, so orphans are found in the same trip.
 if [ -f "$B/manifest.paths" ]; then
-  paths="$paths
-$(while IFS= read -r p; do printf '%s%s\\n' "$R" "$p"; done < "$B/manifest.paths")"
+  paths=$({ printf '%s\\n' $paths; while IFS= read -r p; do [ -z "$p" ] || printf '%s%s\\n' "$R" "$p"; done < "$B/manifest.paths"; } | sort -u)
 fi
-set --
-for p in $paths; do if [ -f "$p" ] && [ ! -h "$p" ]; then set -- "$@" "$p"; fi; done
 echo "@@sha ${n}"
-[ $# -eq 0 ] || sha256sum -- "$@" 2>/dev/null
-set --
-for p in $paths; do if [ -e "$p" ] || [ -h "$p" ]; then set -- "$@" "$p"; fi; done
+[ -z "$paths" ] || sha256sum -- $paths 2>/dev/null
 echo "@@stat ${n}"
-[ $# -eq 0 ] || QUOTING_STYLE=literal stat --printf '%n\\t%F\\t%a\\t%U:%G\\t%N\\n' -- "$@" 2>/dev/null
+[ -z "$paths" ] || QUOTING_STYLE=literal stat --printf '%n\\t%F\\t%a\\t%U:%G\\t%N\\n' -- $paths 2>/dev/null
 echo "@@manifest ${n}"; cat "$B/manifest.json" 2>/dev/null; echo
 echo "@@journal ${n}"; cat "$B/journal.json" 2>/dev/null; echo
 echo "@@phase ${n}"; cat "$B/journal.phase" 2>/dev/null; echo
@@ -187,11 +184,6 @@ tar -x -f - -C ${q(S)}
       out.push('sync', `printf 'swapped\\n' > "$B/journal.phase.tmp"; mv -f "$B/journal.phase.tmp" "$B/journal.phase"`);
       const r = await t.exec(out.join('\n') + '\n', JSON.stringify(journal) + '\n');
       return r.code === 0 ? undefined : fail('swapping files into place', r);
-    },
-
-    async setPhase(phase: JournalPhase) {
-      const r = await t.exec(`B=${q(B)}; printf '%s\\n' ${q(phase)} > "$B/journal.phase.tmp" && mv -f "$B/journal.phase.tmp" "$B/journal.phase"`);
-      return r.code === 0 ? undefined : fail('writing the journal', r);
     },
 
     async rollback(journal) {

@@ -4,6 +4,7 @@ import { holdChild, runChild } from './localTransport.js';
 import { httpOverStream } from './httpOverStream.js';
 import { shellQuote } from './shellQuote.js';
 import { scriptWithInput } from './scriptWithInput.js';
+import { childEnv } from './childEnv.js';
 
 export interface SshTransportOptions {
   server: string;
@@ -31,23 +32,21 @@ export function sshTransport(o: SshTransportOptions): Transport {
     '-o', `ControlPath=${o.controlDir}/%C`,
     ...(o.sshOptions ?? []).flatMap((opt) => ['-o', opt]),
   ];
-  const channel = [...base, '-o', 'ControlMaster=no'];
+  // The first command of a run becomes the master (auto), so connecting costs
+  // no round trip of its own; ControlPersist keeps it for every later step and
+  // bounds how long it outlives an apply that was killed.
+  const channel = [...base, '-o', 'ControlMaster=auto', '-o', 'ControlPersist=60', '-o', `ConnectTimeout=${o.connectTimeoutSec ?? 10}`];
   const remote = (script: string): string => `sh -c ${shellQuote(script)}`;
   return {
     server: o.server,
     target: o.destination,
-    async open() {
-      // ControlPersist bounds how long a master outlives an apply that was killed.
-      const r = await runChild('ssh', [
-        ...base,
-        '-o', 'ControlMaster=yes',
-        '-o', 'ControlPersist=60',
-        '-o', `ConnectTimeout=${o.connectTimeoutSec ?? 10}`,
-        '-f', '-N', dest,
-      ]);
-      return r.code === 0 ? undefined : r.stderr.trim().split('\n').pop() || `ssh exited with ${r.code}`;
+    // Nothing to do before the first command: see `channel`.
+    open: async () => undefined,
+    exec: async (script, stdin) => {
+      const r = await runChild('ssh', [...channel, dest, 'sh -s'], scriptWithInput(script, stdin));
+      // 255 is ssh's own failure (connect, auth, host key); our scripts never exit with it.
+      return r.code === 255 ? { ...r, unreachable: true } : r;
     },
-    exec: (script, stdin) => runChild('ssh', [...channel, dest, 'sh -s'], scriptWithInput(script, stdin)),
     hold: (script) => holdChild('ssh', [...channel, dest, remote(script)]),
     httpGet(url, timeoutMs) {
       let u: URL;
@@ -56,7 +55,7 @@ export function sshTransport(o: SshTransportOptions): Transport {
       } catch {
         return Promise.resolve({ error: `invalid URL ${url}` });
       }
-      const child = spawn('ssh', [...channel, '-W', `${u.hostname}:${u.port || 80}`, dest], { stdio: ['pipe', 'pipe', 'ignore'] });
+      const child = spawn('ssh', [...channel, '-W', `${u.hostname}:${u.port || 80}`, dest], { stdio: ['pipe', 'pipe', 'ignore'], env: childEnv() });
       return httpOverStream(child.stdin, child.stdout, u, timeoutMs, () => child.kill());
     },
     async close() {

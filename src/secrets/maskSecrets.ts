@@ -48,12 +48,22 @@ export function maskForDiff(oldText: string, newText: string, template: string, 
 
 /** Known values and secret-looking keys masked: for any text that may echo a file (command output, old lines). */
 export function scrub(text: string, values: readonly string[]): string {
-  let out = text;
-  for (const v of values) if (v.length >= 3) out = out.split(v).join(SENSITIVE);
+  const known = matcher(values);
+  const out = known ? text.replace(known, SENSITIVE) : text;
   return out
     .split('\n')
     .map((l) => l.replace(SECRET_KEY, (_, k: string, v: string) => (v === SENSITIVE || v.startsWith('${') ? k + v : k + SENSITIVE)))
     .join('\n');
+}
+
+// A diff scrubs every line: compile the values once per list, longest first so a value never leaves a tail.
+const matchers = new WeakMap<readonly string[], RegExp | undefined>();
+function matcher(values: readonly string[]): RegExp | undefined {
+  if (!matchers.has(values)) {
+    const usable = values.filter((v) => v.length >= 3).sort((a, b) => b.length - a.length);
+    matchers.set(values, usable.length ? new RegExp(usable.map(escapeRe).join('|'), 'g') : undefined);
+  }
+  return matchers.get(values);
 }
 
 function escapeRe(s: string): string {

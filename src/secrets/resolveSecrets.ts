@@ -13,6 +13,8 @@ export interface ResolvedSecrets {
   contents: Map<Artifact, string>;
   /** Every value used, so any output can be scrubbed of them. */
   values: string[];
+  /** The values each server's files hold: what that server's output is scrubbed of. */
+  valuesByServer: Map<string, string[]>;
   diagnostics: Diagnostic[];
 }
 
@@ -23,6 +25,7 @@ export interface ResolvedSecrets {
 export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSources): ResolvedSecrets {
   const contents = new Map<Artifact, string>();
   const values = new Set<string>();
+  const byServer = new Map<string, Set<string>>();
   const missing = new Map<string, string>();
   const bad = new Set<string>();
   const adminPasswd = new Map<string, string[]>();
@@ -42,6 +45,7 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
         return whole;
       }
       values.add(value);
+      if (value) byServer.set(a.server, (byServer.get(a.server) ?? new Set()).add(value));
       return value;
     });
     contents.set(a, content);
@@ -63,7 +67,8 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
       );
     }
   }
-  return { contents, values: [...values].filter((v) => v.length > 0), diagnostics };
+  const valuesByServer = new Map([...byServer].map(([k, v]) => [k, [...v]]));
+  return { contents, values: [...values].filter((v) => v.length > 0), valuesByServer, diagnostics };
 }
 
 function lookup(ref: string, instance: string | undefined, s: SecretSources): { name: string; value?: string } {

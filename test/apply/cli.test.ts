@@ -5,7 +5,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import fg from 'fast-glob';
@@ -121,7 +121,6 @@ s('an error on one server wins over changes on another', async () => {
     return srv.name === 'c1' ? { ...r, open: async () => ({ error: 'connection refused' }) } : r;
   };
   const fleetChanged = join(ctx.world!.rootOf('c2'), 'etc/logrotate.d/odoo-c2-a');
-  const { appendFileSync } = await import('node:fs');
   appendFileSync(fleetChanged, '# hand edit\n');
   const r = await cli(['--diff'], { remoteFor: broken });
   assert.is(r.code, 1);
@@ -150,10 +149,24 @@ s('--notify posts the JSON summary after an apply', async () => {
   }
 });
 
+s('a template that breaks nginx -t exits 1 and leaves every file as it was', async () => {
+  const templates = join(ctx.tmp!.dir, 'templates');
+  cpSync(join(process.cwd(), 'templates'), templates, { recursive: true });
+  appendFileSync(join(templates, 'vhost.conf.hbs'), 'not_an_nginx_directive on;\n');
+  const vhost = join(ctx.world!.rootOf('c1'), 'etc/nginx/sites-available/a.c1.test');
+  const before = readFileSync(vhost, 'utf8');
+  ctx.world!.clearCommands();
+  const r = await cli(['--yes', '--templates', templates]);
+  assert.is(r.code, 1);
+  assert.match(r.out, /BLINK513: c1: nginx -t on the staged tree failed; nothing was changed:\n.*not_an_nginx_directive/);
+  assert.is(readFileSync(vhost, 'utf8'), before);
+  assert.equal(ctx.world!.commands(), []);
+});
+
 s('the canary secret appears in no output, log, audit line or out/', async () => {
   const out = join(ctx.tmp!.dir, 'out');
   const io = { stdout: { write: (x: string) => seen.push(x) }, stderr: { write: (x: string) => seen.push(x) }, env: ctx.env!, cwd: ctx.tmp!.dir };
-  assert.is(renderCli(['--config', ctx.config!, '--addons', join(process.cwd(), 'custom-addons'), '--out', out], io), 0);
+  assert.is(await renderCli(['--config', ctx.config!, '--addons', join(process.cwd(), 'custom-addons'), '--out', out], io), 0);
   const files = fg.sync('**/*', { cwd: out, dot: true }).map((f) => readFileSync(join(out, f), 'utf8'));
   assert.ok(files.length > 10);
   for (const srv of ['c1', 'c2']) {

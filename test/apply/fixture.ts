@@ -40,7 +40,8 @@ export interface TestWorld {
 const TEMPLATES = loadTemplates(join(process.cwd(), 'templates')).templates;
 
 /** Two instances per server by default: `<server>-a`, `<server>-b`. */
-export async function testWorld(dir: string, servers: TestServer[], perServer = 2): Promise<TestWorld> {
+export async function testWorld(dir: string, servers: TestServer[], perServer = 2, tls: 'none' | 'letsencrypt' = 'none'): Promise<TestWorld> {
+  mkdirSync(dir, { recursive: true });
   const log = join(dir, 'commands.log');
   const record = join(dir, 'systemctl-standin.sh');
   const killpoint = join(dir, 'killpoint.sh');
@@ -48,8 +49,15 @@ export async function testWorld(dir: string, servers: TestServer[], perServer = 
   writeFileSync(record, `#!/bin/sh\nprintf '%s\\n' "$*" >> ${log}\n[ ! -e ${dir}/sleep-"$2" ] || sleep "$(cat ${dir}/sleep-"$2")"\n${killpoint} "$2"\n[ ! -e ${dir}/fail-"$2" ] || exit 1\n`);
   // Kills the running apply (its pid in apply.pid) once, when a test armed this point.
   writeFileSync(killpoint, `#!/bin/sh\nif [ -e ${dir}/kill-at-"$1" ]; then rm -f ${dir}/kill-at-"$1"; kill -9 "$(cat ${dir}/apply.pid)"; sleep 1; fi\nexit 0\n`);
+  // Stand-in for certbot: records the call, then leaves a self-signed certificate where certbot would.
+  const certbot = join(dir, 'certbot-standin.sh');
+  writeFileSync(
+    certbot,
+    `#!/bin/sh\n${record} "$1" certbot "$3"\nd="$2/etc/letsencrypt/live/$3"; mkdir -p "$d"\nopenssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj "/CN=$3" -keyout "$d/privkey.pem" -out "$d/fullchain.pem" 2>/dev/null\n`,
+  );
   chmodSync(record, 0o755);
   chmodSync(killpoint, 0o755);
+  chmodSync(certbot, 0o755);
   writeFileSync(log, '');
   const unhealthy = new Set<string>();
   const http: HttpServer[] = [];
@@ -68,7 +76,7 @@ export async function testWorld(dir: string, servers: TestServer[], perServer = 
       nginx_reload: `${record} ${s.name} reload nginx`,
       unit_verify: `${killpoint} verify && systemd-analyze verify {unit}`,
       logrotate_verify: 'logrotate -d {file}',
-      certbot: `${record} ${s.name} certbot {host}`,
+      certbot: `${certbot} ${s.name} ${root} {host}`,
       health: 'http://127.0.0.1:{port}/web/health',
     };
     fleetServers.push({
@@ -85,7 +93,7 @@ export async function testWorld(dir: string, servers: TestServer[], perServer = 
     for (let k = 0; k < perServer; k++) {
       const env = String.fromCharCode(97 + k);
       const port = await freePort();
-      const spec: SampleSpec = { client: s.name, clientName: s.name, env, host: `${env}.${s.name}.test`, server: s.name, kind: k === 0 ? 'production' : 'test', port, tls: 'none', line: line++ };
+      const spec: SampleSpec = { client: s.name, clientName: s.name, env, host: `${env}.${s.name}.test`, server: s.name, kind: k === 0 ? 'production' : 'test', port, tls, line: line++ };
       const inst = sampleInstance(spec, { systemUser: 'root', python: '/usr/bin/python3', geventPort: port + 1 });
       instances.push(inst);
       // Stand-in for Odoo: answers /web/health, or 503 when the test says so.

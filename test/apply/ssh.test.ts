@@ -230,4 +230,26 @@ s('no secret in the audit line, manifest or backups listing', async () => {
   }
 });
 
+s('a new host under letsencrypt: ACME vhost, certbot, then the TLS vhost, all through nginx -t', async () => {
+  const dir = join(ctx.tmp!.dir, 'tls');
+  const world = await testWorld(dir, [{ name: 't1', transport: 'ssh', ssh: 'srv1' }], 1, 'letsencrypt');
+  try {
+    const first = await runFleet(world.fleet, world.render(), ctx.remotes!.remoteFor, { apply: true });
+    const p = first.plan('t1');
+    assert.equal(p.actions.certbot, ['a.t1.test']);
+    assert.ok(p.files.find((f) => f.path === '/etc/nginx/sites-available/a.t1.test')!.bootstrap);
+    assert.is(first.report('t1').outcome, 'applied', JSON.stringify(first.report('t1').diagnostics));
+    const vhost = readFileSync(join(world.rootOf('t1'), 'etc/nginx/sites-available/a.t1.test'), 'utf8');
+    assert.match(vhost, 'listen 443 ssl');
+    const cmds = world.commands();
+    assert.ok(cmds.indexOf('t1 certbot a.t1.test') > cmds.indexOf('t1 reload nginx'), 'nginx serves the challenge before certbot runs');
+    assert.is(cmds.filter((c) => c === 't1 reload nginx').length, 2);
+    const again = await runFleet(world.fleet, world.render(), ctx.remotes!.remoteFor);
+    assert.ok(again.plan('t1').files.every((f) => f.change === 'none'));
+    assert.equal(again.plan('t1').actions.certbot, []);
+  } finally {
+    await world.stop();
+  }
+});
+
 s.run();

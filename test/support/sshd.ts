@@ -4,7 +4,7 @@
  * so the test holds its PID and stops it, even when a test fails.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { requireTool } from './tools.js';
@@ -19,19 +19,23 @@ export interface Sshd {
   stop(): Promise<void>;
 }
 
-export async function startSshd(dir: string): Promise<Sshd> {
+/** `reuse`: start again from the keys and config a previous run left in `dir` (same port). */
+export async function startSshd(dir: string, options: { reuse?: boolean } = {}): Promise<Sshd> {
   const sshd = requireTool('/usr/sbin/sshd', ['sshd']);
   mkdirSync(dir, { recursive: true });
   // sshd refuses to start without its privilege separation folder.
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const hostKey = join(dir, 'host_ed25519');
   const identity = join(dir, 'id_ed25519');
-  keygen(hostKey);
-  keygen(identity);
-  writeFileSync(join(dir, 'authorized_keys'), readFileSync(identity + '.pub'));
-  const port = await freePort();
   const config = join(dir, 'sshd_config');
-  writeFileSync(
+  const reuse = options.reuse === true && existsSync(config);
+  if (!reuse) {
+    keygen(hostKey);
+    keygen(identity);
+    writeFileSync(join(dir, 'authorized_keys'), readFileSync(identity + '.pub'));
+  }
+  const port = reuse ? Number(/^Port (\d+)$/m.exec(readFileSync(config, 'utf8'))![1]) : await freePort();
+  if (!reuse) writeFileSync(
     config,
     [
       `Port ${port}`,
