@@ -8,6 +8,8 @@ import { renderFleet } from './render/renderFleet.js';
 export type BuildOptions = LoadOptions & {
   /** Prefix for paths inside rendered files; tests render under a throwaway root. */
   root?: string;
+  /** Render only these servers' files (the whole fleet is still compiled and checked). */
+  servers?: readonly string[];
 };
 
 export interface BuildResult {
@@ -26,7 +28,9 @@ export function build(options: BuildOptions): BuildResult {
   // The parsed sources (a large YAML document) are not returned, so they can be freed once compiled.
   const base = compiled.fleet ? { fleet: compiled.fleet } : {};
   if (!compiled.fleet || hasErrors(diagnostics)) return { ...base, artifacts: [], diagnostics: sortDiagnostics(diagnostics) };
-  const rendered = renderFleet(compiled.fleet, loaded.source.templates, options.root !== undefined ? { root: options.root } : {});
+  const only = options.servers?.length ? new Set(options.servers) : undefined;
+  const toRender = only ? { ...compiled.fleet, servers: compiled.fleet.servers.filter((s) => only.has(s.name)), instances: compiled.fleet.instances.filter((i) => only.has(i.server)) } : compiled.fleet;
+  const rendered = renderFleet(toRender, loaded.source.templates, options.root !== undefined ? { root: options.root } : {});
   diagnostics.push(...rendered.diagnostics);
   return { ...base, artifacts: hasErrors(diagnostics) ? [] : rendered.artifacts, diagnostics: sortDiagnostics(diagnostics) };
 }

@@ -45,3 +45,32 @@ export type { WriteResult, WriteOptions } from './write/writeOut.js';
 // everything up to render in one call
 export { build } from './build.js';
 export type { BuildOptions, BuildResult } from './build.js';
+
+// secrets, remote, plan, apply: the blink-apply half
+export { resolveSecrets } from './secrets/resolveSecrets.js';
+export { loadSecretsFile } from './secrets/loadSecretsFile.js';
+export { maskForDiff, scrub } from './secrets/maskSecrets.js';
+export type { Transport, ExecResult } from './remote/Transport.js';
+export type { Remote } from './remote/Remote.js';
+export type { RemoteState, Manifest } from './remote/RemoteState.js';
+export type { Journal } from './remote/Journal.js';
+export { readRemote } from './remote/readRemote.js';
+export { shellRemote } from './remote/shellRemote.js';
+export { memoryRemote, memoryServer } from './remote/memoryRemote.js';
+export { sshTransport } from './remote/sshTransport.js';
+export { localTransport } from './remote/localTransport.js';
+export { realRemotes } from './remote/remoteFor.js';
+export { plan, pathsToFetch } from './plan/plan.js';
+export type { ServerPlan, FilePlan } from './plan/ServerPlan.js';
+export type { Actions } from './plan/Actions.js';
+export { desiredFiles, readPaths } from './plan/DesiredFile.js';
+export type { DesiredFile } from './plan/DesiredFile.js';
+export { formatServerPlan } from './plan/formatPlan.js';
+export { planJson } from './plan/planJson.js';
+export { nextManifest } from './plan/nextManifest.js';
+export { applyPlan } from './apply/applyPlan.js';
+export { recover } from './apply/recover.js';
+export { diffFleet, applyFleet } from './apply/applyFleet.js';
+export { selectFleet } from './apply/selectFleet.js';
+export type { ApplyContext } from './apply/ApplyContext.js';
+export type { ApplyReport } from './apply/ApplyReport.js';

@@ -22,9 +22,9 @@ const NGINX_KINDS = new Set(['vhost', 'vhost-link', 'nginx-map']);
  */
 export async function applyPlan(remote: Remote, confirmed: ServerPlan, ctx: ApplyContext): Promise<ApplyReport> {
   const report = emptyReport(remote.server);
-  const fail = (d: Diagnostic, outcome: ApplyReport['outcome'] = 'failed'): ApplyReport => {
+  const fail = (d: Diagnostic): ApplyReport => {
     report.diagnostics.push(d);
-    report.outcome = outcome;
+    report.outcome = 'failed';
     return report;
   };
   ctx.progress?.('locking');
@@ -87,9 +87,15 @@ async function applyOps(remote: Remote, p: ServerPlan, ops: FileOp[], ctx: Apply
   }
 
   // Pruned services stop before their unit goes, so nothing runs without a unit file.
+  const disabled: string[] = [];
   for (const s of p.actions.disable) {
     const d = await runCommand(remote, `disable ${s}`, fillCommand(ctx.commands.disable, { service: s, unit: `${s}.service` }), ctx.secretValues);
-    if (d) return failed(d, 'failed: disable');
+    if (d) {
+      // Nothing was swapped yet: start again what this run stopped.
+      for (const back of disabled) if (!(await runCommand(remote, `enable ${back}`, fillCommand(ctx.commands.enable, { service: back, unit: `${back}.service` }), ctx.secretValues))) report.done.push(`enable ${back} (rollback)`);
+      return failed(d, 'failed: disable');
+    }
+    disabled.push(s);
     report.done.push(`disable ${s}`);
   }
 

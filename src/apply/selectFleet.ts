@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/Diagnostic.js';
 import type { Artifact } from '../model/Artifact.js';
 import type { Fleet } from '../model/Fleet.js';
-import { globToRegExp, selectionScope } from '../cli/selectionScope.js';
+import { globToRegExp, selectionScope } from '../compile/selectionScope.js';
 import type { FleetSelection } from './applyFleet.js';
 
 /**

@@ -95,7 +95,8 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
   if (hasErrors(diagnostics)) return fail();
 
   const configDir = at(v.config ?? 'config');
-  const built = build({ configDir, addonsDir: at(v.addons ?? 'custom-addons'), templatesDir: v.templates ? at(v.templates) : join(packageRoot, 'templates'), cwd: io.cwd });
+  // A --server selection needs only those servers' files rendered (selectFleet still checks the names).
+  const built = build({ configDir, addonsDir: at(v.addons ?? 'custom-addons'), templatesDir: v.templates ? at(v.templates) : join(packageRoot, 'templates'), cwd: io.cwd, ...(v.server?.length ? { servers: v.server } : {}) });
   diagnostics.push(...built.diagnostics);
   if (!built.fleet || hasErrors(diagnostics)) return fail();
   const { selection, diagnostics: selDiags } = selectFleet(built.fleet, built.artifacts, v.server ?? [], v.host ?? []);

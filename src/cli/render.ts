@@ -75,7 +75,7 @@ export async function renderCli(argv: string[], io: CliIo): Promise<number> {
     import('../compile/explain.js'),
     import('../write/outFiles.js'),
     import('../write/writeOut.js'),
-    import('./selectionScope.js'),
+    import('../compile/selectionScope.js'),
   ]);
   const result = build({ ...paths, cwd: io.cwd });
   const diagnostics: Diagnostic[] = [...result.diagnostics];

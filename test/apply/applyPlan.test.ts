@@ -84,6 +84,19 @@ fail('a swap that fails halfway is rolled back', async () => {
   assert.equal(snapshot(w), before);
 });
 
+fail('a prune whose second disable fails starts the first service again and deletes nothing', async () => {
+  const w = awsServer();
+  await memRun(w, { apply: true });
+  const before = snapshot(w);
+  w.commands.length = 0;
+  w.commandExit = (c) => (c === 'systemctl disable --now odoo-corteperfecto-test' ? 1 : 0);
+  const fleet = { ...sampleFleet(), instances: sampleFleet().instances.filter((i) => i.id === 'blink-internal') };
+  const r = await memRun(w, { fleet, prune: true, apply: true });
+  assert.is(r.report!.outcome, 'failed');
+  assert.equal(w.commands, ['systemctl disable --now odoo-corteperfecto-prod', 'systemctl disable --now odoo-corteperfecto-test', 'systemctl enable --now odoo-corteperfecto-prod']);
+  assert.equal(snapshot(w), before);
+});
+
 fail('a held lock fails fast and names its holder', async () => {
   const w = awsServer();
   w.lockHolder = 'alice@laptop pid 7';

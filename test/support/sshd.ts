@@ -53,6 +53,10 @@ export async function startSshd(dir: string, options: { reuse?: boolean } = {}):
       'MaxSessions 64',
       'MaxStartups 64:30:128',
       'LogLevel ERROR',
+      // bash run by sshd sources ~/.bashrc unless it is a nested shell; this
+      // machine's root .bashrc runs `pyenv init` (~150 ms a command), which a
+      // server's root does not. SHLVL=1 makes the login shell skip it.
+      'SetEnv SHLVL=1',
       '',
     ].join('\n'),
   );
