@@ -1,3 +1,4 @@
+import { DEFAULT_COMMANDS } from '../../src/compile/defaults.js';
 import type { Artifact, ArtifactKind } from '../../src/model/Artifact.js';
 import type { Fleet, Instance, Server } from '../../src/model/Fleet.js';
 import { clientName, placement, serverName, type BenchSize } from './benchFleetConfig.js';
@@ -14,23 +15,12 @@ export function syntheticFleet(size: BenchSize): { fleet: Fleet; artifacts: Arti
     servers.push({
       name: serverName(s),
       transport: 'ssh',
-      ssh: `ubuntu@10.0.${Math.floor(s / 250)}.${(s % 250) + 1}`,
+      ssh: `ubuntu@${serverName(s)}.bench.invalid`,
       sshOptions: [],
       root: '/',
       cpus: 64,
       memoryMb: 262144,
-      commands: {
-        daemon_reload: 'systemctl daemon-reload',
-        enable: 'systemctl enable --now {service}',
-        restart: 'systemctl restart {service}',
-        disable: 'systemctl disable --now {service}',
-        nginx_test: 'nginx -t',
-        nginx_reload: 'systemctl reload nginx',
-        unit_verify: 'systemd-analyze verify {unit}',
-        logrotate_verify: 'logrotate -d {file}',
-        certbot: 'certbot certonly --webroot -w /var/www/letsencrypt -d {host} --non-interactive --agree-tos',
-        health: 'http://127.0.0.1:{port}/web/health',
-      },
+      commands: { ...DEFAULT_COMMANDS },
       source: { file: 'config/clients.yaml', line: 3 + s * 4, column: 3 },
     });
   }

@@ -1,3 +1,4 @@
+import { DEFAULT_COMMANDS } from '../../src/compile/defaults.js';
 import type { Artifact } from '../../src/model/Artifact.js';
 import type { Fleet, Instance, Server, ServerCommands } from '../../src/model/Fleet.js';
 
@@ -6,18 +7,7 @@ import type { Fleet, Instance, Server, ServerCommands } from '../../src/model/Fl
  * three instances, a few artifacts of each shape. Small on purpose, so the
  * expected fleet.json and fleet.md can be read in the test.
  */
-const commands: ServerCommands = {
-  daemon_reload: 'systemctl daemon-reload',
-  enable: 'systemctl enable --now {service}',
-  restart: 'systemctl restart {service}',
-  disable: 'systemctl disable --now {service}',
-  nginx_test: 'nginx -t',
-  nginx_reload: 'systemctl reload nginx',
-  unit_verify: 'systemd-analyze verify {unit}',
-  logrotate_verify: 'logrotate -d {file}',
-  certbot: 'certbot certonly --webroot -w /var/www/letsencrypt -d {host} --non-interactive --agree-tos',
-  health: 'http://127.0.0.1:{port}/web/health',
-};
+const commands: ServerCommands = { ...DEFAULT_COMMANDS };
 
 export function server(name: string, ssh?: string): Server {
   const s: Server = {
