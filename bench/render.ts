@@ -87,13 +87,17 @@ async function main(): Promise<void> {
   const cacheFile = cachePath(repo, out);
   // Each run measures the full render and the copy back to back, so a slow
   // spell of the disk (they come and go here) hits both sides of the ratio.
+  // Both start the same way: a tree of the same size was just deleted (ext4
+  // keeps working on that for a while), then sync and a pause to settle.
+  const dest = `${work}/copy`;
+  spawnSync('cp', ['-r', out, dest]);
   for (let i = 0; i < runs; i++) {
     rmSync(out, { recursive: true, force: true });
+    settle();
     full.push(await checked(method, renderer, out));
-    const dest = `${work}/copy`;
     rmSync(dest, { recursive: true, force: true });
+    settle();
     copy.push(await checked(method, { label: 'cp -r', cmd: 'cp', args: () => ['-r', out, dest] }, out));
-    rmSync(dest, { recursive: true, force: true });
     const stamp = statSync(`${out}/fleet.json`).mtimeMs;
     again.push(await checked(method, renderer, out));
     if (statSync(`${out}/fleet.json`).mtimeMs !== stamp) throw new Error('the no-change re-render rewrote fleet.json');
@@ -149,6 +153,11 @@ async function main(): Promise<void> {
     console.log(`${k.what.padEnd(34)} ${k.value.toFixed(2).padStart(7)}${k.unit}  target ≤ ${k.target}${k.unit}  ${ok ? 'ok' : 'MISSED'}`);
   }
   if (opt.assert && missed > 0) process.exitCode = 1;
+}
+
+function settle(): void {
+  spawnSync('sync');
+  spawnSync('sleep', ['3']);
 }
 
 async function checked(method: RssMethod, r: Renderer, out: string): Promise<Measurement> {
