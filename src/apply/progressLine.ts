@@ -1,21 +1,39 @@
 import type { CliIo } from '../cli/CliIo.js';
 
-/** A single status line on a terminal, rewritten in place; nothing otherwise. */
-export function progressLine(io: CliIo, total: number): { update: (server: string, step: string) => void; clear: () => void } {
+const DONE = new Set(['planned', 'failed', 'applied', 'unchanged', 'rolled-back', 'unreachable']);
+/** Beyond this many servers, the finished ones give up their lines to a count. */
+const MAX_LINES = 20;
+
+/**
+ * One status line per server on a terminal, redrawn in place below whatever
+ * has been printed; nothing when stderr is not a terminal. `clear` wipes the
+ * block so a server's finished output can be printed whole above it.
+ */
+export function progressLine(io: CliIo, servers: readonly string[]): { update: (server: string, step: string) => void; clear: () => void } {
   if (!io.stderr.isTTY) return { update: () => undefined, clear: () => undefined };
-  const state = new Map<string, string>();
-  let shown = false;
+  const state = new Map<string, string>(servers.map((s) => [s, 'waiting']));
+  let drawn = 0;
+  const clear = (): void => {
+    if (drawn) io.stderr.write(`\x1b[${drawn}A\r\x1b[J`);
+    drawn = 0;
+  };
+  const lines = (): string[] => {
+    const all = servers.map((s) => ({ s, step: state.get(s)! }));
+    const finished = all.filter((x) => DONE.has(x.step)).length;
+    let shown = all;
+    if (all.length > MAX_LINES) shown = all.filter((x) => !DONE.has(x.step)).slice(0, MAX_LINES - 1);
+    const out = shown.map((x) => `  ${x.s}: ${x.step}`);
+    out.push(`  [${finished}/${servers.length} servers done]`);
+    return out;
+  };
   return {
     update(server, step) {
       state.set(server, step);
-      const finished = [...state.values()].filter((s) => ['planned', 'failed', 'applied', 'unchanged', 'rolled-back', 'unreachable'].includes(s)).length;
-      io.stderr.write(`\r\x1b[K[${finished}/${total}] ${server}: ${step}`);
-      shown = true;
+      clear();
+      const text = lines();
+      io.stderr.write(text.map((l) => `\x1b[K${l}\n`).join(''));
+      drawn = text.length;
     },
-    clear() {
-      if (shown) io.stderr.write('\r\x1b[K');
-      shown = false;
-    },
+    clear,
   };
 }
-

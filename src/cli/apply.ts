@@ -109,7 +109,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
   if (hasErrors(diagnostics)) return fail();
 
   const real = deps.remoteFor ? undefined : realRemotes(v['ssh-config'] ? { sshConfig: at(v['ssh-config']) } : {});
-  const progress = progressLine(io, selection.servers.length);
+  const progress = progressLine(io, selection.servers.map((s) => s.name));
   const options = { remoteFor: deps.remoteFor ?? real!.remoteFor, parallel, prune: v.prune === true, resolved: secrets.contents, secretValues: secrets.values, valuesByServer: secrets.valuesByServer, context, progress: progress.update };
   const print = inOrder((t) => (progress.clear(), io.stdout.write(t + '\n')));
   let diffs: ServerDiff[] = [];
