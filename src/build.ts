@@ -4,6 +4,7 @@ import { loadFleetSource, type LoadOptions } from './load/loadFleetSource.js';
 import type { Artifact } from './model/Artifact.js';
 import type { Fleet } from './model/Fleet.js';
 import { renderFleet } from './render/renderFleet.js';
+import type { TemplateSet } from './render/TemplateSet.js';
 
 export type BuildOptions = LoadOptions & {
   /** Prefix for paths inside rendered files; tests render under a throwaway root. */
@@ -24,13 +25,18 @@ export interface BuildResult {
 export function build(options: BuildOptions): BuildResult {
   const loaded = loadFleetSource(options);
   const compiled = compileFleet(loaded.source);
-  const diagnostics = [...loaded.diagnostics, ...compiled.diagnostics];
-  // The parsed sources (a large YAML document) are not returned, so they can be freed once compiled.
-  const base = compiled.fleet ? { fleet: compiled.fleet } : {};
-  if (!compiled.fleet || hasErrors(diagnostics)) return { ...base, artifacts: [], diagnostics: sortDiagnostics(diagnostics) };
+  // The parsed sources (a large YAML document) are not passed on, so they can be freed once compiled.
+  return renderCompiled(compiled.fleet, [...loaded.diagnostics, ...compiled.diagnostics], loaded.source.templates, options);
+}
+
+/** The render half of `build`, for a fleet compiled earlier (the CLIs keep one per input fingerprint). */
+export function renderCompiled(fleet: Fleet | undefined, earlier: readonly Diagnostic[], templates: TemplateSet, options: Pick<BuildOptions, 'root' | 'servers'>): BuildResult {
+  const diagnostics = [...earlier];
+  const base = fleet ? { fleet } : {};
+  if (!fleet || hasErrors(diagnostics)) return { ...base, artifacts: [], diagnostics: sortDiagnostics(diagnostics) };
   const only = options.servers?.length ? new Set(options.servers) : undefined;
-  const toRender = only ? { ...compiled.fleet, servers: compiled.fleet.servers.filter((s) => only.has(s.name)), instances: compiled.fleet.instances.filter((i) => only.has(i.server)) } : compiled.fleet;
-  const rendered = renderFleet(toRender, loaded.source.templates, options.root !== undefined ? { root: options.root } : {});
+  const toRender = only ? { ...fleet, servers: fleet.servers.filter((s) => only.has(s.name)), instances: fleet.instances.filter((i) => only.has(i.server)) } : fleet;
+  const rendered = renderFleet(toRender, templates, options.root !== undefined ? { root: options.root } : {});
   diagnostics.push(...rendered.diagnostics);
   return { ...base, artifacts: hasErrors(diagnostics) ? [] : rendered.artifacts, diagnostics: sortDiagnostics(diagnostics) };
 }

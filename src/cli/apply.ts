@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from '../build.js';
+import { cachedBuild } from './cachedBuild.js';
 import { error, hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/formatDiagnostic.js';
 import type { Server } from '../model/Fleet.js';
@@ -96,7 +96,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
 
   const configDir = at(v.config ?? 'config');
   // A --server selection needs only those servers' files rendered (selectFleet still checks the names).
-  const built = build({ configDir, addonsDir: at(v.addons ?? 'custom-addons'), templatesDir: v.templates ? at(v.templates) : join(packageRoot, 'templates'), cwd: io.cwd, ...(v.server?.length ? { servers: v.server } : {}) });
+  const built = cachedBuild({ configDir, addonsDir: at(v.addons ?? 'custom-addons'), templatesDir: v.templates ? at(v.templates) : join(packageRoot, 'templates'), cwd: io.cwd, ...(v.server?.length ? { servers: v.server } : {}) }, packageRoot);
   diagnostics.push(...built.diagnostics);
   if (!built.fleet || hasErrors(diagnostics)) return fail();
   const { selection, diagnostics: selDiags } = selectFleet(built.fleet, built.artifacts, v.server ?? [], v.host ?? []);

@@ -70,14 +70,14 @@ export async function renderCli(argv: string[], io: CliIo): Promise<number> {
     return report(io, cached.diagnostics, style, { written: [], removed: [], unchanged: cached.files, cached: true }, summaryLine(cached.files, cached.instances, cached.servers, 0, cached.files, 0));
   }
 
-  const [{ build }, { explain, formatExplanation }, { outFiles }, { checkOut, writeOut }, { selectionScope }] = await Promise.all([
-    import('../build.js'),
+  const [{ cachedBuild }, { explain, formatExplanation }, { outFiles }, { checkOut, writeOut }, { selectionScope }] = await Promise.all([
+    import('./cachedBuild.js'),
     import('../compile/explain.js'),
     import('../write/outFiles.js'),
     import('../write/writeOut.js'),
     import('../compile/selectionScope.js'),
   ]);
-  const result = build({ ...paths, cwd: io.cwd });
+  const result = cachedBuild({ ...paths, cwd: io.cwd }, packageDir);
   const diagnostics: Diagnostic[] = [...result.diagnostics];
 
   if (v.explain !== undefined) {

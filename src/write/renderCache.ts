@@ -36,12 +36,18 @@ export interface CacheInputs {
 
 const FORMAT = 1;
 
-/** Where the record for `outDir` lives: node_modules/.cache like other build tools; none without node_modules. */
-export function cachePath(cwd: string, outDir: string): string | undefined {
+/** node_modules/.cache/blink-fleet, as other build tools do; none without node_modules. */
+export function cacheDir(cwd: string): string | undefined {
   const modules = join(cwd, 'node_modules');
-  if (!existsSync(modules)) return undefined;
+  return existsSync(modules) ? join(modules, '.cache', 'blink-fleet') : undefined;
+}
+
+/** Where the record for `outDir` lives. */
+export function cachePath(cwd: string, outDir: string): string | undefined {
+  const dir = cacheDir(cwd);
+  if (!dir) return undefined;
   const id = createHash('sha256').update(resolve(cwd, outDir)).digest('hex').slice(0, 16);
-  return join(modules, '.cache', 'blink-fleet', `render-${id}.json`);
+  return join(dir, `render-${id}.json`);
 }
 
 /**
