@@ -1,4 +1,4 @@
-import { DEFAULT_COMMANDS } from '../../src/compile/defaults.js';
+import { DEFAULT_COMMANDS, DEFAULTS, instanceRuntime } from '../../src/compile/defaults.js';
 import type { Artifact, ArtifactKind } from '../../src/model/Artifact.js';
 import type { Fleet, Instance, Server } from '../../src/model/Fleet.js';
 import { clientName, placement, serverName, type BenchSize } from './benchFleetConfig.js';
@@ -44,15 +44,13 @@ export function syntheticFleet(size: BenchSize): { fleet: Fleet; artifacts: Arti
         port,
         geventPort: port + 3,
         db: id,
-        service: `odoo-${id}`,
-        dataDir: `/opt/odoo/.local/share/Odoo-${id}`,
-        logfile: `/var/log/odoo/odoo-${id}.log`,
+        ...instanceRuntime(id),
         modules: [],
         tls: 'letsencrypt',
-        systemUser: 'odoo',
-        odooBin: '/opt/odoo/odoo/odoo-bin',
-        python: '/opt/odoo/venv/bin/python3',
-        addonsPaths: ['/opt/odoo/odoo/addons', '/opt/odoo/custom-addons'],
+        systemUser: DEFAULTS.system_user,
+        odooBin: DEFAULTS.odoo_bin,
+        python: DEFAULTS.python,
+        addonsPaths: [...DEFAULTS.addons_paths],
         logKeepDays: env === 'prod' ? 30 : 7,
         backup: { enabled: true, schedule: env === 'prod' ? '0 */6 * * *' : '30 3 * * *', keepDays: env === 'prod' ? 30 : 7, dir: '/var/backups/odoo' },
         options: [],

@@ -18,11 +18,12 @@ interface FleetCache {
  * a large clients.yaml is most of a diff's start-up; the fleet is plain data,
  * so it round-trips through JSON exactly. Only error-free fleets are kept.
  */
-export function cachedBuild(options: BuildOptions & { cwd: string }, packageDir: string): BuildResult {
+export function cachedBuild(options: BuildOptions & { cwd: string }, packageDir: string, knownKey?: string): BuildResult {
   const dir = cacheDir(options.cwd);
   if (!dir || options.fs) return build(options);
   const file = join(dir, 'fleet.json');
-  const key = fingerprint({ configDir: options.configDir, addonsDir: options.addonsDir, templatesDir: options.templatesDir, outDir: '', cwd: options.cwd, packageDir });
+  // blink-render has already fingerprinted the inputs for its own record; do not read them all twice.
+  const key = knownKey ?? fingerprint({ configDir: options.configDir, addonsDir: options.addonsDir, templatesDir: options.templatesDir, cwd: options.cwd, packageDir });
   try {
     const cache = JSON.parse(readFileSync(file, 'utf8')) as FleetCache;
     if (cache.key === key) {

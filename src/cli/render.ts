@@ -77,7 +77,7 @@ export async function renderCli(argv: string[], io: CliIo): Promise<number> {
     import('../write/writeOut.js'),
     import('../compile/selectionScope.js'),
   ]);
-  const result = cachedBuild({ ...paths, cwd: io.cwd }, packageDir);
+  const result = cachedBuild({ ...paths, cwd: io.cwd }, packageDir, key || undefined);
   const diagnostics: Diagnostic[] = [...result.diagnostics];
 
   if (v.explain !== undefined) {

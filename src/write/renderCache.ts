@@ -28,7 +28,6 @@ export interface CacheInputs {
   configDir: string;
   addonsDir: string;
   templatesDir: string;
-  outDir: string;
   cwd: string;
   /** The blink-fleet package folder: its compiled code is an input too. */
   packageDir: string;
@@ -42,7 +41,7 @@ export function cacheDir(cwd: string): string | undefined {
   return existsSync(modules) ? join(modules, '.cache', 'blink-fleet') : undefined;
 }
 
-/** Where the record for `outDir` lives. */
+/** Where the record for `outDir` lives: one per out/ folder, so the fingerprint need not name it. */
 export function cachePath(cwd: string, outDir: string): string | undefined {
   const dir = cacheDir(cwd);
   if (!dir) return undefined;
@@ -58,7 +57,7 @@ export function cachePath(cwd: string, outDir: string): string | undefined {
  */
 export function fingerprint(inputs: CacheInputs): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify([FORMAT, inputs.cwd, resolve(inputs.cwd, inputs.configDir), resolve(inputs.cwd, inputs.addonsDir), resolve(inputs.cwd, inputs.templatesDir), resolve(inputs.cwd, inputs.outDir)]));
+  h.update(JSON.stringify([FORMAT, inputs.cwd, resolve(inputs.cwd, inputs.configDir), resolve(inputs.cwd, inputs.addonsDir), resolve(inputs.cwd, inputs.templatesDir)]));
   const walk = (dir: string, content: boolean, skipDots: boolean): void => {
     let names: string[];
     try {

@@ -3,7 +3,7 @@
  * small clients.yaml. Lets render (and later stages) be tested without the
  * compile stage. Option values follow DESIGN.md's derivation rules.
  */
-import { DEFAULT_COMMANDS } from '../../src/compile/defaults.js';
+import { DEFAULT_COMMANDS, DEFAULTS, instanceRuntime } from '../../src/compile/defaults.js';
 import type { Fleet, Instance, OptionOrigin, ResolvedOption, Server, ServerCommands } from '../../src/model/Fleet.js';
 
 const CLIENTS = 'config/clients.yaml';
@@ -68,16 +68,14 @@ export function sampleInstance(spec: SampleSpec, overrides: SampleOverrides = {}
     port: spec.port,
     geventPort: spec.port + 3,
     db: spec.db ?? id,
-    service: `odoo-${id}`,
-    dataDir: `/opt/odoo/.local/share/Odoo-${id}`,
-    logfile: `/var/log/odoo/odoo-${id}.log`,
+    ...instanceRuntime(id),
     ...(spec.workers !== undefined ? { workers: spec.workers } : {}),
     modules: spec.client === 'corteperfecto' ? ['blink_ar_fixes', 'blink_invoice_layout', 'l10n_ar_invoice_thermal_qr'] : [],
     tls: spec.tls ?? 'letsencrypt',
-    systemUser: 'odoo',
-    odooBin: '/opt/odoo/odoo/odoo-bin',
-    python: '/opt/odoo/venv/bin/python3',
-    addonsPaths: ['/opt/odoo/odoo/addons', '/opt/odoo/custom-addons'],
+    systemUser: DEFAULTS.system_user,
+    odooBin: DEFAULTS.odoo_bin,
+    python: DEFAULTS.python,
+    addonsPaths: [...DEFAULTS.addons_paths],
     logKeepDays: production ? 30 : 7,
     backup: production
       ? { enabled: true, schedule: '0 */6 * * *', keepDays: 30, dir: '/var/backups/odoo' }

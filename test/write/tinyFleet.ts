@@ -1,4 +1,4 @@
-import { DEFAULT_COMMANDS } from '../../src/compile/defaults.js';
+import { DEFAULT_COMMANDS, DEFAULTS, instanceRuntime } from '../../src/compile/defaults.js';
 import type { Artifact } from '../../src/model/Artifact.js';
 import type { Fleet, Instance, Server, ServerCommands } from '../../src/model/Fleet.js';
 
@@ -39,15 +39,13 @@ export function instance(client: string, env: string, host: string, srv: string,
     port,
     geventPort: port + 3,
     db: id,
-    service: `odoo-${id}`,
-    dataDir: `/opt/odoo/.local/share/Odoo-${id}`,
-    logfile: `/var/log/odoo/odoo-${id}.log`,
+    ...instanceRuntime(id),
     modules: [],
     tls: 'letsencrypt',
-    systemUser: 'odoo',
-    odooBin: '/opt/odoo/odoo/odoo-bin',
-    python: '/opt/odoo/venv/bin/python3',
-    addonsPaths: ['/opt/odoo/odoo/addons', '/opt/odoo/custom-addons'],
+    systemUser: DEFAULTS.system_user,
+    odooBin: DEFAULTS.odoo_bin,
+    python: DEFAULTS.python,
+    addonsPaths: [...DEFAULTS.addons_paths],
     logKeepDays: 30,
     backup: { enabled: true, schedule: '0 */6 * * *', keepDays: 30, dir: '/var/backups/odoo' },
     options: [],
