@@ -14,3 +14,21 @@ export function useColor(io: CliIo, noColorFlag: boolean | undefined): boolean {
   return !noColorFlag && !io.env['NO_COLOR'] && io.stdout.isTTY === true;
 }
 
+
+/**
+ * The real process's streams. A reader that goes away (`blink-apply --diff |
+ * head`) must not crash the run with EPIPE, least of all in the middle of an
+ * apply: output to a closed pipe is dropped and the run carries on to its
+ * exit code.
+ */
+export function processIo(): CliIo & { stdin: NodeJS.ReadStream } {
+  const quiet = (stream: NodeJS.WriteStream): CliIo['stdout'] => {
+    let closed = false;
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      closed = true;
+    });
+    return { write: (s: string) => closed || stream.write(s), isTTY: stream.isTTY };
+  };
+  return { stdout: quiet(process.stdout), stderr: quiet(process.stderr), stdin: process.stdin, env: process.env, cwd: process.cwd() };
+}

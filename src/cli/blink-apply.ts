@@ -1,10 +1,5 @@
 #!/usr/bin/env node
 import { applyCli } from './apply.js';
+import { processIo } from './CliIo.js';
 
-process.exitCode = await applyCli(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  stdin: process.stdin,
-  env: process.env,
-  cwd: process.cwd(),
-});
+process.exitCode = await applyCli(process.argv.slice(2), processIo());

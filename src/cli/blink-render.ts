@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { processIo } from './CliIo.js';
 import { renderCli } from './render.js';
 
-process.exitCode = await renderCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+process.exitCode = await renderCli(process.argv.slice(2), processIo());
