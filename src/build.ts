@@ -1,42 +1,30 @@
-import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/Diagnostic.js';
+import type { Diagnostic } from './diagnostics/Diagnostic.js';
 import { compileFleet } from './compile/compileFleet.js';
 import { loadFleetSource, type LoadOptions } from './load/loadFleetSource.js';
-import type { Artifact } from './model/Artifact.js';
 import type { Fleet } from './model/Fleet.js';
-import { renderFleet } from './render/renderFleet.js';
 import type { TemplateSet } from './render/TemplateSet.js';
+import { renderCompiled, type BuildResult, type RenderCompiledOptions } from './renderCompiled.js';
 
-export type BuildOptions = LoadOptions & {
-  /** Prefix for paths inside rendered files; tests render under a throwaway root. */
-  root?: string;
-  /** Render only these servers' files (the whole fleet is still compiled and checked). */
-  servers?: readonly string[];
-};
+export type { BuildResult } from './renderCompiled.js';
+export type BuildOptions = LoadOptions & RenderCompiledOptions;
 
-export interface BuildResult {
-  /** Present even with errors (for --explain); never render or apply a fleet that came with errors. */
+export interface Compiled {
+  /** Present even with errors (for --explain). */
   fleet?: Fleet;
-  /** Empty when there are errors. */
-  artifacts: Artifact[];
   diagnostics: Diagnostic[];
+  templates: TemplateSet;
+}
+
+/** load → compile: the fleet as data, before anything is rendered. */
+export function compileSources(options: LoadOptions): Compiled {
+  const loaded = loadFleetSource(options);
+  const compiled = compileFleet(loaded.source);
+  // The parsed sources (a large YAML document) are not passed on, so they can be freed once compiled.
+  return { ...(compiled.fleet ? { fleet: compiled.fleet } : {}), diagnostics: [...loaded.diagnostics, ...compiled.diagnostics], templates: loaded.source.templates };
 }
 
 /** load → compile → render: the whole pure pipeline behind one call. */
 export function build(options: BuildOptions): BuildResult {
-  const loaded = loadFleetSource(options);
-  const compiled = compileFleet(loaded.source);
-  // The parsed sources (a large YAML document) are not passed on, so they can be freed once compiled.
-  return renderCompiled(compiled.fleet, [...loaded.diagnostics, ...compiled.diagnostics], loaded.source.templates, options);
-}
-
-/** The render half of `build`, for a fleet compiled earlier (the CLIs keep one per input fingerprint). */
-export function renderCompiled(fleet: Fleet | undefined, earlier: readonly Diagnostic[], templates: TemplateSet, options: Pick<BuildOptions, 'root' | 'servers'>): BuildResult {
-  const diagnostics = [...earlier];
-  const base = fleet ? { fleet } : {};
-  if (!fleet || hasErrors(diagnostics)) return { ...base, artifacts: [], diagnostics: sortDiagnostics(diagnostics) };
-  const only = options.servers?.length ? new Set(options.servers) : undefined;
-  const toRender = only ? { ...fleet, servers: fleet.servers.filter((s) => only.has(s.name)), instances: fleet.instances.filter((i) => only.has(i.server)) } : fleet;
-  const rendered = renderFleet(toRender, templates, options.root !== undefined ? { root: options.root } : {});
-  diagnostics.push(...rendered.diagnostics);
-  return { ...base, artifacts: hasErrors(diagnostics) ? [] : rendered.artifacts, diagnostics: sortDiagnostics(diagnostics) };
+  const c = compileSources(options);
+  return renderCompiled(c.fleet, c.diagnostics, c.templates, options);
 }

@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { build, renderCompiled, type BuildOptions, type BuildResult } from '../build.js';
+import type { BuildOptions, BuildResult, Compiled } from '../build.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { loadTemplates } from '../load/loadTemplates.js';
 import type { Fleet } from '../model/Fleet.js';
-import { cacheDir, fingerprint } from '../write/renderCache.js';
+import { renderCompiled } from '../renderCompiled.js';
+import { cacheDir, cacheFileFor, fingerprint } from '../write/renderCache.js';
 
 interface FleetCache {
   key: string;
@@ -12,28 +12,36 @@ interface FleetCache {
   diagnostics: Diagnostic[];
 }
 
+export interface CachedBuildOptions extends BuildOptions {
+  cwd: string;
+  /** Where the cache folder is looked up (BLINK_CACHE_DIR, XDG_CACHE_HOME, HOME). */
+  env?: Record<string, string | undefined>;
+}
+
 /**
- * `build`, reusing the compiled fleet of an earlier run when no input changed
- * (same fingerprint as the render's incremental record). Loading and checking
- * a large clients.yaml is most of a diff's start-up; the fleet is plain data,
- * so it round-trips through JSON exactly. Only error-free fleets are kept.
+ * load → compile, reusing the fleet compiled by an earlier run when no input
+ * changed (same fingerprint as the render's incremental record). Loading and
+ * checking a large clients.yaml is most of a diff's start-up; the fleet is
+ * plain data, so it round-trips through JSON exactly. Only error-free fleets
+ * are kept. On a hit, the loader and compiler are not even imported.
  */
-export function cachedBuild(options: BuildOptions & { cwd: string }, packageDir: string, knownKey?: string): BuildResult {
-  const dir = cacheDir(options.cwd);
-  if (!dir || options.fs) return build(options);
-  const file = join(dir, 'fleet.json');
+export async function cachedCompile(options: CachedBuildOptions, packageDir: string, knownKey?: string): Promise<Compiled> {
+  const compile = async (): Promise<Compiled> => (await import('../build.js')).compileSources(options);
+  const dir = options.fs ? undefined : cacheDir(options.cwd, options.env);
+  if (!dir) return compile();
+  const file = cacheFileFor(dir, 'fleet', options.cwd, options.configDir);
   // blink-render has already fingerprinted the inputs for its own record; do not read them all twice.
   const key = knownKey ?? fingerprint({ configDir: options.configDir, addonsDir: options.addonsDir, templatesDir: options.templatesDir, cwd: options.cwd, packageDir });
   try {
     const cache = JSON.parse(readFileSync(file, 'utf8')) as FleetCache;
     if (cache.key === key) {
       const t = loadTemplates(options.templatesDir);
-      if (!t.diagnostics.length) return renderCompiled(cache.fleet, cache.diagnostics, t.templates, options);
+      if (!t.diagnostics.length) return { fleet: cache.fleet, diagnostics: cache.diagnostics, templates: t.templates };
     }
   } catch {
     // No cache yet, or an unreadable one: build it.
   }
-  const result = build(options);
+  const result = await compile();
   if (result.fleet && !hasErrors(result.diagnostics)) {
     try {
       mkdirSync(dir, { recursive: true });
@@ -44,4 +52,10 @@ export function cachedBuild(options: BuildOptions & { cwd: string }, packageDir:
     }
   }
   return result;
+}
+
+/** `build` over `cachedCompile`. */
+export async function cachedBuild(options: CachedBuildOptions, packageDir: string, knownKey?: string): Promise<BuildResult> {
+  const c = await cachedCompile(options, packageDir, knownKey);
+  return renderCompiled(c.fleet, c.diagnostics, c.templates, options);
 }

@@ -62,7 +62,7 @@ export async function renderCli(argv: string[], io: CliIo): Promise<number> {
   // Nothing changed since the last render and out/ is as it left it: skip the
   // pipeline (and even loading it), as an incremental build would.
   const whole = v.explain === undefined && !v.host?.length && !v.server?.length;
-  const cacheFile = whole ? cachePath(io.cwd, paths.outDir) : undefined;
+  const cacheFile = whole ? cachePath(io.cwd, paths.outDir, io.env) : undefined;
   const key = cacheFile ? fingerprint({ ...paths, cwd: io.cwd, packageDir }) : '';
   const cached = validCache(cacheFile, key, paths.outDir);
   if (cached) {
@@ -77,7 +77,7 @@ export async function renderCli(argv: string[], io: CliIo): Promise<number> {
     import('../write/writeOut.js'),
     import('../compile/selectionScope.js'),
   ]);
-  const result = cachedBuild({ ...paths, cwd: io.cwd }, packageDir, key || undefined);
+  const result = await cachedBuild({ ...paths, cwd: io.cwd, env: io.env }, packageDir, key || undefined);
   const diagnostics: Diagnostic[] = [...result.diagnostics];
 
   if (v.explain !== undefined) {

@@ -22,7 +22,8 @@ export function spawnApply(args: string[], env: Record<string, string>, cwd: str
   // --import resolves from the cwd (a temp folder): name tsx by its URL.
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(repo, 'src/cli/blink-apply.ts'), ...args], {
     cwd,
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/root', ...env },
+    // Its cache stays in the test's folder, not the user's ~/.cache.
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/root', BLINK_CACHE_DIR: join(cwd, '.blink-cache'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -9,26 +9,26 @@ import { tempDir } from '../support/tmp.js';
 const repo = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
 const cached = suite('compiled-fleet cache');
 
-cached('a cached build gives exactly what a fresh one gives; a config change is a miss', () => {
+cached('a cached build gives exactly what a fresh one gives; a config change is a miss', async () => {
   const t = tempDir();
   try {
     for (const d of ['config', 'custom-addons', 'templates']) cpSync(join(repo, d), join(t.dir, d), { recursive: true });
     mkdirSync(join(t.dir, 'node_modules'));
     const opts = { configDir: join(t.dir, 'config'), addonsDir: join(t.dir, 'custom-addons'), templatesDir: join(t.dir, 'templates'), cwd: t.dir };
     const fresh = build(opts);
-    const first = cachedBuild(opts, repo);
-    assert.ok(existsSync(join(t.dir, 'node_modules/.cache/blink-fleet/fleet.json')));
-    const second = cachedBuild(opts, repo);
+    const first = (await cachedBuild(opts, repo));
+    assert.is(readdirSync(join(t.dir, 'node_modules/.cache/blink-fleet')).filter((f) => f.startsWith('fleet-')).length, 1);
+    const second = (await cachedBuild(opts, repo));
     assert.equal(second, fresh);
     assert.equal(first, fresh);
     const yaml = join(t.dir, 'config/clients.yaml');
     writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('port: 8069, workers: 2', 'port: 8069, workers: 3'));
-    const changed = cachedBuild(opts, repo);
+    const changed = (await cachedBuild(opts, repo));
     assert.is(changed.fleet!.instances.find((i) => i.id === 'corteperfecto-prod')!.workers, 3);
     // A fleet with errors is never cached.
     writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('kind: test, port: 8079', 'kind: tset, port: 8079'));
-    assert.ok(cachedBuild(opts, repo).diagnostics.some((d) => d.code === 'BLINK021'));
-    assert.ok(cachedBuild(opts, repo).diagnostics.some((d) => d.code === 'BLINK021'));
+    assert.ok((await cachedBuild(opts, repo)).diagnostics.some((d) => d.code === 'BLINK021'));
+    assert.ok((await cachedBuild(opts, repo)).diagnostics.some((d) => d.code === 'BLINK021'));
   } finally {
     t.cleanup();
   }

@@ -1,0 +1,36 @@
+import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/Diagnostic.js';
+import type { Artifact } from './model/Artifact.js';
+import type { Fleet } from './model/Fleet.js';
+import { renderFleet } from './render/renderFleet.js';
+import type { TemplateSet } from './render/TemplateSet.js';
+
+export interface RenderCompiledOptions {
+  /** Prefix for paths inside rendered files; tests render under a throwaway root. */
+  root?: string;
+  /** Render only these servers' files (the whole fleet is still compiled and checked). */
+  servers?: readonly string[];
+}
+
+export interface BuildResult {
+  /** Present even with errors (for --explain); never render or apply a fleet that came with errors. */
+  fleet?: Fleet;
+  /** Empty when there are errors. */
+  artifacts: Artifact[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * The render half of `build`, for a fleet compiled earlier (the CLIs keep one
+ * per input fingerprint). Its own module so that a run with a cached fleet
+ * never loads the YAML parser, the schema validator or the compiler.
+ */
+export function renderCompiled(fleet: Fleet | undefined, earlier: readonly Diagnostic[], templates: TemplateSet, options: RenderCompiledOptions): BuildResult {
+  const diagnostics = [...earlier];
+  const base = fleet ? { fleet } : {};
+  if (!fleet || hasErrors(diagnostics)) return { ...base, artifacts: [], diagnostics: sortDiagnostics(diagnostics) };
+  const only = options.servers?.length ? new Set(options.servers) : undefined;
+  const toRender = only ? { ...fleet, servers: fleet.servers.filter((s) => only.has(s.name)), instances: fleet.instances.filter((i) => only.has(i.server)) } : fleet;
+  const rendered = renderFleet(toRender, templates, options.root !== undefined ? { root: options.root } : {});
+  diagnostics.push(...rendered.diagnostics);
+  return { ...base, artifacts: hasErrors(diagnostics) ? [] : rendered.artifacts, diagnostics: sortDiagnostics(diagnostics) };
+}
