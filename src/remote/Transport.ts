@@ -8,7 +8,7 @@ export interface Transport {
   readonly server: string;
   /** What the user would call the target: `ubuntu@host` or `local`. */
   readonly target: string;
-  /** Prepare the connection; an error message when the server cannot be reached. (ssh connects on the first command.) */
+  /** Connect (ssh: the master connection every later step reuses); an error message when the server cannot be reached. */
   open(): Promise<string | undefined>;
   /** Run `script` with `sh -c` on the server, `stdin` fed to it. Never rejects for a non-zero exit. */
   exec(script: string, stdin?: Uint8Array | string): Promise<ExecResult>;

@@ -58,7 +58,7 @@ export function holdChild(cmd: string, args: string[]): Promise<Held> {
     });
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.on('error', (e) => settle(`ERROR ${e.message}`));
-    child.on('close', () => settle(`ERROR ${err.trim() || buf.trim() || 'lock holder exited'}`));
+    child.on('close', () => settle(`ERROR ${err.trim() || buf.trim() || `${cmd} exited before answering`}`));
   });
 }
 

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Transport } from './Transport.js';
+import { shellSession, type ShellSession } from './shellSession.js';
 import { holdChild, runChild } from './localTransport.js';
 import { httpOverStream } from './httpOverStream.js';
 import { shellQuote } from './shellQuote.js';
@@ -30,19 +31,39 @@ export function sshTransport(o: SshTransportOptions): Transport {
     ...(o.sshConfig ? ['-F', o.sshConfig] : []),
     '-o', 'BatchMode=yes',
     '-o', `ControlPath=${o.controlDir}/%C`,
+    '-o', `ConnectTimeout=${o.connectTimeoutSec ?? 10}`,
     ...(o.sshOptions ?? []).flatMap((opt) => ['-o', opt]),
   ];
-  // The first command of a run becomes the master (auto), so connecting costs
-  // no round trip of its own; ControlPersist keeps it for every later step and
-  // bounds how long it outlives an apply that was killed.
-  const channel = [...base, '-o', 'ControlMaster=auto', '-o', 'ControlPersist=60', '-o', `ConnectTimeout=${o.connectTimeoutSec ?? 10}`];
+  // Every step is a channel on the master when there is one; without it
+  // (open() not called, or the master died) a step connects on its own.
+  const channel = [...base, '-o', 'ControlMaster=no'];
   const remote = (script: string): string => `sh -c ${shellQuote(script)}`;
+  let session: ShellSession | undefined;
+  let opening: Promise<string | undefined> | undefined;
+  const connect = async (): Promise<string | undefined> => {
+    // The master is our own child and its session runs our scripts (see
+    // shellSession): it ends when we close it, or when this process dies
+    // (even by SIGKILL), instead of lingering as ControlPersist masters do.
+    // ssh listens on the control socket before it opens the session, so
+    // once the session answers, other channels (lock, health) can use it.
+    const s = shellSession('ssh', [...base, '-M', '-o', 'ControlPersist=no', dest], remote);
+    const e = await s.ready;
+    if (e === undefined) session = s;
+    else await s.close();
+    return e;
+  };
   return {
     server: o.server,
     target: o.destination,
-    // Nothing to do before the first command: see `channel`.
-    open: async () => undefined,
+    // Idempotent, and shared while in flight: blink-apply may start
+    // connecting while it renders, and the diff then awaits the same master.
+    open() {
+      opening ??= connect();
+      return opening;
+    },
     exec: async (script, stdin) => {
+      if (session) return session.run(scriptWithInput(script, stdin));
+      // Not opened: a connection of its own (or a channel on someone else's master).
       const r = await runChild('ssh', [...channel, dest, 'sh -s'], scriptWithInput(script, stdin));
       // 255 is ssh's own failure (connect, auth, host key); our scripts never exit with it.
       return r.code === 255 ? { ...r, unreachable: true } : r;
@@ -59,7 +80,13 @@ export function sshTransport(o: SshTransportOptions): Transport {
       return httpOverStream(child.stdin, child.stdout, u, timeoutMs, () => child.kill());
     },
     async close() {
-      await runChild('ssh', [...base, '-O', 'exit', dest]);
+      const pending = opening;
+      opening = undefined;
+      // A close while still connecting waits for the master, then ends it.
+      await pending;
+      const s = session;
+      session = undefined;
+      await s?.close();
     },
   };
 }

@@ -5,7 +5,8 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync, writeFileSync, appendFileSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fleet } from '../../src/model/Fleet.js';
 import type { Artifact } from '../../src/model/Artifact.js';
@@ -64,6 +65,27 @@ s('one master connection per server carries every step', async () => {
   } finally {
     await t.close();
   }
+  // Closed means gone: no master lingers after the run.
+  assert.not.ok(readdirSync(join(ctx.tmp!.dir, 'sshd')).some((f) => /^[0-9a-f]{40}$/.test(f)));
+});
+
+s('the master dies with a killed blink: nothing lingers on the server or here', async () => {
+  const controlDir = join(ctx.tmp!.dir, 'ctl-killed');
+  mkdirSync(controlDir, { mode: 0o700 });
+  // A separate process holds the master, then is killed without any chance to close it.
+  const script = `import { sshTransport } from ${JSON.stringify(new URL('../../src/remote/sshTransport.ts', import.meta.url).href)};
+const t = sshTransport({ server: 's1', destination: 'srv1', sshConfig: ${JSON.stringify(ctx.sshConfig!)}, controlDir: ${JSON.stringify(controlDir)} });
+console.log((await t.open()) ?? 'open');
+setInterval(() => undefined, 1000);`;
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const first = await new Promise<string>((r) => child.stdout.once('data', (c: Buffer) => r(c.toString().trim())));
+  assert.is(first, 'open');
+  const socket = (): boolean => readdirSync(controlDir).length > 0;
+  assert.ok(socket(), 'the master listens');
+  child.kill('SIGKILL');
+  const deadline = Date.now() + 10_000;
+  while (socket() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.not.ok(socket(), 'the master exited with its owner');
 });
 
 s('first apply creates everything on both servers', async () => {
