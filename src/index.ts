@@ -43,11 +43,13 @@ export { writeOut, checkOut } from './write/writeOut.js';
 export type { WriteResult, WriteOptions } from './write/writeOut.js';
 
 // everything up to render in one call
-export { build } from './build.js';
-export type { BuildOptions, BuildResult } from './build.js';
+export { build, compileSources } from './build.js';
+export type { BuildOptions, BuildResult, Compiled } from './build.js';
+export { renderCompiled } from './renderCompiled.js';
 
 // secrets, remote, plan, apply: the blink-apply half
 export { resolveSecrets } from './secrets/resolveSecrets.js';
+export { secretsReady } from './secrets/secretsReady.js';
 export { loadSecretsFile } from './secrets/loadSecretsFile.js';
 export { maskForDiff, scrub } from './secrets/maskSecrets.js';
 export type { Transport, ExecResult } from './remote/Transport.js';
@@ -59,6 +61,8 @@ export { shellRemote } from './remote/shellRemote.js';
 export { memoryRemote, memoryServer } from './remote/memoryRemote.js';
 export { sshTransport } from './remote/sshTransport.js';
 export { localTransport } from './remote/localTransport.js';
+export { shellSession } from './remote/shellSession.js';
+export type { ShellSession } from './remote/shellSession.js';
 export { realRemotes } from './remote/remoteFor.js';
 export { plan, pathsToFetch } from './plan/plan.js';
 export type { ServerPlan, FilePlan } from './plan/ServerPlan.js';
@@ -71,6 +75,6 @@ export { nextManifest } from './plan/nextManifest.js';
 export { applyPlan } from './apply/applyPlan.js';
 export { recover } from './apply/recover.js';
 export { diffFleet, applyFleet } from './apply/applyFleet.js';
-export { selectFleet } from './apply/selectFleet.js';
+export { selectFleet, withArtifacts } from './apply/selectFleet.js';
 export type { ApplyContext } from './apply/ApplyContext.js';
 export type { ApplyReport } from './apply/ApplyReport.js';

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cachedBuild } from './cachedBuild.js';
+import { cachedCompile } from './cachedBuild.js';
 import { error, hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/formatDiagnostic.js';
 import type { Server } from '../model/Fleet.js';
@@ -15,13 +15,14 @@ import { progressLine } from '../apply/progressLine.js';
 import { inOrder } from '../apply/mapLimit.js';
 import { notify } from '../apply/notify.js';
 import { configCommit, newRunId, runOwner } from '../apply/runMeta.js';
-import { selectFleet } from '../apply/selectFleet.js';
+import { selectFleet, withArtifacts } from '../apply/selectFleet.js';
 import { formatServerPlan } from '../plan/formatPlan.js';
 import { isPending } from '../plan/ServerPlan.js';
 import type { Remote } from '../remote/Remote.js';
 import { realRemotes } from '../remote/remoteFor.js';
-import { loadSecretsFile } from '../secrets/loadSecretsFile.js';
 import { resolveSecrets } from '../secrets/resolveSecrets.js';
+import { secretsReady } from '../secrets/secretsReady.js';
+import { renderCompiled } from '../renderCompiled.js';
 import { useColor, type CliIo } from './CliIo.js';
 
 export const applyHelp = `Usage: blink-apply [--diff] [options]
@@ -95,26 +96,44 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
   if (hasErrors(diagnostics)) return fail();
 
   const configDir = at(v.config ?? 'config');
-  // A --server selection needs only those servers' files rendered (selectFleet still checks the names).
-  const built = cachedBuild({ configDir, addonsDir: at(v.addons ?? 'custom-addons'), templatesDir: v.templates ? at(v.templates) : join(packageRoot, 'templates'), cwd: io.cwd, ...(v.server?.length ? { servers: v.server } : {}) }, packageRoot);
-  diagnostics.push(...built.diagnostics);
-  if (!built.fleet || hasErrors(diagnostics)) return fail();
-  const { selection, diagnostics: selDiags } = selectFleet(built.fleet, built.artifacts, v.server ?? [], v.host ?? []);
-  diagnostics.push(...selDiags);
-  // Secrets first: a missing one stops the run before any server is contacted.
-  const file = v.secrets ? loadSecretsFile(at(v.secrets)) : undefined;
+  const compiled = await cachedCompile({ configDir, addonsDir: at(v.addons ?? 'custom-addons'), templatesDir: v.templates ? at(v.templates) : join(packageRoot, 'templates'), cwd: io.cwd, env: io.env }, packageRoot);
+  diagnostics.push(...compiled.diagnostics);
+  if (!compiled.fleet || hasErrors(diagnostics)) return fail();
+  const fleet = compiled.fleet;
+  const picked = selectFleet(fleet, v.server ?? [], v.host ?? []);
+  diagnostics.push(...picked.diagnostics);
+  // The YAML parser is loaded only for a secrets file: a cached run never needs it otherwise.
+  const file = v.secrets ? (await import('../secrets/loadSecretsFile.js')).loadSecretsFile(at(v.secrets)) : undefined;
   diagnostics.push(...(file?.diagnostics ?? []));
-  const secrets = resolveSecrets(selection.artifacts, { env: io.env, ...(file?.secrets ? { file: file.secrets } : {}) });
-  diagnostics.push(...secrets.diagnostics);
   if (hasErrors(diagnostics)) return fail();
+  const sources = { env: io.env, ...(file?.secrets ? { file: file.secrets } : {}) };
 
+  // One remote per server for the whole run, closed at the end whatever happens.
   const real = deps.remoteFor ? undefined : realRemotes(v['ssh-config'] ? { sshConfig: at(v['ssh-config']) } : {});
-  const progress = progressLine(io, selection.servers.map((s) => s.name));
-  const options = { remoteFor: deps.remoteFor ?? real!.remoteFor, parallel, prune: v.prune === true, resolved: secrets.contents, secretValues: secrets.values, valuesByServer: secrets.valuesByServer, context, progress: progress.update };
-  const print = inOrder((t) => (progress.clear(), io.stdout.write(t + '\n')));
+  const remotes = new Map<string, Remote>();
+  const remoteFor = (s: Server): Remote => remotes.get(s.name) ?? remotes.set(s.name, (deps.remoteFor ?? real!.remoteFor)(s)).get(s.name)!;
   let diffs: ServerDiff[] = [];
   let reports: ApplyReport[] | undefined;
   try {
+    // Connecting is most of a diff's wall time. When the fleet alone shows
+    // that every secret will resolve, the first servers' connections open
+    // while the files are rendered; otherwise nothing is contacted before
+    // the exact check below has passed.
+    const { servers, instances } = picked.selection;
+    const onServers = fleet.instances.filter((i) => servers.some((s) => s.name === i.server));
+    if (secretsReady(servers, onServers, instances, sources)) for (const s of servers.slice(0, parallel)) void remoteFor(s).open();
+
+    const rendered = renderCompiled(fleet, [], compiled.templates, { servers: servers.map((s) => s.name) });
+    diagnostics.push(...rendered.diagnostics);
+    const selection = withArtifacts(picked.selection, rendered.artifacts);
+    // Secrets first: a missing one stops the run before any server is read or written.
+    const secrets = resolveSecrets(selection.artifacts, sources);
+    diagnostics.push(...secrets.diagnostics);
+    if (hasErrors(diagnostics)) return fail();
+
+    const progress = progressLine(io, servers.map((s) => s.name));
+    const options = { remoteFor, parallel, prune: v.prune === true, resolved: secrets.contents, secretValues: secrets.values, valuesByServer: secrets.valuesByServer, context, progress: progress.update };
+    const print = inOrder((t) => (progress.clear(), io.stdout.write(t + '\n')));
     diffs = await diffFleet(selection, options, (i, d) => !json && print(i, d.plan ? formatServerPlan(d.plan, { color, prune: options.prune }) : formatDiagnostic(d.error!, { color })));
     progress.clear();
     const pending = diffs.filter((d) => d.plan && isPending(d.plan));
@@ -136,7 +155,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
       }
     }
   } finally {
-    await Promise.all(diffs.map((d) => d.remote.close()));
+    await Promise.all([...remotes.values()].map((r) => r.close()));
     real?.dispose();
   }
   if (json) io.stdout.write(JSON.stringify({ ...summaryJson(diffs, reports), diagnostics }, null, 2) + '\n');

@@ -35,7 +35,7 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
     if (refs.size === 0) continue;
     const content = a.content.replace(SECRET_REF, (whole, ref: string) => {
       if (!refs.has(ref)) return whole;
-      const { name, value } = lookup(ref, a.instance, sources);
+      const { name, value } = lookupSecret(ref, a.instance, sources);
       if (value === undefined) {
         missing.set(name, a.instance ? `${a.instance} (${a.path})` : a.path);
         return whole;
@@ -71,7 +71,8 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
   return { contents, values: [...values].filter((v) => v.length > 0), valuesByServer, diagnostics };
 }
 
-function lookup(ref: string, instance: string | undefined, s: SecretSources): { name: string; value?: string } {
+/** Where a reference's value comes from, and the name to ask for when it is missing. */
+export function lookupSecret(ref: string, instance: string | undefined, s: SecretSources): { name: string; value?: string } {
   if (!ref.startsWith('secret:')) return { name: ref, value: s.env[ref] };
   const key = ref.slice('secret:'.length);
   if (!instance) return { name: ref };

@@ -67,6 +67,23 @@ s('a missing secret fails before any server is touched, listing every name', asy
   assert.not.ok(existsSync(join(ctx.world!.rootOf('c1'), 'var/lib/blink')));
 });
 
+s('the same admin_passwd on two instances fails before any server is contacted', async () => {
+  const sp = spy();
+  const env = { ...ctx.env!, BLINK_SECRET_C1_A_ADMIN_PASSWD: 'fake-same', BLINK_SECRET_C2_B_ADMIN_PASSWD: 'fake-same' };
+  const r = await cli(['--diff'], { env, remoteFor: sp.remoteFor });
+  assert.is(r.code, 1);
+  assert.match(r.err, 'BLINK501');
+  assert.equal(sp.calls, []);
+});
+
+s('one remote per server for the whole run, however early it was opened', async () => {
+  const sp = spy();
+  const r = await cli(['--diff', '--parallel', '1'], { remoteFor: sp.remoteFor });
+  assert.ok(r.code === 0 || r.code === 2, r.err);
+  // c1 is opened while the files render (every secret is set), then diffed on the same remote.
+  assert.equal(sp.calls, ['c1', 'c2']);
+});
+
 s('--yes is required when not on a terminal', async () => {
   const r = await cli([]);
   assert.is(r.code, 1);

@@ -8,6 +8,9 @@ import { instanceSecretEnv } from '../../src/secrets/secretRef.js';
 import { maskForDiff, scrub } from '../../src/secrets/maskSecrets.js';
 import { tempDir } from '../support/tmp.js';
 import { awsArtifacts } from './memoryWorld.js';
+import { secretsReady } from '../../src/secrets/secretsReady.js';
+import { sampleFleet } from '../support/sampleFleet.js';
+import { secretEnv } from './harness.js';
 
 const s = suite('secrets');
 
@@ -64,6 +67,30 @@ s('masking: unchanged values stay context, the old value of a changed one is nev
   assert.not.ok(changed.old.includes('old') || changed.new.includes('new'));
   assert.match(changed.new, 'admin_passwd = (sensitive, changed)');
   assert.is(scrub('db_password = hunter2\nplain = yes', []), 'db_password = (sensitive)\nplain = yes');
+});
+
+s('secretsReady: says yes only when the exact check after render is sure to pass', () => {
+  const fleet = sampleFleet();
+  const aws = fleet.servers.filter((x) => x.name === 'aws-1');
+  const on = fleet.instances.filter((i) => i.server === 'aws-1');
+  const full = secretEnv(fleet);
+  const without = (name: string): Record<string, string> => Object.fromEntries(Object.entries(full).filter(([k]) => k !== name));
+  const cases: [string, Record<string, string>, boolean][] = [
+    ['every secret set', full, true],
+    ['one missing', without('BLINK_SECRET_CORTEPERFECTO_TEST_ADMIN_PASSWD'), false],
+    ['one with a line break', { ...full, BLINK_SECRET_BLINK_INTERNAL_ADMIN_PASSWD: 'two\nlines' }, false],
+    ['two admin_passwd alike', { ...full, BLINK_SECRET_BLINK_INTERNAL_ADMIN_PASSWD: 'same', BLINK_SECRET_CORTEPERFECTO_PROD_ADMIN_PASSWD: 'same' }, false],
+  ];
+  for (const [what, env, ready] of cases) {
+    assert.is(secretsReady(aws, on, on, { env }), ready, what);
+    // The promise it makes: yes means resolveSecrets finds nothing wrong.
+    if (ready) assert.equal(resolveSecrets(awsArtifacts(fleet), { env }).diagnostics, [], what);
+    else assert.ok(resolveSecrets(awsArtifacts(fleet), { env }).diagnostics.length > 0, what);
+  }
+  // A reference in a server's own values has no instance to be looked up for: wait for the exact check.
+  assert.not.ok(secretsReady([{ ...aws[0]!, ssh: 'ubuntu@${HOST_OF_AWS}' }], on, on, { env: { ...full, HOST_OF_AWS: 'x' } }));
+  // Instances on the server but outside a --host selection still feed its shared files: they count too.
+  assert.not.ok(secretsReady(aws, on, on.slice(0, 1), { env: without('BLINK_SECRET_CORTEPERFECTO_TEST_ADMIN_PASSWD') }));
 });
 
 s.run();

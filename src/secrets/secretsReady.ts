@@ -1,0 +1,49 @@
+import type { Instance, Server } from '../model/Fleet.js';
+import { SECRET_REF } from './secretRef.js';
+import { lookupSecret, type SecretSources } from './resolveSecrets.js';
+
+/**
+ * Whether `resolveSecrets` is sure to pass on what these servers and
+ * instances will render, judged from the compiled fleet alone: every
+ * reference any of their values carries resolves to a single-line value, and
+ * no two selected instances end up with the same admin_passwd. It looks at
+ * more values than the templates use, so it can only say no too often, never
+ * yes wrongly (for the shipped templates). blink-apply uses it to open
+ * connections while it renders; when it says no, nothing is contacted until
+ * the exact check has passed.
+ */
+export function secretsReady(servers: readonly Server[], instances: readonly Instance[], selected: readonly Instance[], sources: SecretSources): boolean {
+  // A server's values have no instance to name a per-instance secret after: any reference there waits for the exact check.
+  if (servers.some((s) => refsIn(s).length)) return false;
+  for (const i of instances) {
+    for (const ref of refsIn(i)) {
+      const { value } = lookupSecret(ref, i.id, sources);
+      if (value === undefined || /[\r\n]/.test(value)) return false;
+    }
+  }
+  const seen = new Set<string>();
+  for (const i of selected) {
+    const raw = i.options.find((o) => o.key === 'admin_passwd')?.value;
+    if (raw === undefined) continue;
+    const value = raw.replace(SECRET_REF, (whole, ref: string) => lookupSecret(ref, i.id, sources).value ?? whole);
+    if (seen.has(value)) return false;
+    seen.add(value);
+  }
+  return true;
+}
+
+/**
+ * References in the string values of `x` that render can see. An option's
+ * `chain` (the layers its final value overrode) and source positions never
+ * reach a template, so they are skipped; everything else counts.
+ */
+function refsIn(x: unknown, out: string[] = []): string[] {
+  if (typeof x === 'string') {
+    if (x.includes('${')) for (const m of x.matchAll(SECRET_REF)) out.push(m[1]!);
+  } else if (Array.isArray(x)) {
+    for (const v of x) refsIn(v, out);
+  } else if (x !== null && typeof x === 'object') {
+    for (const [k, v] of Object.entries(x)) if (k !== 'chain' && k !== 'source') refsIn(v, out);
+  }
+  return out;
+}
