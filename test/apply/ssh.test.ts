@@ -161,6 +161,36 @@ s('a vhost that fails nginx -t changes nothing', async () => {
   assert.not.ok(existsSync(file('s1', 'var/lib/blink/journal.json')));
 });
 
+s('units are verified in one call; a broken one among them is named, and nothing changes', async () => {
+  const units = ['/etc/systemd/system/odoo-s1-a.service', '/etc/systemd/system/odoo-s1-b.service'];
+  const before = units.map((u) => readFileSync(file('s1', u.slice(1)), 'utf8'));
+  // Both units change; only b points at a program that does not exist, which systemd-analyze verify refuses.
+  const artifacts = w().render().map((a) =>
+    a.path === units[0] ? { ...a, content: a.content.replace('[Service]', '[Service]\nNice=1') } : a.path === units[1] ? { ...a, content: a.content.replace(/^ExecStart=\S+/m, 'ExecStart=/nonexistent/python3') } : a,
+  );
+  // Counts the calls: a stand-in prefix in front of the real systemd-analyze.
+  const calls = join(ctx.tmp!.dir, 'verify-calls');
+  writeFileSync(calls, '');
+  const fleet = { ...w().fleet, servers: w().fleet.servers.map((x) => ({ ...x, commands: { ...x.commands, unit_verify: `echo call >> ${calls} && systemd-analyze verify {unit}` } })) };
+  const count = (): number => readFileSync(calls, 'utf8').split('\n').filter(Boolean).length;
+  w().clearCommands();
+  const rep = (await run({ fleet, artifacts, apply: true })).report('s1');
+  assert.is(rep.outcome, 'failed');
+  // The batch failed, so each unit was verified again on its own to name the culprit.
+  assert.is(count(), 3);
+  const failed = rep.diagnostics.filter((d) => d.code === 'BLINK513');
+  assert.is(failed.length, 1, JSON.stringify(rep.diagnostics));
+  assert.match(failed[0]!.message, 'unit check of /etc/systemd/system/odoo-s1-b.service failed');
+  assert.equal(units.map((u) => readFileSync(file('s1', u.slice(1)), 'utf8')), before);
+  assert.equal(w().commands(), []);
+  // Both fine: one call verifies both, and the apply goes through.
+  const good = w().render().map((a) => (a.path === units[0] || a.path === units[1] ? { ...a, content: a.content.replace('[Service]', '[Service]\nNice=1') } : a));
+  writeFileSync(calls, '');
+  assert.is((await run({ fleet, artifacts: good, apply: true })).report('s1').outcome, 'applied');
+  assert.is(count(), 1);
+  await run({ apply: true });
+});
+
 s('a failing health check rolls the server back to its old files', async () => {
   const conf = file('s2', 'etc/odoo/a.s2.test.conf');
   const before = readFileSync(conf, 'utf8');
