@@ -16,11 +16,11 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
  * Print blocks in fleet order as soon as every earlier one is done, so
  * parallel servers never interleave and the first ones show early.
  */
-export function inOrder(print: (text: string) => void): (index: number, text: string) => void {
-  const ready = new Map<number, string>();
+export function inOrder<T>(print: (item: T) => void): (index: number, item: T) => void {
+  const ready = new Map<number, T>();
   let next = 0;
-  return (index, text) => {
-    ready.set(index, text);
+  return (index, item) => {
+    ready.set(index, item);
     while (ready.has(next)) {
       print(ready.get(next)!);
       ready.delete(next++);

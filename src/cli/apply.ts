@@ -133,8 +133,10 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
 
     const progress = progressLine(io, servers.map((s) => s.name));
     const options = { remoteFor, parallel, prune: v.prune === true, resolved: secrets.contents, secretValues: secrets.values, valuesByServer: secrets.valuesByServer, context, progress: progress.update };
-    const print = inOrder((t) => (progress.clear(), io.stdout.write(t + '\n')));
-    diffs = await diffFleet(selection, options, (i, d) => !json && print(i, d.plan ? formatServerPlan(d.plan, { color, prune: options.prune }) : formatDiagnostic(d.error!, { color })));
+    // Formatted when printed, in fleet order, so a diff shown for one server can be referred to by the next.
+    const seen = new Map<string, { server: string; path: string }>();
+    const print = inOrder<ServerDiff>((d) => (progress.clear(), io.stdout.write((d.plan ? formatServerPlan(d.plan, { color, prune: options.prune, seen }) : formatDiagnostic(d.error!, { color })) + '\n')));
+    diffs = await diffFleet(selection, options, (i, d) => !json && print(i, d));
     progress.clear();
     const pending = diffs.filter((d) => d.plan && isPending(d.plan));
     if (!json) io.stdout.write(fleetSummary(diffs) + '\n');
@@ -146,7 +148,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
       }
       const run = newRunId();
       const commit = configCommit(configDir);
-      const reportAt = inOrder((t) => (progress.clear(), io.stdout.write(t)));
+      const reportAt = inOrder<string>((t) => (progress.clear(), io.stdout.write(t)));
       reports = await applyFleet(diffs, selection, { ...options, run, owner: runOwner(io.env), health, ...(commit ? { commit } : {}) }, (i, r) => !json && reportAt(i, formatReport(r, color)));
       progress.clear();
       if (v.notify) {

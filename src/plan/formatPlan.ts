@@ -1,10 +1,17 @@
 import type { Actions } from './Actions.js';
+import { SENSITIVE_CHANGED } from '../secrets/maskSecrets.js';
 import { countPlan, isPending, type FilePlan, type ServerPlan } from './ServerPlan.js';
 
 export interface PlanStyle {
   color: boolean;
   /** Show `--prune` hints: orphans are listed either way. */
   prune: boolean;
+  /**
+   * Diffs already printed, shared across the servers of a run (format them in
+   * the order they are printed): a template change that touches every server
+   * is shown once, then referred to.
+   */
+  seen?: Map<string, { server: string; path: string }>;
 }
 
 const C = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m', bold: '\x1b[1m', dim: '\x1b[2m', reset: '\x1b[0m' };
@@ -18,19 +25,21 @@ export function formatServerPlan(p: ServerPlan, style: PlanStyle): string {
     out.push(paint(C.yellow, `  ! apply ${p.interrupted.run} by ${p.interrupted.owner} was interrupted (${p.interrupted.phase}); the next apply ${p.interrupted.phase === 'swapped' ? 'completes it' : 'rolls it back'} first`));
   }
   for (const n of p.notes) out.push(paint(C.yellow, `  ! ${n}`));
-  const seen = new Map<string, string>();
+  const seen = style.seen ?? new Map<string, { server: string; path: string }>();
   for (const f of p.files) {
     if (f.change === 'none' && !f.orphan && !f.drift) continue;
     out.push('  ' + fileLine(f, style, paint));
     if (!f.diff) continue;
-    // The same diff on many instances (a template change) is printed once.
-    const body = f.diff.split('\n').filter((l) => !l.startsWith('@@')).join('\n');
+    // The same change on many instances (a template or base.conf change) is
+    // printed once: same lines removed and added, whatever the context around them.
+    const body = f.diff.split('\n').filter((l) => /^[-+]/.test(l)).join('\n');
     const first = seen.get(body);
     if (first !== undefined && f.change === 'change') {
-      out.push(paint(C.dim, `      (same change as ${first})`));
+      out.push(paint(C.dim, `      (same change as ${first.server === p.server ? '' : `${first.server}:`}${first.path})`));
       continue;
     }
-    seen.set(body, f.path);
+    // Two masked secrets "changed the same way" would be a claim about values nobody sees.
+    if (f.change === 'change' && !body.includes(SENSITIVE_CHANGED)) seen.set(body, { server: p.server, path: f.path });
     for (const line of f.diff.split('\n')) out.push('      ' + diffLine(line, paint));
   }
   for (const host of p.actions.certbot) out.push(`  ${paint(C.yellow, '*')} ${host}: no certificate yet: serve the ACME vhost, run certbot, then install the TLS vhost`);

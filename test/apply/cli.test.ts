@@ -5,7 +5,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { appendFileSync, cpSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import fg from 'fast-glob';
@@ -101,6 +101,21 @@ s('--diff exits 2 with changes pending; apply; then --diff exits 0', async () =>
   const again = await cli(['--diff']);
   assert.is(again.code, 0);
   assert.match(again.out, 'c1: no changes');
+});
+
+s('a base.conf change is shown once for the whole fleet, then referred to', async () => {
+  const base = join(ctx.config!, 'base.conf');
+  const before = readFileSync(base, 'utf8');
+  writeFileSync(base, before.replace('limit_time_cpu = 600', 'limit_time_cpu = 900'));
+  try {
+    const d = await cli(['--diff']);
+    assert.is(d.code, 2, d.err);
+    assert.is(d.out.split('+limit_time_cpu = 900').length - 1, 1, d.out);
+    assert.match(d.out, /~ \/etc\/odoo\/b\.c1\.test\.conf .*\n {6}\(same change as \/etc\/odoo\/a\.c1\.test\.conf\)/);
+    assert.match(d.out, /~ \/etc\/odoo\/a\.c2\.test\.conf .*\n {6}\(same change as c1:\/etc\/odoo\/a\.c1\.test\.conf\)/);
+  } finally {
+    writeFileSync(base, before);
+  }
 });
 
 s('--json emits the plan as data', async () => {

@@ -60,6 +60,24 @@ kinds('an instance removed from the fleet leaves orphans: kept, or deleted with 
   assert.equal(pruned.plan.actions.disable, ['odoo-corteperfecto-test']);
 });
 
+kinds('the same change on many files is shown once, then referred to, also across servers', async () => {
+  const w = awsServer();
+  await memRun(w, { apply: true });
+  // A template change: every instance's logrotate file gets the same new line.
+  const artifacts = awsArtifacts().map((a) => (a.kind === 'logrotate' && a.instance ? { ...a, content: a.content + '# rotated by blink\n' } : a));
+  const r = await memRun(w, { artifacts });
+  const changed = r.plan.files.filter((f) => f.change === 'change').map((f) => f.path);
+  assert.equal(changed, ['/etc/logrotate.d/odoo-blink-internal', '/etc/logrotate.d/odoo-corteperfecto-prod', '/etc/logrotate.d/odoo-corteperfecto-test']);
+  const seen = new Map<string, { server: string; path: string }>();
+  const first = formatServerPlan(r.plan, { color: false, prune: false, seen });
+  assert.is(first.split('+# rotated by blink').length - 1, 1, first);
+  assert.match(first, '~ /etc/logrotate.d/odoo-corteperfecto-prod\n      (same change as /etc/logrotate.d/odoo-blink-internal)');
+  // The next server in the run, printed after it with the same map: names the server it was shown for.
+  const second = formatServerPlan({ ...r.plan, server: 'aws-2' }, { color: false, prune: false, seen });
+  assert.not.match(second, '+# rotated by blink');
+  assert.match(second, '~ /etc/logrotate.d/odoo-blink-internal\n      (same change as aws-1:/etc/logrotate.d/odoo-blink-internal)');
+});
+
 kinds.run();
 
 // ---
@@ -86,6 +104,20 @@ secrets('a changed secret shows as (sensitive, changed), never its old or new va
   const shown = formatServerPlan(p, { color: true, prune: false }) + JSON.stringify(planJson(p));
   assert.not.ok(shown.includes(CANARY));
   assert.not.ok(shown.includes('brand-new-secret-value'));
+});
+
+secrets('two changed secrets are never said to be "the same change"', async () => {
+  const w = awsServer();
+  await memRun(w, { apply: true });
+  const fleet = sampleFleet();
+  const env = { ...secretEnv(fleet), BLINK_SECRET_CORTEPERFECTO_PROD_ADMIN_PASSWD: 'fake-new-1', BLINK_SECRET_CORTEPERFECTO_TEST_ADMIN_PASSWD: 'fake-new-2' };
+  const artifacts = awsArtifacts(fleet);
+  const s = resolveSecrets(artifacts, { env });
+  const remote = memoryRemote('aws-1', w);
+  const [d] = await diffFleet({ servers: fleet.servers.filter((x) => x.name === 'aws-1'), instances: fleet.instances, artifacts }, { remoteFor: () => remote, parallel: 1, prune: false, resolved: s.contents, secretValues: s.values });
+  const text = formatServerPlan(d!.plan!, { color: false, prune: false });
+  assert.is(text.split('+admin_passwd = (sensitive, changed)').length - 1, 2, text);
+  assert.not.match(text, 'same change');
 });
 
 secrets.run();
