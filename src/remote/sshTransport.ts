@@ -21,9 +21,10 @@ export interface SshTransportOptions {
 }
 
 /**
- * The system OpenSSH client with one master connection per server: every
- * later step is a new channel on it, so a server costs one handshake. The
- * user's ssh_config, agent and known_hosts apply as they would by hand.
+ * The system OpenSSH client with one master connection per server, opened by
+ * `open()`: scripts run in its session, the lock and health checks are
+ * channels on it, so a server costs one handshake. The user's ssh_config,
+ * agent and known_hosts apply as they would by hand.
  */
 export function sshTransport(o: SshTransportOptions): Transport {
   const dest = toSshDestination(o.destination);
