@@ -1,11 +1,10 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { clientsValidator } from './clientsValidator.js';
 import { error, type Diagnostic, type DiagnosticCode } from '../diagnostics/Diagnostic.js';
 import { didYouMean } from '../diagnostics/didYouMean.js';
 import type { YamlPath, YamlSource } from './YamlSource.js';
 
 const SUPPORTED_VERSIONS = [1];
-
-const cache = new WeakMap<object, ValidateFunction>();
 
 /**
  * Checks clients.yaml against its JSON Schema and turns every ajv error into a
@@ -23,11 +22,7 @@ export function validateClients(source: YamlSource, schema: Record<string, unkno
       error('BLINK005', `unsupported version ${JSON.stringify(version)}`, source.pos(['version']), `this blink-fleet reads version ${SUPPORTED_VERSIONS.join(', ')}; upgrade blink-fleet or write version: 1`),
     ];
   }
-  let validate = cache.get(schema);
-  if (!validate) {
-    validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
-    cache.set(schema, validate);
-  }
+  const validate = clientsValidator(schema);
   if (validate(data)) return [];
   const errors = validate.errors ?? [];
   // "memroy_mb" is both unknown and the reason memory_mb is missing: say it once, as the typo.
