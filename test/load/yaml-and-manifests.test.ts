@@ -21,6 +21,10 @@ yaml('positions of values and keys', () => {
 yaml('duplicate keys are a syntax error at the second key', () => {
   const r = parseYamlSource(enc('version: 1\nversion: 1\n'), 'c.yaml');
   assert.equal(r.diagnostics.map(brief), ['BLINK003 c.yaml:2:1']);
+  assert.match(r.diagnostics[0]!.hint!, 'each key may appear once per mapping');
+  // Deep in the document, each repeat reported where it is; 1 and "1" are different keys.
+  const deep = parseYamlSource(enc('clients:\n  a:\n    x: 1\n    y: 2\n    x: 3\n  b: {1: a, "1": b}\n  a: {}\n'), 'c.yaml');
+  assert.equal(deep.diagnostics.map(brief), ['BLINK003 c.yaml:5:5', 'BLINK003 c.yaml:7:3']);
 });
 
 yaml('an alias bomb is refused quickly, without expanding it', () => {
