@@ -34,9 +34,9 @@ export function createTemplateEngine(templates: TemplateSet): TemplateEngine {
       return error('BLINK401', `template ${file(name)} is missing`, { file: file(name) }, `${templates.dir} has ${have}`);
     }
     try {
-      // Parse now so syntax errors surface even though compile() itself is lazy.
-      env.parse(source);
-      return env.compile(source, { strict: true, noEscape: true });
+      // Parse now so syntax errors surface even though compile() itself is
+      // lazy; compile takes the parsed tree, so nothing is parsed twice.
+      return env.compile(env.parse(source), { strict: true, noEscape: true });
     } catch (err) {
       return templateError(file(name), source, {}, err);
     }

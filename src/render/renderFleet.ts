@@ -22,6 +22,8 @@ export interface RenderOptions {
 
 /** C0 and C1 controls, DEL and the Unicode line separators: anything that could end a line in some reader. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** The same, but for a multi-line text whose line ends are its own: a header is checked line by line only if this matches. */
+const CONTROL_OUTSIDE_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**
  * Every file the fleet's servers need, sorted by server then path. Pure: the
@@ -89,7 +91,7 @@ function renderOne(
 ): Artifact | Diagnostic {
   // Second wall behind compile's validation: one stray newline in a value
   // could smuggle a directive into odoo.conf, a unit or a vhost.
-  const unsafe = checked.unsafe ?? headerLines(context.header).find((s) => CONTROL.test(s.value));
+  const unsafe = checked.unsafe ?? (CONTROL_OUTSIDE_NEWLINE.test(context.header) ? headerLines(context.header).find((s) => CONTROL.test(s.value)) : undefined);
   if (unsafe !== undefined) {
     const code = unsafe.value.match(CONTROL)![0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
     // Never the value itself: it may be a secret.
@@ -117,7 +119,7 @@ function renderOne(
   const content = result.content.trimEnd() + '\n';
   // A reference counts only if a config value brought it in: `${VAR}` written
   // in a template (shell scripts) is the file's own syntax, not a secret.
-  const secretRefs = checked.refs.size ? findSecretRefs(content).filter((r) => checked.refs.has(r)) : [];
+  const secretRefs = checked.refs.size && content.includes('${') ? findSecretRefs(content).filter((r) => checked.refs.has(r)) : [];
   return { ...base, content, secretRefs };
 }
 
