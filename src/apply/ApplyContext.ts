@@ -23,6 +23,8 @@ export interface ApplyContext {
   health: HealthPolicy;
   /** Scrubbed from every command output shown. */
   secretValues: readonly string[];
+  /** Each instance's Python (instance id → path): odoo.conf is checked by the interpreter Odoo reads it with. */
+  python?: ReadonlyMap<string, string>;
   /** Paths to read again once the lock is held. */
   readPaths: readonly string[];
   /** The plan for the state found under the lock (pure; no diffs needed). */

@@ -138,6 +138,7 @@ function applyContext(d: ServerDiff, sel: FleetSelection, o: FleetApplyOptions):
     commands: d.server.commands,
     health: o.health,
     secretValues: serverValues(d.server.name, o),
+    python: new Map(sel.instances.filter((i) => i.server === d.server.name).map((i) => [i.id, i.python])),
     readPaths: readPaths(d.desired),
     replan: (state) => plan({ ...planInput(d, sel, o), state }),
     progress: (step) => o.progress?.(d.server.name, step),

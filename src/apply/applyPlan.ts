@@ -163,7 +163,10 @@ function validationChecks(p: ServerPlan, ops: FileOp[], ctx: ApplyContext): Chec
     const kind = touched.get(o.path)?.kind;
     if (kind === 'unit') checks.push({ kind: 'unit', command: ctx.commands.unit_verify, path: o.path });
     if (kind === 'logrotate') checks.push({ kind: 'logrotate', command: ctx.commands.logrotate_verify, path: o.path });
-    if (kind === 'odoo-conf') checks.push({ kind: 'odoo-conf', command: 'python3 configparser', path: o.path });
+    if (kind === 'odoo-conf') {
+      const instance = touched.get(o.path)?.instance;
+      checks.push({ kind: 'odoo-conf', command: (instance && ctx.python?.get(instance)) || 'python3', path: o.path });
+    }
   }
   return checks;
 }

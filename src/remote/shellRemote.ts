@@ -248,7 +248,11 @@ tar -x -f - -C ${q(S)}
       case 'logrotate':
         return fillCommand(c.command, { unit: T + c.path, file: T + c.path });
       case 'odoo-conf':
-        return `if command -v python3 >/dev/null 2>&1; then python3 -c ${q(ODOO_CONF_CHECK)} ${q(T + c.path)}; fi`;
+        // The instance's own Python, as Odoo reads the file; python3 if that is
+        // not installed yet. With neither, Odoo could not start either, and the
+        // unit's check reports the missing interpreter.
+        return `p=${q(c.command)}; [ -x "$p" ] || p=$(command -v python3) || p=
+if [ -n "$p" ]; then "$p" -c ${q(ODOO_CONF_CHECK)} ${q(T + c.path)}; fi`;
     }
   }
 }

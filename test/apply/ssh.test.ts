@@ -191,6 +191,26 @@ s('units are verified in one call; a broken one among them is named, and nothing
   await run({ apply: true });
 });
 
+s('odoo.conf is read on the server by the instance\'s own Python, as Odoo would; a broken one changes nothing', async () => {
+  // Stand-in interpreter (named as such): records that it was used, then runs the real python3.
+  const python = join(ctx.tmp!.dir, 'python-standin.sh');
+  const used = join(ctx.tmp!.dir, 'python-used');
+  writeFileSync(python, `#!/bin/sh\necho used >> ${used}\nexec python3 "$@"\n`, { mode: 0o755 });
+  writeFileSync(used, '');
+  const fleet = { ...w().fleet, instances: w().fleet.instances.map((i) => (i.id === 's1-a' ? { ...i, python } : i)) };
+  const conf = '/etc/odoo/a.s1.test.conf';
+  const before = readFileSync(file('s1', conf.slice(1)), 'utf8');
+  // A key twice: Odoo's RawConfigParser (strict) refuses the file, so Odoo would not start.
+  const artifacts = w().render(fleet).map((a) => (a.path === conf ? { ...a, content: a.content + 'workers = 2\nworkers = 3\n' } : a));
+  w().clearCommands();
+  const rep = (await run({ fleet, artifacts, apply: true })).report('s1');
+  assert.is(rep.outcome, 'failed');
+  assert.ok(rep.diagnostics.some((d) => d.code === 'BLINK513' && d.message.includes(`odoo-conf check of ${conf} failed`) && d.message.includes('DuplicateOptionError')), JSON.stringify(rep.diagnostics));
+  assert.ok(readFileSync(used, 'utf8').includes('used'), 'checked with the instance\'s Python');
+  assert.is(readFileSync(file('s1', conf.slice(1)), 'utf8'), before);
+  assert.equal(w().commands(), []);
+});
+
 s('a failing health check rolls the server back to its old files', async () => {
   const conf = file('s2', 'etc/odoo/a.s2.test.conf');
   const before = readFileSync(conf, 'utf8');
