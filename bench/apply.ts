@@ -77,13 +77,14 @@ try {
   const noChangeAll = await median(RUNS, () => expect(cli('--diff', '--parallel', String(SERVERS)), 0));
   const files = editTenPercent();
   const tenPercent = await median(RUNS, () => expect(cli('--diff'), 2));
-  await expect(cli('--yes', '--parallel', '8'), 0);
+  const applyTen = await expect(cli('--yes'), 0);
 
   console.log(`\nblink-apply --diff, ${SERVERS * PER} instances on ${SERVERS} servers (median of ${RUNS}, default --parallel 4):`);
   console.log(`  nothing to change                ${noChange.toFixed(2)} s   (target ≤ ${TARGET.noChangeS} s)`);
   console.log(`  same, first run after a change   ${noChangeCold.toFixed(2)} s   (clients.yaml parsed and checked again)`);
   console.log(`  same, --parallel ${SERVERS}              ${noChangeAll.toFixed(2)} s`);
   console.log(`  10% of files changed             ${tenPercent.toFixed(2)} s   (${files} files edited on the servers)`);
+  console.log(`  blink-apply --yes putting them back   ${applyTen.toFixed(2)} s   (lock, stage, validate, swap, restarts, health checks; one run)`);
 
   let ratio: number | undefined;
   if (!opt['no-ansible']) {
