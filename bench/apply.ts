@@ -13,7 +13,8 @@
  *      as a repeated run (the compiled fleet comes from blink's cache) and as the
  *      first run after a config change (cache emptied before each run: clients.yaml
  *      is parsed and checked again);
- *   2. `blink-apply --diff` with 10% of the managed files edited on the servers;
+ *   2. `blink-apply --diff` with 10% of the managed files edited on the servers,
+ *      then the `blink-apply --yes` that puts them back;
  *   3. on one server's slice, `ansible-playbook --check --diff` with one template
  *      task per file (odoo.conf, unit, vhost, logrotate, cron of every instance)
  *      against `blink-apply --diff --server <it>`, same run, same sshd, both ways
