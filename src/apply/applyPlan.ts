@@ -157,7 +157,10 @@ export function fileOps(p: ServerPlan): FileOp[] {
 function validationChecks(p: ServerPlan, ops: FileOp[], ctx: ApplyContext): Check[] {
   const checks: Check[] = [];
   const touched = new Map(p.files.map((f) => [f.path, f]));
-  if (ops.some((o) => NGINX_KINDS.has(touched.get(o.path)?.kind ?? ''))) checks.push({ kind: 'nginx', command: ctx.commands.nginx_test });
+  if (ops.some((o) => NGINX_KINDS.has(touched.get(o.path)?.kind ?? ''))) {
+    const remove = ops.filter((o) => o.op === 'delete' && NGINX_KINDS.has(touched.get(o.path)?.kind ?? '')).map((o) => o.path);
+    checks.push({ kind: 'nginx', command: ctx.commands.nginx_test, ...(remove.length ? { remove } : {}) });
+  }
   for (const o of ops) {
     if (o.op !== 'write') continue;
     const kind = touched.get(o.path)?.kind;

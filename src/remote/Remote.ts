@@ -61,6 +61,8 @@ export interface Check {
   kind: 'nginx' | 'unit' | 'logrotate' | 'odoo-conf';
   command: string;
   path?: string;
+  /** nginx: managed files this run deletes, left out of the candidate configuration. */
+  remove?: string[];
 }
 
 export interface CheckFailure {

@@ -6,7 +6,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fleet } from '../../src/model/Fleet.js';
 import type { Artifact } from '../../src/model/Artifact.js';
@@ -209,6 +209,31 @@ s('odoo.conf is read on the server by the instance\'s own Python, as Odoo would;
   assert.ok(readFileSync(used, 'utf8').includes('used'), 'checked with the instance\'s Python');
   assert.is(readFileSync(file('s1', conf.slice(1)), 'utf8'), before);
   assert.equal(w().commands(), []);
+});
+
+s('nginx -t checks the server\'s own nginx.conf with the new files swapped in', async () => {
+  // s1 has a real nginx.conf and an unmanaged conf.d file defining a rate-limit zone; s2 has neither.
+  const nginxConf = file('s1', 'etc/nginx/nginx.conf');
+  const limits = file('s1', 'etc/nginx/conf.d/zz-limits.conf');
+  writeFileSync(nginxConf, 'error_log stderr;\nevents {}\nhttp {\n  server_names_hash_bucket_size 128;\n  map_hash_bucket_size 128;\n  include /etc/nginx/conf.d/*.conf;\n  include /etc/nginx/sites-enabled/*;\n}\n');
+  writeFileSync(limits, 'limit_req_zone $binary_remote_addr zone=blinktest:1m rate=10r/s;\n');
+  try {
+    const uses = (srv: string) => (a: Artifact): Artifact => (a.path === `/etc/nginx/sites-available/a.${srv}.test` ? { ...a, content: a.content + 'limit_req zone=blinktest;\n' } : a);
+    const artifacts = w().render().map(uses('s1')).map(uses('s2'));
+    const r = await run({ artifacts, apply: true });
+    // On s1 the zone exists where the vhost will live: valid, applied.
+    assert.is(r.report('s1').outcome, 'applied', JSON.stringify(r.report('s1').diagnostics));
+    // On s2 nothing defines it: nginx would refuse to reload, so the apply refuses first.
+    assert.is(r.report('s2').outcome, 'failed');
+    assert.ok(r.report('s2').diagnostics.some((d) => d.code === 'BLINK513' && d.message.includes('blinktest')), JSON.stringify(r.report('s2').diagnostics));
+    // The live configuration was only read: nothing was written into the server's nginx folder but the vhost.
+    assert.is(readFileSync(limits, 'utf8'), 'limit_req_zone $binary_remote_addr zone=blinktest:1m rate=10r/s;\n');
+    assert.ok(readFileSync(nginxConf, 'utf8').includes('include /etc/nginx/conf.d/*.conf;'));
+  } finally {
+    rmSync(nginxConf);
+    rmSync(limits);
+  }
+  await run({ apply: true });
 });
 
 s('a failing health check rolls the server back to its old files', async () => {
