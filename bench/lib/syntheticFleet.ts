@@ -1,4 +1,5 @@
-import { DEFAULT_COMMANDS, DEFAULTS, instanceRuntime } from '../../src/compile/defaults.js';
+import { DEFAULT_COMMANDS } from '../../src/compile/defaults.js';
+import { sampleInstance } from '../../test/support/sampleFleet.js';
 import type { Artifact, ArtifactKind } from '../../src/model/Artifact.js';
 import type { Fleet, Instance, Server } from '../../src/model/Fleet.js';
 import { clientName, placement, serverName, type BenchSize } from './benchFleetConfig.js';
@@ -29,34 +30,11 @@ export function syntheticFleet(size: BenchSize): { fleet: Fleet; artifacts: Arti
     const p = placement(c, size);
     const client = clientName(c);
     for (const env of ['prod', 'test'] as const) {
-      const id = `${client}-${env}`;
       const port = env === 'prod' ? p.prodPort : p.testPort;
-      instances.push({
-        id,
-        client,
-        clientName: `Client ${c + 1}`,
-        env,
-        host: env === 'prod' ? `${client}.bench.example.com` : `${client}-test.bench.example.com`,
-        server: p.server,
-        branch: env === 'prod' ? 'main' : 'test',
-        kind: env === 'prod' ? 'production' : 'test',
-        production: env === 'prod',
-        port,
-        geventPort: port + 3,
-        db: id,
-        ...instanceRuntime(id),
-        modules: [],
-        tls: 'letsencrypt',
-        systemUser: DEFAULTS.system_user,
-        odooBin: DEFAULTS.odoo_bin,
-        python: DEFAULTS.python,
-        addonsPaths: [...DEFAULTS.addons_paths],
-        logKeepDays: env === 'prod' ? 30 : 7,
-        backup: { enabled: true, schedule: env === 'prod' ? '0 */6 * * *' : '30 3 * * *', keepDays: env === 'prod' ? 30 : 7, dir: '/var/backups/odoo' },
-        options: [],
-        iniSources: ['config/base.conf', `config/templates/${env === 'prod' ? 'production' : 'test'}.template.conf`],
-        source: { file: 'config/clients.yaml', line: 1, column: 1 },
-      });
+      const host = env === 'prod' ? `${client}.bench.example.com` : `${client}-test.bench.example.com`;
+      const kind = env === 'prod' ? ('production' as const) : ('test' as const);
+      // As compile derives it, minus the options: writeOut does not read them.
+      instances.push(sampleInstance({ client, clientName: `Client ${c + 1}`, env, host, server: p.server, kind, port, line: 1 }, { options: [] }));
     }
   }
   instances.sort((a, b) => (a.server < b.server ? -1 : a.server > b.server ? 1 : a.id < b.id ? -1 : 1));

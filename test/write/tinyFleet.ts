@@ -1,4 +1,5 @@
-import { DEFAULT_COMMANDS, DEFAULTS, instanceRuntime } from '../../src/compile/defaults.js';
+import { DEFAULT_COMMANDS } from '../../src/compile/defaults.js';
+import { sampleInstance } from '../support/sampleFleet.js';
 import type { Artifact } from '../../src/model/Artifact.js';
 import type { Fleet, Instance, Server, ServerCommands } from '../../src/model/Fleet.js';
 
@@ -24,35 +25,16 @@ export function server(name: string, ssh?: string): Server {
   return s;
 }
 
+/** One instance as compile derives it (sampleInstance), with what these tests fix: prod's backup and log retention, base.conf only, no options. */
 export function instance(client: string, env: string, host: string, srv: string, port: number, over: Partial<Instance> = {}): Instance {
-  const id = `${client}-${env}`;
-  return {
-    id,
-    client,
-    clientName: client,
-    env,
-    host,
-    server: srv,
-    branch: env === 'prod' ? 'main' : 'test',
-    kind: env === 'prod' ? 'production' : 'test',
-    production: env === 'prod',
-    port,
-    geventPort: port + 3,
-    db: id,
-    ...instanceRuntime(id),
-    modules: [],
-    tls: 'letsencrypt',
-    systemUser: DEFAULTS.system_user,
-    odooBin: DEFAULTS.odoo_bin,
-    python: DEFAULTS.python,
-    addonsPaths: [...DEFAULTS.addons_paths],
+  const spec = { client, clientName: client, env, host, server: srv, kind: env === 'prod' ? ('production' as const) : ('test' as const), port, line: 10 };
+  return sampleInstance(spec, {
     logKeepDays: 30,
     backup: { enabled: true, schedule: '0 */6 * * *', keepDays: 30, dir: '/var/backups/odoo' },
     options: [],
     iniSources: ['config/base.conf'],
-    source: { file: 'config/clients.yaml', line: 10, column: 7 },
     ...over,
-  };
+  });
 }
 
 export function tinyFleet(): Fleet {
