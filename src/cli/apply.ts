@@ -16,7 +16,7 @@ import { inOrder } from '../apply/mapLimit.js';
 import { notify } from '../apply/notify.js';
 import { configCommit, newRunId, runOwner } from '../apply/runMeta.js';
 import { selectFleet, withArtifacts } from '../apply/selectFleet.js';
-import { formatServerPlan } from '../plan/formatPlan.js';
+import { formatServerPlan, type ShownChanges } from '../plan/formatPlan.js';
 import { isPending } from '../plan/ServerPlan.js';
 import type { Remote } from '../remote/Remote.js';
 import { realRemotes } from '../remote/remoteFor.js';
@@ -134,7 +134,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
     const progress = progressLine(io, servers.map((s) => s.name));
     const options = { remoteFor, parallel, prune: v.prune === true, resolved: secrets.contents, secretValues: secrets.values, valuesByServer: secrets.valuesByServer, context, progress: progress.update };
     // Formatted when printed, in fleet order, so a diff shown for one server can be referred to by the next.
-    const seen = new Map<string, { server: string; path: string }>();
+    const seen: ShownChanges = new Map();
     const print = inOrder<ServerDiff>((d) => (progress.clear(), io.stdout.write((d.plan ? formatServerPlan(d.plan, { color, prune: options.prune, seen }) : formatDiagnostic(d.error!, { color })) + '\n')));
     diffs = await diffFleet(selection, options, (i, d) => !json && print(i, d));
     progress.clear();

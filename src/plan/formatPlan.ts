@@ -2,6 +2,9 @@ import type { Actions } from './Actions.js';
 import { SENSITIVE_CHANGED } from '../secrets/maskSecrets.js';
 import { countPlan, isPending, type FilePlan, type ServerPlan } from './ServerPlan.js';
 
+/** Changes already printed in a run (removed and added lines → where they were first shown). */
+export type ShownChanges = Map<string, { server: string; path: string }>;
+
 export interface PlanStyle {
   color: boolean;
   /** Show `--prune` hints: orphans are listed either way. */
@@ -11,7 +14,7 @@ export interface PlanStyle {
    * the order they are printed): a template change that touches every server
    * is shown once, then referred to.
    */
-  seen?: Map<string, { server: string; path: string }>;
+  seen?: ShownChanges;
 }
 
 const C = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m', bold: '\x1b[1m', dim: '\x1b[2m', reset: '\x1b[0m' };
@@ -25,7 +28,7 @@ export function formatServerPlan(p: ServerPlan, style: PlanStyle): string {
     out.push(paint(C.yellow, `  ! apply ${p.interrupted.run} by ${p.interrupted.owner} was interrupted (${p.interrupted.phase}); the next apply ${p.interrupted.phase === 'swapped' ? 'completes it' : 'rolls it back'} first`));
   }
   for (const n of p.notes) out.push(paint(C.yellow, `  ! ${n}`));
-  const seen = style.seen ?? new Map<string, { server: string; path: string }>();
+  const seen: ShownChanges = style.seen ?? new Map();
   for (const f of p.files) {
     if (f.change === 'none' && !f.orphan && !f.drift) continue;
     out.push('  ' + fileLine(f, style, paint));

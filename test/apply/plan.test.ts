@@ -4,7 +4,7 @@ import { memoryServer } from '../../src/remote/memoryRemote.js';
 import { memoryRemote } from '../../src/remote/memoryRemote.js';
 import { applyFleet, diffFleet } from '../../src/apply/applyFleet.js';
 import { resolveSecrets } from '../../src/secrets/resolveSecrets.js';
-import { formatServerPlan } from '../../src/plan/formatPlan.js';
+import { formatServerPlan, type ShownChanges } from '../../src/plan/formatPlan.js';
 import { planJson } from '../../src/plan/planJson.js';
 import { sampleFleet } from '../support/sampleFleet.js';
 import { awsArtifacts, awsServer, memRun } from './memoryWorld.js';
@@ -68,7 +68,7 @@ kinds('the same change on many files is shown once, then referred to, also acros
   const r = await memRun(w, { artifacts });
   const changed = r.plan.files.filter((f) => f.change === 'change').map((f) => f.path);
   assert.equal(changed, ['/etc/logrotate.d/odoo-blink-internal', '/etc/logrotate.d/odoo-corteperfecto-prod', '/etc/logrotate.d/odoo-corteperfecto-test']);
-  const seen = new Map<string, { server: string; path: string }>();
+  const seen: ShownChanges = new Map();
   const first = formatServerPlan(r.plan, { color: false, prune: false, seen });
   assert.is(first.split('+# rotated by blink').length - 1, 1, first);
   assert.match(first, '~ /etc/logrotate.d/odoo-corteperfecto-prod\n      (same change as /etc/logrotate.d/odoo-blink-internal)');
