@@ -127,7 +127,7 @@ function writeConfig(healthPort: number): string {
       cpus: 64,
       memory_mb: 262144,
       // Stand-ins: nothing here runs systemd, and one HTTP server answers every health check.
-      commands: { daemon_reload: 'true', enable: 'true {service}', restart: 'true {service}', disable: 'true {service}', nginx_reload: 'true', health: `http://127.0.0.1:${healthPort}/web/health?port={port}` },
+      commands: { daemon_reload: 'true', enable: 'true {service}', restart: 'true {service}', disable: 'true {service}', nginx_reload: 'true', backup: 'true {instance}', health: `http://127.0.0.1:${healthPort}/web/health?port={port}` },
     };
     for (let i = 0; i < PER; i++) {
       const c = `c${String(s * PER + i + 1).padStart(4, '0')}`;

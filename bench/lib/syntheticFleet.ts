@@ -1,5 +1,5 @@
 import { DEFAULT_COMMANDS } from '../../src/compile/defaults.js';
-import { sampleInstance } from '../../test/support/sampleFleet.js';
+import { SAMPLE_DEPLOY, sampleInstance } from '../../test/support/sampleFleet.js';
 import type { Artifact, ArtifactKind } from '../../src/model/Artifact.js';
 import type { Fleet, Instance, Server } from '../../src/model/Fleet.js';
 import { clientName, placement, serverName, type BenchSize } from './benchFleetConfig.js';
@@ -60,7 +60,7 @@ export function syntheticFleet(size: BenchSize): { fleet: Fleet; artifacts: Arti
       f(`/etc/blink/instances/${i.id}.env`, 'backup-env', 0o644, 350),
     );
   }
-  return { fleet: { configLabel: 'config', servers, instances }, artifacts };
+  return { fleet: { configLabel: 'config', servers, instances, deploy: { ...SAMPLE_DEPLOY } }, artifacts };
 }
 
 /** Deterministic filler of about `bytes` bytes that names its file, as a header would. */

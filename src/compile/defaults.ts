@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { ServerCommands } from '../model/Fleet.js';
 
 /** Built-in defaults of clients.yaml, as DESIGN.md and the architecture document give them. */
@@ -5,7 +6,8 @@ export const DEFAULTS = {
   odoo_bin: '/opt/odoo/odoo/odoo-bin',
   python: '/opt/odoo/venv/bin/python3',
   system_user: 'odoo',
-  addons_paths: ['/opt/odoo/odoo/addons', '/opt/odoo/custom-addons'],
+  /** Fixed folders only: the instance's code release (`<releaseDir>/current`) follows them in addons_path. */
+  addons_paths: ['/opt/odoo/odoo/addons'],
   tls: 'letsencrypt' as const,
   backup_dir: '/var/backups/odoo',
 };
@@ -35,11 +37,33 @@ export const DEFAULT_COMMANDS: ServerCommands = {
   logrotate_verify: 'logrotate -d {file}',
   certbot: 'certbot certonly --webroot -w /var/www/letsencrypt -d {host} --non-interactive --agree-tos',
   health: 'http://127.0.0.1:{port}/web/health',
+  backup: '/usr/local/sbin/blink-backup {instance}',
 };
 
-/** What an instance is called and where it keeps its data at run time (the files blink writes are in render/serverPaths.ts). */
-export const instanceRuntime = (id: string) => ({
+/** Built-in defaults of clients.yaml's `deploy:` block. */
+export const DEPLOY_DEFAULTS = {
+  addons_dir: 'custom-addons',
+  releases_dir: '/opt/odoo/releases',
+  keep: 5,
+};
+
+/** What an instance is called and where it keeps its data and code at run time (the files blink writes are in render/serverPaths.ts). */
+export const instanceRuntime = (id: string, releasesDir: string = DEPLOY_DEFAULTS.releases_dir) => ({
   service: `odoo-${id}`,
   dataDir: `/opt/odoo/.local/share/Odoo-${id}`,
   logfile: `/var/log/odoo/odoo-${id}.log`,
+  releaseDir: posix.join(releasesDir, id),
 });
+
+/**
+ * odoo.conf's addons_path as a list: the fixed folders, then the instance's
+ * current code release. `current` is a link blink-deploy switches. Before the
+ * first deploy it does not exist; Odoo 18 still starts: an addons_path read
+ * from the config file is only normalised, never checked (odoo/tools/config.py
+ * `_parse_config`), and module discovery skips a missing folder with a
+ * warning (odoo/modules/module.py `get_modules`). Odoo resolves the link when
+ * it starts, so a switch takes effect on the restart that follows it.
+ */
+export function addonsPathOf(i: { addonsPaths: readonly string[]; releaseDir: string }): string[] {
+  return [...i.addonsPaths, `${i.releaseDir}/current`];
+}

@@ -5,7 +5,7 @@ import { optionsOf } from '../load/IniFile.js';
 import type { BackupInput, ClientsFile } from '../model/ClientsFile.js';
 import type { BackupSettings, Instance, Server } from '../model/Fleet.js';
 import { checkCron } from './checkCron.js';
-import { DEFAULTS, instanceRuntime, type KindSettings } from './defaults.js';
+import { addonsPathOf, DEFAULTS, instanceRuntime, type KindSettings } from './defaults.js';
 import type { ExtendsResolver } from './ExtendsResolver.js';
 import { layerOptions, type LayerEntry } from './layerOptions.js';
 import { checkOption } from './checkOption.js';
@@ -67,10 +67,11 @@ export function deriveInstance(ctx: DeriveContext): { instance?: Instance; diagn
   const defaults = { ...DEFAULTS, ...file.defaults };
   const backup = resolveBackup(defaults.backup_dir, kind, file.defaults?.backup, e.backup, clients.pos, path, diagnostics);
   const db = e.db ?? id;
-  const paths = instanceRuntime(id);
+  const paths = instanceRuntime(id, file.deploy?.releases_dir);
   const modules = [...new Set([...(c.modules ?? []), ...(e.modules ?? [])])].sort();
 
-  const layered = layerInstance(ctx, { id, db, port: e.port, geventPort, dataDir: paths.dataDir, logfile: paths.logfile, addonsPaths: defaults.addons_paths, workers: e.workers }, diagnostics);
+  const addonsPath = addonsPathOf({ addonsPaths: defaults.addons_paths, releaseDir: paths.releaseDir });
+  const layered = layerInstance(ctx, { id, db, port: e.port, geventPort, dataDir: paths.dataDir, logfile: paths.logfile, addonsPath, workers: e.workers }, diagnostics);
   if (!server || !kind || layered.broken) return { diagnostics };
 
   const instance: Instance = {
@@ -96,6 +97,7 @@ export function deriveInstance(ctx: DeriveContext): { instance?: Instance; diagn
     odooBin: defaults.odoo_bin,
     python: defaults.python,
     addonsPaths: defaults.addons_paths,
+    releaseDir: paths.releaseDir,
     logKeepDays: kind.log_keep_days,
     backup,
     options: layered.options,
@@ -112,7 +114,8 @@ interface Derived {
   geventPort: number;
   dataDir: string;
   logfile: string;
-  addonsPaths: string[];
+  /** The whole addons_path: fixed folders, then the release's `current`. */
+  addonsPath: string[];
   workers: number | undefined;
 }
 
@@ -168,7 +171,7 @@ function layerInstance(ctx: DeriveContext, d: Derived, diagnostics: Diagnostic[]
     { key: 'proxy_mode', value: 'True', origin: derivedAt() },
     { key: 'data_dir', value: d.dataDir, origin: derivedAt() },
     { key: 'logfile', value: d.logfile, origin: derivedAt() },
-    { key: 'addons_path', value: d.addonsPaths.join(','), origin: derivedAt() },
+    { key: 'addons_path', value: d.addonsPath.join(','), origin: derivedAt() },
   ];
   if (d.workers !== undefined) derived.push({ key: 'workers', value: String(d.workers), origin: derivedAt('workers') });
   layers.push(derived);

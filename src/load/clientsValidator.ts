@@ -2,10 +2,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { ValidateFunction } from 'ajv';
+import type { Ajv, Options, ValidateFunction } from 'ajv';
 
 /** The options every clients.yaml validator is compiled with, here and at build time. */
 export const AJV_OPTIONS = { allErrors: true, strict: false, verbose: true } as const;
+
+/** The `format`s clients.yaml's schema uses (from ajv-formats). */
+export const AJV_FORMATS = ['uri'] as const;
 
 /** Written by `npm run build` next to the compiled code (see writeClientsValidator). */
 export const PRECOMPILED = fileURLToPath(new URL('./clientsValidator.generated.cjs', import.meta.url));
@@ -44,6 +47,16 @@ function loadPrecompiled(file: string, schema: Record<string, unknown>): Validat
 }
 
 function compileNow(schema: Record<string, unknown>): ValidateFunction {
+  return clientsAjv().compile(schema);
+}
+
+/**
+ * An ajv set up as every clients.yaml validator is, at run time and at build
+ * time (`extra` adds e.g. `code: { source: true }`). ajv-formats also records
+ * itself in `opts.code.formats`, so standalone code requires its formats.
+ */
+export function clientsAjv(extra: Options = {}): Ajv {
   const { Ajv } = require('ajv') as typeof import('ajv');
-  return new Ajv(AJV_OPTIONS).compile(schema);
+  const addFormats = (require('ajv-formats') as { default: (ajv: Ajv, formats: string[]) => Ajv }).default;
+  return addFormats(new Ajv({ ...AJV_OPTIONS, ...extra }), [...AJV_FORMATS]);
 }

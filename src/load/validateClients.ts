@@ -82,6 +82,8 @@ function toDiagnostic(e: ErrorObject, source: YamlSource, schema: Record<string,
       return error('BLINK012', `${label(path)} is ${JSON.stringify(value)}; allowed: ${allowed.join(', ')}`, at(path), guess ? `did you mean '${guess}'?` : undefined);
     }
     case 'pattern':
+    case 'format':
+      // A URL failing both its pattern and its format is reported once: same code, place and message.
       return patternDiagnostic(e, path, source, schema);
     case 'propertyNames':
       return undefined; // reported by the nested pattern error, which carries the name

@@ -9,6 +9,20 @@ export interface ClientsFile {
   kinds?: Record<string, KindInput>;
   servers: Record<string, ServerInput>;
   clients: Record<string, ClientInput>;
+  deploy?: DeployInput;
+}
+
+/** `deploy:`: how blink-deploy takes code releases. Paths are as written; compile resolves them. */
+export interface DeployInput {
+  /** Git checkout holding the addons, relative to the config folder or absolute. */
+  repository?: string;
+  /** Addons folder inside that repository, relative. */
+  addons_dir?: string;
+  /** Absolute folder on the servers holding `<instance>/` release folders. */
+  releases_dir?: string;
+  keep?: number;
+  /** http(s) URL the deploy summary is POSTed to. */
+  notify?: string;
 }
 
 export interface DefaultsInput {

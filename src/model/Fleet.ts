@@ -11,6 +11,19 @@ export interface Fleet {
   servers: Server[];
   /** Sorted by server, then instance id. */
   instances: Instance[];
+  /** How blink-deploy takes code releases (clients.yaml `deploy:`). */
+  deploy: DeploySettings;
+}
+
+export interface DeploySettings {
+  /** Git checkout holding the addons, absolute; absent: the repository that holds the config folder. */
+  repository?: string;
+  /** Folder of the custom addons inside that repository. @default 'custom-addons' */
+  addonsDir: string;
+  /** Releases kept per instance on its server (the running one included). @default 5 */
+  keep: number;
+  /** URL the JSON summary of every deploy is POSTed to (`--notify` overrides it). */
+  notify?: string;
 }
 
 export interface ServerCommands {
@@ -24,6 +37,8 @@ export interface ServerCommands {
   logrotate_verify: string;
   certbot: string;
   health: string;
+  /** The pre-update backup blink-deploy takes of a production instance. */
+  backup: string;
 }
 
 export interface Server {
@@ -97,7 +112,10 @@ export interface Instance {
   systemUser: string;
   odooBin: string;
   python: string;
+  /** Odoo's own and any other fixed addons folders; the release's `current` is appended after them in addons_path. */
   addonsPaths: string[];
+  /** `<releases_dir>/<instance>`: the instance's code releases and their `current` link. */
+  releaseDir: string;
   logKeepDays: number;
   backup: BackupSettings;
   /** Final odoo.conf [options], sorted by key. */

@@ -54,7 +54,7 @@ export interface InstanceView {
   systemUser: string;
   odooBin: string;
   python: string;
-  /** Comma-joined, as odoo.conf wants it. */
+  /** Comma-joined, as odoo.conf wants it: the fixed folders, then `<releaseDir>/current`. */
   addonsPath: string;
   logKeepDays: number;
   /** `limit_time_real` + a margin, so systemd never cuts Odoo's graceful stop short. */

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { addonsPathOf } from '../compile/defaults.js';
 import type { Instance } from '../model/Fleet.js';
 import { instancePaths } from './serverPaths.js';
 import type { InstanceTemplateContext, InstanceView, ServerView } from './TemplateContext.js';
@@ -52,7 +53,7 @@ export function buildInstanceView(instance: Instance): InstanceView {
     systemUser: instance.systemUser,
     odooBin: instance.odooBin,
     python: instance.python,
-    addonsPath: instance.addonsPaths.join(','),
+    addonsPath: addonsPathOf(instance).join(','),
     logKeepDays: instance.logKeepDays,
     timeoutStopSec: limitTimeReal(instance) + STOP_MARGIN,
     logDir,

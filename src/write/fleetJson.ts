@@ -66,6 +66,7 @@ function instanceEntry(i: Instance, files: Artifact[]): object {
     gevent_port: i.geventPort,
     service: i.service,
     data_dir: i.dataDir,
+    release_dir: i.releaseDir,
     files: fileList(files),
   };
 }

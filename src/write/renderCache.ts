@@ -13,7 +13,7 @@ import type { Diagnostic } from '../diagnostics/Diagnostic.js';
  * or removed, which catches stray files.
  */
 export interface RenderCache {
-  version: 1;
+  version: number;
   key: string;
   files: number;
   instances: number;
@@ -33,7 +33,13 @@ export interface CacheInputs {
   packageDir: string;
 }
 
-const FORMAT = 1;
+/**
+ * Part of every fingerprint, so bumping it retires every earlier render record
+ * and compiled-fleet cache (src/cli/cachedBuild.ts keys the fleet by the same
+ * fingerprint): bump it whenever the cached Fleet's shape changes.
+ * 2: Fleet.deploy, Instance.releaseDir, ServerCommands.backup.
+ */
+const FORMAT = 2;
 
 /**
  * Where blink keeps what it can recompute: $BLINK_CACHE_DIR; else

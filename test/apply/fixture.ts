@@ -12,7 +12,7 @@ import type { Artifact } from '../../src/model/Artifact.js';
 import type { Fleet, Instance, Server, ServerCommands } from '../../src/model/Fleet.js';
 import { loadTemplates } from '../../src/load/loadTemplates.js';
 import { renderFleet } from '../../src/render/renderFleet.js';
-import { sampleInstance, type SampleSpec } from '../support/sampleFleet.js';
+import { SAMPLE_DEPLOY, sampleInstance, type SampleSpec } from '../support/sampleFleet.js';
 import { freePort } from '../support/sshd.js';
 
 export interface TestServer {
@@ -78,6 +78,7 @@ export async function testWorld(dir: string, servers: TestServer[], perServer = 
       logrotate_verify: 'logrotate -d {file}',
       certbot: `${certbot} ${s.name} ${root} {host}`,
       health: 'http://127.0.0.1:{port}/web/health',
+      backup: `${record} ${s.name} backup {instance}`,
     };
     fleetServers.push({
       name: s.name,
@@ -106,7 +107,7 @@ export async function testWorld(dir: string, servers: TestServer[], perServer = 
       http.push(srv);
     }
   }
-  const fleet: Fleet = { configLabel: 'config', servers: fleetServers, instances };
+  const fleet: Fleet = { configLabel: 'config', servers: fleetServers, instances, deploy: { ...SAMPLE_DEPLOY } };
   const rootOf = (name: string): string => fleetServers.find((s) => s.name === name)!.root;
   const world: TestWorld = {
     dir,

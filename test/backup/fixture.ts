@@ -15,7 +15,7 @@ import type { Artifact } from '../../src/model/Artifact.js';
 import type { BackupSettings, Fleet, Instance, ResolvedOption } from '../../src/model/Fleet.js';
 import { renderFleet } from '../../src/render/renderFleet.js';
 import { startPostgres, type Postgres } from '../support/postgres.js';
-import { SAMPLE_SERVERS, sampleInstance } from '../support/sampleFleet.js';
+import { SAMPLE_DEPLOY, SAMPLE_SERVERS, sampleInstance } from '../support/sampleFleet.js';
 
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates', import.meta.url));
 /** The database role owning every test database: not a superuser, like Odoo's. */
@@ -238,6 +238,7 @@ function build(pg: Postgres, root: string): Server {
     configLabel: 'config',
     servers: SAMPLE_SERVERS.filter((s) => s.name === 'aws-1'),
     instances: INSTANCES.map((t, n) => testInstance(t, n, { osUser, odooBin, python, pg, upload: { UPLOAD_OK: uploadOk, UPLOAD_FAIL: uploadFail } })),
+    deploy: { ...SAMPLE_DEPLOY },
   };
   const templates = loadTemplates(TEMPLATES_DIR);
   if (templates.diagnostics.length) throw new Error(`templates: ${JSON.stringify(templates.diagnostics)}`);

@@ -34,4 +34,24 @@ cached('a cached build gives exactly what a fresh one gives; a config change is 
   }
 });
 
+cached('the deploy settings and release folders come back from the cache as compiled', async () => {
+  const t = tempDir();
+  try {
+    for (const d of ['config', 'custom-addons', 'templates']) cpSync(join(repo, d), join(t.dir, d), { recursive: true });
+    mkdirSync(join(t.dir, 'node_modules'));
+    const yaml = join(t.dir, 'config/clients.yaml');
+    writeFileSync(yaml, `${readFileSync(yaml, 'utf8')}deploy:\n  repository: ../addons-repo\n  releases_dir: /srv/releases\n  keep: 3\n  notify: https://hooks.example.com/deploy\n`);
+    const opts = { configDir: join(t.dir, 'config'), addonsDir: join(t.dir, 'custom-addons'), templatesDir: join(t.dir, 'templates'), cwd: t.dir };
+    const fresh = build(opts);
+    assert.equal(fresh.diagnostics, []);
+    await cachedBuild(opts, repo);
+    const hit = await cachedBuild(opts, repo);
+    assert.equal(hit, fresh);
+    assert.equal(hit.fleet!.deploy, { repository: join(t.dir, 'addons-repo'), addonsDir: 'custom-addons', keep: 3, notify: 'https://hooks.example.com/deploy' });
+    assert.is(hit.fleet!.instances.find((i) => i.id === 'blink-internal')!.releaseDir, '/srv/releases/blink-internal');
+  } finally {
+    t.cleanup();
+  }
+});
+
 cached.run();

@@ -3,8 +3,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { Ajv } from 'ajv';
-import { AJV_OPTIONS, clientsValidator, schemaHash } from '../../src/load/clientsValidator.js';
+import { clientsAjv, clientsValidator, schemaHash } from '../../src/load/clientsValidator.js';
 import { clientsSchema } from '../../src/load/clientsSchema.js';
 import { clientsValidatorSource } from '../../src/load/writeClientsValidator.js';
 import { tempDir } from '../support/tmp.js';
@@ -32,6 +31,15 @@ function inputs(): unknown[] {
   const dupModules = copy();
   dupModules.clients.corteperfecto.modules = ['a', 'a'];
   out.push(dupModules);
+  const deploy = copy();
+  deploy.deploy = { repository: '../addons', addons_dir: 'custom-addons', releases_dir: '/opt/odoo/releases', keep: 5, notify: 'https://hooks.example.com/x' };
+  // Valid: the sample with every deploy key set.
+  out.push(deploy);
+  for (const bad of [{ keep: 0 }, { addons_dir: '../x' }, { kep: 1 }, { notify: 'ftp://x.example.com' }, { notify: 'http://[::1/x' }]) {
+    const d = copy();
+    d.deploy = bad;
+    out.push(d);
+  }
   return out;
 }
 
@@ -42,7 +50,7 @@ s('the build-time validator answers exactly as ajv compiling the schema now', ()
     writeFileSync(file, clientsValidatorSource(clientsSchema));
     const schema = structuredClone(clientsSchema);
     const pre = clientsValidator(schema, file);
-    const now = new Ajv(AJV_OPTIONS).compile(clientsSchema);
+    const now = clientsAjv().compile(clientsSchema);
     assert.is.not(pre, now);
     let failing = 0;
     for (const data of inputs()) {
@@ -50,8 +58,24 @@ s('the build-time validator answers exactly as ajv compiling the schema now', ()
       assert.equal(pre.errors ?? null, now.errors ?? null);
       if (now.errors?.length) failing++;
     }
-    // The sample is valid; every other input is refused.
-    assert.is(failing, inputs().length - 1);
+    // The sample and the full deploy block are valid; every other input is refused.
+    assert.is(failing, inputs().length - 2);
+  } finally {
+    t.cleanup();
+  }
+});
+
+s('the URL format is checked by the build-time code too, not only by the pattern', () => {
+  const t = tempDir();
+  try {
+    const file = join(t.dir, 'v.cjs');
+    const source = clientsValidatorSource(clientsSchema);
+    assert.match(source, /require\("ajv-formats\/dist\/formats"\)/);
+    writeFileSync(file, source);
+    const pre = clientsValidator(structuredClone(clientsSchema), file);
+    const data = { ...structuredClone(sample), deploy: { notify: 'http://[::1/x' } };
+    assert.is(pre(data), false);
+    assert.equal(pre.errors!.map((e) => [e.instancePath, e.keyword]), [['/deploy/notify', 'format']]);
   } finally {
     t.cleanup();
   }

@@ -3,8 +3,8 @@
  * small clients.yaml. Lets render (and later stages) be tested without the
  * compile stage. Option values follow DESIGN.md's derivation rules.
  */
-import { DEFAULT_COMMANDS, DEFAULTS, instanceRuntime } from '../../src/compile/defaults.js';
-import type { Fleet, Instance, OptionOrigin, ResolvedOption, Server, ServerCommands } from '../../src/model/Fleet.js';
+import { addonsPathOf, DEFAULT_COMMANDS, DEFAULTS, DEPLOY_DEFAULTS, instanceRuntime } from '../../src/compile/defaults.js';
+import type { DeploySettings, Fleet, Instance, OptionOrigin, ResolvedOption, Server, ServerCommands } from '../../src/model/Fleet.js';
 
 const CLIENTS = 'config/clients.yaml';
 
@@ -14,6 +14,9 @@ export const SAMPLE_SERVERS: Server[] = [
   { name: 'aws-1', transport: 'ssh', ssh: 'ubuntu@aws-1', sshOptions: [], root: '/', cpus: 2, memoryMb: 4096, commands: COMMANDS, source: { file: CLIENTS, line: 4, column: 3 } },
   { name: 'lab', transport: 'local', sshOptions: [], root: '/srv/lab', cpus: 2, memoryMb: 8192, commands: COMMANDS, source: { file: CLIENTS, line: 9, column: 3 } },
 ];
+
+/** A clients.yaml without a `deploy:` block: the defaults. */
+export const SAMPLE_DEPLOY: DeploySettings = { addonsDir: DEPLOY_DEFAULTS.addons_dir, keep: DEPLOY_DEFAULTS.keep };
 
 /** What one environment of clients.yaml says; everything else is derived like compile does. */
 export interface SampleSpec {
@@ -48,7 +51,7 @@ export type SampleOverrides = Partial<Instance> | ((instance: Instance) => Parti
  * `{ dataDir: '/srv/x' }` also shows as `data_dir` in odoo.conf.
  */
 export function sampleFleet(overrides: SampleOverrides = {}): Fleet {
-  return { configLabel: 'config', servers: SAMPLE_SERVERS, instances: SPECS.map((s) => sampleInstance(s, overrides)) };
+  return { configLabel: 'config', servers: SAMPLE_SERVERS, instances: SPECS.map((s) => sampleInstance(s, overrides)), deploy: { ...SAMPLE_DEPLOY } };
 }
 
 /** One instance as compile would derive it from a clients.yaml environment. */
@@ -105,7 +108,7 @@ function deriveOptions(i: Instance, spec: SampleSpec): ResolvedOption[] {
     ['proxy_mode', 'True', derived('host')],
     ['data_dir', i.dataDir, derived('host')],
     ['logfile', i.logfile, derived('host')],
-    ['addons_path', i.addonsPaths.join(','), derived('modules')],
+    ['addons_path', addonsPathOf(i).join(','), derived('modules')],
   ];
   if (i.production) {
     entries.push(['limit_time_real', '1200', at('config/templates/production.template.conf', 2, 'kind')]);

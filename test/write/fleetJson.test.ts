@@ -2,13 +2,14 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Fleet } from '../../src/model/Fleet.js';
 import { fleetJson } from '../../src/write/fleetJson.js';
+import { SAMPLE_DEPLOY } from '../support/sampleFleet.js';
 import { conf, instance, script, server, tinyArtifacts, tinyFleet, vhostLink } from './tinyFleet.js';
 
 const s = suite('fleetJson');
 
 s('golden: one server, one instance', () => {
   const acme = instance('acme', 'prod', 'acme.example.com', 'aws-1', 8069);
-  const fleet: Fleet = { configLabel: 'config', servers: [server('aws-1', 'ubuntu@198.51.100.7')], instances: [acme] };
+  const fleet: Fleet = { configLabel: 'config', servers: [server('aws-1', 'ubuntu@198.51.100.7')], instances: [acme], deploy: SAMPLE_DEPLOY };
   const actual = fleetJson(fleet, [vhostLink(acme), script('aws-1', 'blink-backup'), conf(acme)]);
   const expected = `{
   "version": 1,
@@ -39,6 +40,7 @@ s('golden: one server, one instance', () => {
           "gevent_port": 8072,
           "service": "odoo-acme-prod",
           "data_dir": "/opt/odoo/.local/share/Odoo-acme-prod",
+          "release_dir": "/opt/odoo/releases/acme-prod",
           "files": [
             {
               "path": "/etc/nginx/sites-enabled/acme.example.com",
@@ -86,14 +88,14 @@ s('omits ssh for the local transport and names the managed file a bootstrap one 
 });
 
 s('keeps servers in code-unit order even when their names look like integers', () => {
-  const fleet: Fleet = { configLabel: 'config', servers: [server('b'), server('9'), server('10')], instances: [] };
+  const fleet: Fleet = { configLabel: 'config', servers: [server('b'), server('9'), server('10')], instances: [], deploy: SAMPLE_DEPLOY };
   const text = fleetJson(fleet, []);
   const order = ['"10"', '"9"', '"b"'].map((k) => text.indexOf(k));
   assert.equal(order, [...order].sort((a, b) => a - b));
 });
 
 s('lays out the hand-ordered server level exactly like the native one', () => {
-  const fleet: Fleet = { configLabel: 'config', servers: [server('b'), server('10', 'root@h')], instances: [] };
+  const fleet: Fleet = { configLabel: 'config', servers: [server('b'), server('10', 'root@h')], instances: [], deploy: SAMPLE_DEPLOY };
   assert.fixture(
     fleetJson(fleet, []),
     `{

@@ -1,5 +1,5 @@
 import { DEFAULT_COMMANDS } from '../../src/compile/defaults.js';
-import { sampleInstance } from '../support/sampleFleet.js';
+import { SAMPLE_DEPLOY, sampleInstance } from '../support/sampleFleet.js';
 import type { Artifact } from '../../src/model/Artifact.js';
 import type { Fleet, Instance, Server, ServerCommands } from '../../src/model/Fleet.js';
 
@@ -46,6 +46,7 @@ export function tinyFleet(): Fleet {
       instance('acme', 'test', 'acme-test.example.com', 'aws-1', 8079, { db: 'acme|test' }),
       instance('zeta', 'prod', 'zeta.example.com', 'lab', 8069),
     ],
+    deploy: { ...SAMPLE_DEPLOY },
   };
 }
 
