@@ -27,7 +27,8 @@ export interface SourcePos {
 /**
  * The closed catalogue of codes. Numbers are grouped by stage so a code says
  * where to look: 0xx load, 1xx clients.yaml meaning, 2xx INI, 3xx fleet checks,
- * 4xx render/write, 5xx apply.
+ * 4xx render/write, 5xx apply, 6xx deploy (60x git and branch policy, 61x the
+ * release's own checks, 62x on the server).
  */
 export const CODES = {
   BLINK001: 'file missing or unreadable',
@@ -85,6 +86,27 @@ export const CODES = {
   BLINK514: 'health check failed',
   BLINK515: 'rolled back',
   BLINK520: 'usage',
+  BLINK600: 'git failed or not a repository',
+  BLINK601: 'working tree not clean',
+  BLINK602: 'branch or commit missing',
+  BLINK603: 'branch behind or ahead of its upstream',
+  BLINK604: 'branch policy refused',
+  BLINK605: 'no instance selected',
+  BLINK610: 'invalid module manifest in release',
+  BLINK611: 'invalid module version',
+  BLINK612: 'module dependency missing in release',
+  BLINK613: 'file listed in manifest missing',
+  BLINK614: 'XML not well formed',
+  BLINK615: 'Python does not compile',
+  BLINK616: 'unsafe release entry',
+  BLINK617: 'release checker unavailable',
+  BLINK620: 'release upload failed',
+  BLINK621: 'pre-update backup failed',
+  BLINK622: 'module update failed',
+  BLINK623: 'switch failed',
+  BLINK624: 'deploy rolled back',
+  BLINK625: 'server deploy state refused',
+  BLINK626: 'interrupted deploy',
 } as const;
 
 export type DiagnosticCode = keyof typeof CODES;
