@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { createInterface } from 'node:readline';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cachedCompile } from './cachedBuild.js';
@@ -23,6 +22,7 @@ import { realRemotes } from '../remote/remoteFor.js';
 import { resolveSecrets } from '../secrets/resolveSecrets.js';
 import { secretsReady } from '../secrets/secretsReady.js';
 import { renderCompiled } from '../renderCompiled.js';
+import { askTerminal } from './askTerminal.js';
 import { useColor, type CliIo } from './CliIo.js';
 
 export const applyHelp = `Usage: blink-apply [--diff] [options]
@@ -198,12 +198,4 @@ function parseFlags(argv: string[]) {
 
 function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], color: boolean): void {
   for (const d of diagnostics) io.stderr.write(formatDiagnostic(d, { color }) + '\n');
-}
-
-function askTerminal(io: ApplyIo): (q: string) => Promise<string> {
-  return (q) =>
-    new Promise((r) => {
-      const rl = createInterface({ input: io.stdin ?? process.stdin, output: io.stderr as NodeJS.WritableStream });
-      rl.question(q, (a) => (rl.close(), r(a)));
-    });
 }

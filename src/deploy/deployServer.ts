@@ -1,0 +1,100 @@
+import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
+import type { Instance } from '../model/Fleet.js';
+import type { Release } from '../release/Release.js';
+import { isFailure } from '../remote/Remote.js';
+import type { DeployRemote } from '../remote/DeployRemote.js';
+import type { DeployContext } from './DeployContext.js';
+import type { InstanceDeployPlan, UpdateModules } from './DeployPlan.js';
+import type { DeployReport } from './DeployReport.js';
+import { deployInstance } from './deployInstance.js';
+import { planDeploy } from './planDeploy.js';
+import { recoverDeploy } from './recoverDeploy.js';
+
+/** One instance to deploy: the release of its resolved commit. */
+export interface DeployJob {
+  instance: Instance;
+  release: Release;
+  branch: string;
+  notice?: string;
+}
+
+/** One server's side of a deploy run, before anything is changed. */
+export interface ServerDeployDiff {
+  server: string;
+  plans: InstanceDeployPlan[];
+  /** Instances with a journal: their interrupted deploy is dealt with first. */
+  interrupted: string[];
+  error?: Diagnostic;
+}
+
+/** Read the server's release folders (no lock) and plan each job: what `--diff` shows. */
+export async function diffServer(remote: DeployRemote, jobs: readonly DeployJob[], updateModules: UpdateModules): Promise<ServerDeployDiff> {
+  const out: ServerDeployDiff = { server: remote.server, plans: [], interrupted: [] };
+  const opened = await remote.open();
+  if (opened) return { ...out, error: error('BLINK510', `${remote.server} (${remote.target}) is unreachable: ${opened.error}`) };
+  const live = await remote.read(jobs.map((j) => ({ releaseDir: j.instance.releaseDir, withFiles: true })));
+  if (isFailure(live)) return { ...out, error: error(live.unreachable ? 'BLINK510' : 'BLINK511', `${remote.server}: ${live.error}`) };
+  jobs.forEach((j, k) => {
+    if (live[k]!.journal) out.interrupted.push(j.instance.id);
+    out.plans.push(planDeploy({ instance: j.instance, release: j.release, branch: j.branch, live: live[k]!, updateModules, ...(j.notice ? { notice: j.notice } : {}) }));
+  });
+  return out;
+}
+
+/**
+ * Deploy every job of one server under its lock: first finish or undo any
+ * interrupted deploy of the server's instances, then plan again on what is
+ * there now and deploy the jobs one after another. A plan that differs from
+ * the one shown (someone deployed in between) is refused.
+ */
+export async function deployServer(remote: DeployRemote, jobs: readonly DeployJob[], onServer: readonly Instance[], ctx: DeployContext, o: { updateModules: UpdateModules; shown?: readonly InstanceDeployPlan[] }): Promise<DeployReport[]> {
+  const failAll = (d: Diagnostic, outcome: DeployReport['outcome'] = 'failed'): DeployReport[] => jobs.map((j) => ({ ...blankReport(j), outcome, diagnostics: [d] }));
+  ctx.progress?.(remote.server, 'locking');
+  const lock = await remote.lock(ctx.owner);
+  if (isFailure(lock)) return failAll(error(lock.unreachable ? 'BLINK510' : 'BLINK511', `${remote.server}: ${lock.error}`), lock.unreachable ? 'unreachable' : 'failed');
+  if (lock.held) return failAll(error('BLINK512', `${remote.server} is being changed by ${lock.holder}`, undefined, 'a deploy and an apply never run on one server at once: wait for it to finish; a lock whose holder died is taken over'));
+  const reports: DeployReport[] = [];
+  try {
+    const jobIds = new Set(jobs.map((j) => j.instance.id));
+    const all = [...jobs.map((j) => j.instance), ...onServer.filter((i) => !jobIds.has(i.id))];
+    let live = await remote.read(all.map((i) => ({ releaseDir: i.releaseDir, withFiles: jobIds.has(i.id) })));
+    if (isFailure(live)) return failAll(error(live.unreachable ? 'BLINK510' : 'BLINK511', `${remote.server}: ${live.error}`));
+    const recovered = new Map<string, DeployReport>();
+    for (const [k, i] of all.entries()) {
+      const j = live[k]!.journal;
+      if (j && live[k]!.problems.length === 0) recovered.set(i.id, await recoverDeploy(remote, i, live[k]!, j, ctx));
+    }
+    if (recovered.size) {
+      live = await remote.read(jobs.map((j) => ({ releaseDir: j.instance.releaseDir, withFiles: true })));
+      if (isFailure(live)) return [...recovered.values(), ...failAll(error('BLINK511', `${remote.server}: ${live.error}`))];
+    }
+    for (const [id, r] of recovered) if (!jobIds.has(id)) reports.push(r);
+    for (const [k, j] of jobs.entries()) {
+      const p = planDeploy({ instance: j.instance, release: j.release, branch: j.branch, live: live[k]!, updateModules: o.updateModules, ...(j.notice ? { notice: j.notice } : {}) });
+      const shown = o.shown?.find((s) => s.instance.id === j.instance.id);
+      const before = recovered.get(j.instance.id);
+      let r: DeployReport;
+      // A recovery is announced in the diff, so it may change the picture; anything else moving under us is refused.
+      if (shown && !before && fingerprint(shown) !== fingerprint(p)) {
+        r = { ...blankReport(j), outcome: 'failed', diagnostics: [error('BLINK511', `${remote.server}: ${j.instance.id} changed between the diff and the deploy; nothing was changed`, undefined, 'run blink-deploy again to see the new plan')] };
+      } else r = await deployInstance(remote, p, j.release, ctx);
+      if (before) {
+        r.recovered = before.recovered!;
+        r.diagnostics.unshift(...before.diagnostics);
+        r.done.unshift(...before.done.map((d) => `${d} (owed by ${before.recovered!.run})`));
+      }
+      reports.push(r);
+    }
+    return reports;
+  } finally {
+    await lock.release();
+  }
+}
+
+function blankReport(j: DeployJob): DeployReport {
+  return { instance: j.instance.id, server: j.instance.server, host: j.instance.host, branch: j.branch, to: j.release.commit, outcome: 'failed', updated: [], installed: [], done: [], seconds: 0, diagnostics: [] };
+}
+
+function fingerprint(p: InstanceDeployPlan): string {
+  return [p.from ?? '-', p.to, p.update.join(','), p.install.join(','), p.owed.join(','), p.refused ? 'refused' : ''].join('|');
+}

@@ -1,0 +1,81 @@
+import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
+import type { Instance } from '../model/Fleet.js';
+import { STANDARD_MODULES } from '../compile/standardModules.js';
+import { branchPolicy } from '../release/branchPolicy.js';
+import { checkRelease } from '../release/checkRelease.js';
+import { checkSources } from '../release/checkSources.js';
+import { archiveAddons, branchRef, isAncestor, resolveBranch, resolveCommit } from '../release/git.js';
+import { readRelease } from '../release/readRelease.js';
+import type { Release } from '../release/Release.js';
+import type { DeployJob } from './deployServer.js';
+
+export interface PrepareOptions {
+  repo: string;
+  addonsDir: string;
+  /** `--branch`: deploy this branch instead of each environment's own. */
+  branch?: string;
+  /** `--commit`: this commit, whatever the branch. */
+  commit?: string;
+  fetch: boolean;
+  force: boolean;
+  python?: string;
+}
+
+/**
+ * The operator's side of a deploy, before any server is contacted: git
+ * checks and one commit per branch, the branch policy per instance, and the
+ * release of each commit read from `git archive` and checked. Any error here
+ * stops the run with no server touched.
+ */
+export async function prepareJobs(instances: readonly Instance[], o: PrepareOptions): Promise<{ jobs: DeployJob[]; diagnostics: Diagnostic[] }> {
+  const diagnostics: Diagnostic[] = [];
+  // One commit per branch, resolved once and used for everything after.
+  const commits = new Map<string, string | undefined>();
+  const fixed = o.commit !== undefined ? resolveCommit(o.repo, o.commit) : undefined;
+  if (fixed) diagnostics.push(...fixed.diagnostics);
+  for (const i of instances) {
+    const b = o.branch ?? i.branch;
+    if (fixed || commits.has(b)) continue;
+    const r = resolveBranch({ repo: o.repo, branch: b, fetch: o.fetch && commits.size === 0 });
+    diagnostics.push(...r.diagnostics.map((d) => (d.code === 'BLINK602' && !o.branch ? { ...d, file: i.source.file, line: i.source.line, column: i.source.column, message: `${d.message} (the branch of ${i.id})` } : d)));
+    commits.set(b, r.commit);
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return { jobs: [], diagnostics };
+
+  const wanted: { instance: Instance; branch: string; commit: string; notice?: string }[] = [];
+  for (const i of instances) {
+    const branch = o.branch ?? i.branch;
+    const commit = fixed?.commit ?? commits.get(branch)!;
+    const own = branchRef(o.repo, i.branch);
+    const p = branchPolicy({ instance: i, branch, reachableFromOwn: own !== undefined && isAncestor(o.repo, commit, own), force: o.force });
+    diagnostics.push(...p.diagnostics);
+    wanted.push({ instance: i, branch, commit, ...(p.notice ? { notice: p.notice } : {}) });
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return { jobs: [], diagnostics };
+
+  const releases = new Map<string, Release | undefined>();
+  for (const commit of new Set(wanted.map((w) => w.commit))) {
+    const label = commit.slice(0, 12);
+    const a = archiveAddons(o.repo, commit, o.addonsDir);
+    diagnostics.push(...a.diagnostics);
+    if (!a.tar) continue;
+    const r = readRelease(commit, a.tar, o.addonsDir);
+    diagnostics.push(...r.diagnostics);
+    if (!r.release) continue;
+    diagnostics.push(...checkRelease(r.release, { addonsDir: o.addonsDir, label }));
+    diagnostics.push(...(await checkSources(r.release, { addonsDir: o.addonsDir, label, ...(o.python ? { python: o.python } : {}) })));
+    releases.set(commit, r.release);
+  }
+  const jobs: DeployJob[] = [];
+  for (const w of wanted) {
+    const release = releases.get(w.commit);
+    if (!release) continue;
+    const missing = w.instance.modules.filter((m) => !release.modules.has(m) && !STANDARD_MODULES.has(m));
+    if (missing.length) {
+      diagnostics.push(error('BLINK612', `${w.instance.id} lists ${missing.join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not in ${o.addonsDir} at ${w.commit.slice(0, 12)} (${w.branch})`, w.instance.source, `add ${missing.length === 1 ? 'it' : 'them'} to ${w.branch}, or remove ${missing.length === 1 ? 'it' : 'them'} from the environment's modules`));
+      continue;
+    }
+    jobs.push({ instance: w.instance, release, branch: w.branch, ...(w.notice ? { notice: w.notice } : {}) });
+  }
+  return { jobs, diagnostics };
+}

@@ -1,0 +1,71 @@
+import type { ExecResult, HttpResult } from './Transport.js';
+import type { Failure, Lock } from './Remote.js';
+import type { DeployJournal, DeployState, InstanceReleases, ReleaseRecord } from './DeployState.js';
+
+/**
+ * The operations blink-deploy needs on one server, in server paths.
+ * `shellDeployRemote` runs each as one script of src/remote/sh over the
+ * same Transport (and master connection) as blink-apply, and takes the same
+ * lock. Failures come back as data, never as rejections.
+ */
+export interface DeployRemote {
+  readonly server: string;
+  readonly target: string;
+  open(): Promise<Failure | undefined>;
+  /** The server lock blink-apply takes: a deploy and an apply never interleave. */
+  lock(owner: string): Promise<Lock | Failure>;
+  /** Every asked instance's release folder, in one round trip; `withFiles`: also the running release's record and file list. */
+  read(items: readonly { releaseDir: string; withFiles?: boolean }[]): Promise<InstanceReleases[] | Failure>;
+  /** Assemble a release from links into `previous` and the uploaded files, check it, rename it into place. */
+  upload(u: Upload): Promise<Failure | undefined>;
+  /** Write the deploy journal, or remove it (undefined). */
+  journal(releaseDir: string, j: DeployJournal | undefined): Promise<Failure | undefined>;
+  /** Point `current` at a complete release in one rename, or remove it (undefined). */
+  switchTo(releaseDir: string, commit: string | undefined): Promise<Failure | undefined>;
+  /** odoo-bin … --stop-after-init as the service user; output appended to `log`. */
+  update(u: UpdateRun): Promise<ExecResult>;
+  /** The configured backup command, then the newest backup's name in `dir`. */
+  backup(command: string, dir: string): Promise<{ stamp: string } | Failure>;
+  /** A configured command (restart). */
+  run(command: string): Promise<ExecResult>;
+  httpGet(url: string, timeoutMs: number): Promise<HttpResult>;
+  /** State (when given), audit line, journal removed, old releases pruned. */
+  finish(f: Finish): Promise<Failure | undefined>;
+  close(): Promise<void>;
+}
+
+export interface Upload {
+  releaseDir: string;
+  commit: string;
+  run: string;
+  /** The release that `links` point into. */
+  previous?: string;
+  /** [path in the new release, path in `previous`] of identical files. */
+  links: [string, string][];
+  /** Files to send: the rest. */
+  files: { path: string; mode: number; content: Uint8Array }[];
+  /** `<sha256> <mode> <path>` for every file of the release. */
+  fileList: string;
+  record: ReleaseRecord;
+}
+
+export interface UpdateRun {
+  user: string;
+  python: string;
+  odooBin: string;
+  conf: string;
+  db: string;
+  addonsPath: string;
+  log: string;
+  args: string[];
+}
+
+export interface Finish {
+  releaseDir: string;
+  keep: number;
+  /** Releases never pruned. */
+  current?: string;
+  previous?: string;
+  audit: string;
+  state?: DeployState;
+}

@@ -1,0 +1,97 @@
+/**
+ * blink-deploy end to end on a local server root: real git repositories made
+ * by the test, the real server-side scripts, stand-ins for odoo-bin,
+ * systemctl, blink-backup and Odoo's HTTP side (see fixture.ts).
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { deployWorld, type DeployWorld } from './fixture.js';
+
+const s = suite('blink-deploy');
+let w: DeployWorld;
+
+s.before(async () => {
+  w = await deployWorld();
+});
+s.after(async () => {
+  await w?.stop();
+});
+
+s('first deployment: each instance gets its own branch through current, base and its modules installed without demo data', async () => {
+  const main = w.git('rev-parse', 'main');
+  const test = w.commit('test', { 'custom-addons/acme_base/views/base.xml': '<odoo><data><!-- test v2 --></data></odoo>\n' });
+  const r = await w.deploy(['--all', '--yes']);
+  assert.is(r.code, 0, r.out + r.err);
+  assert.is(w.current('acme-prod'), main);
+  assert.is(w.current('acme-test'), test);
+  assert.match(w.seen('acme-prod', 'acme_base/views/base.xml')!, 'v1');
+  assert.match(w.seen('acme-test', 'acme_base/views/base.xml')!, 'test v2');
+  const calls = w.odooCalls();
+  assert.is(calls.length, 2, calls.join('\n'));
+  for (const c of calls) {
+    assert.match(c, '-i base,acme_base,acme_sale');
+    assert.match(c, '--without-demo=all');
+    assert.match(c, '--stop-after-init');
+  }
+  assert.ok(calls.some((c) => c.includes(`releases/acme-prod/${main}`)), 'odoo-bin runs with the new release on the addons path');
+  assert.ok(w.commands().includes('backup acme-prod'), 'production is backed up before its database changes');
+  assert.ok(w.commands().includes('restart odoo-acme-prod') && w.commands().includes('restart odoo-acme-test'));
+  assert.ok(w.health.includes('acme-prod /websocket/health'), 'with workers, the gevent port is checked too');
+  // Read-only to the service user: owned by root, not writable by others.
+  const st = statSync(join(w.releaseDir('acme-prod'), main, 'acme_base/__manifest__.py'));
+  assert.is(st.uid, 0);
+  assert.is(st.mode & 0o022, 0);
+});
+
+s('a one-file change sends one file, links the rest, and updates only the module that changed', async () => {
+  w.clearLogs();
+  const before = w.current('acme-test')!;
+  const next = w.commit('test', { 'custom-addons/acme_sale/README.md': 'sale tweaks, v2\n' });
+  const diff = await w.deploy(['--host', 'acme-test.example.test', '--diff']);
+  assert.is(diff.code, 2, diff.out + diff.err);
+  assert.match(diff.out, 'upload 1 file');
+  assert.match(diff.out, 'update: acme_sale');
+  assert.is(w.current('acme-test'), before, '--diff changes nothing');
+  const r = await w.deploy(['--host', 'acme-test.example.test', '--yes']);
+  assert.is(r.code, 0, r.out + r.err);
+  assert.is(w.current('acme-test'), next);
+  const calls = w.odooCalls();
+  assert.is(calls.length, 1);
+  assert.match(calls[0]!, '-u acme_sale');
+  assert.not.match(calls[0]!, 'acme_base');
+  const ino = (c: string): number => statSync(join(w.releaseDir('acme-test'), c, 'acme_base/views/base.xml')).ino;
+  assert.is(ino(next), ino(before), 'identical files are hard links to the previous release');
+  const last = w.audit().at(-1)!;
+  assert.is(last['action'], 'deploy');
+  assert.is(last['to'], next);
+  assert.is(last['from'], before);
+  assert.equal(last['updated'], ['acme_sale']);
+  assert.is(last['result'], 'deployed');
+});
+
+s('deploying what runs already does nothing', async () => {
+  w.clearLogs();
+  const r = await w.deploy(['--host', 'acme-test.example.test', '--yes']);
+  assert.is(r.code, 0, r.out + r.err);
+  assert.match(r.out, 'runs already');
+  assert.is(w.odooCalls().length, 0);
+  assert.is(w.commands().length, 0);
+});
+
+s('--status: deployed commit, branch, behind, who, owed', async () => {
+  w.commit('main', { 'custom-addons/acme_extra/README.md': 'x\n' });
+  const r = await w.deploy(['--status', '--json']);
+  assert.is(r.code, 0, r.out + r.err);
+  const st = JSON.parse(r.out) as { instances: { instance: string; behind?: number; branch?: string; by?: string; commit?: string }[] };
+  const prod = st.instances.find((i) => i.instance === 'acme-prod')!;
+  assert.is(prod.behind, 1);
+  assert.is(prod.branch, 'main');
+  assert.ok(prod.by);
+  assert.is(st.instances.find((i) => i.instance === 'acme-test')!.behind, 0);
+  const text = await w.deploy(['--status']);
+  assert.match(text.out, /acme-prod\s+s1\s+main\s+[0-9a-f]{12}\s+1/);
+});
+
+s.run();
