@@ -80,6 +80,24 @@ s('deploying what runs already does nothing', async () => {
   assert.is(w.commands().length, 0);
 });
 
+s('--commit goes back to a kept release without uploading it again; --diff --json shows the plan', async () => {
+  const now = w.current('acme-test')!;
+  const back = w.git('rev-parse', `${now}~1`);
+  const diff = await w.deploy(['--host', 'acme-test.example.test', '--commit', back.slice(0, 10), '--diff', '--json']);
+  assert.is(diff.code, 2, diff.out + diff.err);
+  const plan = (JSON.parse(diff.out) as { plans: { from: string; to: string; upload: unknown; update: string[] }[] }).plans[0]!;
+  assert.is(plan.from, now);
+  assert.is(plan.to, back);
+  assert.is(plan.upload, null, 'the release is on the server already');
+  assert.equal(plan.update, ['acme_sale']);
+  const r = await w.deploy(['--host', 'acme-test.example.test', '--commit', back, '--yes']);
+  assert.is(r.code, 0, r.out + r.err);
+  assert.is(w.current('acme-test'), back);
+  const again = await w.deploy(['--host', 'acme-test.example.test', '--yes']);
+  assert.is(again.code, 0, again.out + again.err);
+  assert.is(w.current('acme-test'), now);
+});
+
 s('--status: deployed commit, branch, behind, who, owed', async () => {
   w.commit('main', { 'custom-addons/acme_extra/README.md': 'x\n' });
   const r = await w.deploy(['--status', '--json']);

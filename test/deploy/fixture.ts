@@ -74,13 +74,14 @@ const ADDONS: Record<string, string> = {
   'custom-addons/acme_extra/__manifest__.py': "{'name': 'Acme extra', 'version': '18.0.1.0.0', 'license': 'LGPL-3', 'depends': ['acme_base']}\n",
 };
 
-export async function deployWorld(o: { modules?: string[]; sshAlias?: string; sshConfig?: string } = {}): Promise<DeployWorld> {
+/** `root`: an existing server root to use (its owner removes it); `backupCommand`: in place of the backup stand-in. */
+export async function deployWorld(o: { modules?: string[]; sshAlias?: string; sshConfig?: string; root?: string; backupCommand?: string } = {}): Promise<DeployWorld> {
   const tmp = tempDir('blink-deploy-');
   const dir = tmp.dir;
   const origin = join(dir, 'origin.git');
   const repo = join(dir, 'work');
-  const root = join(dir, 'root');
-  mkdirSync(root);
+  const root = o.root ?? join(dir, 'root');
+  mkdirSync(root, { recursive: true });
   const env = { ...process.env, ...GIT_ENV };
   const git = (cwd: string, ...args: string[]): string => {
     const r = spawnSync('git', args, { cwd, env, encoding: 'utf8' });
@@ -158,7 +159,7 @@ ${server}
     memory_mb: 8192
     commands:
       restart: ${standin} restart {service}
-      backup: ${standin} backup {instance}
+      backup: ${JSON.stringify(o.backupCommand ?? `${standin} backup {instance}`)}
       health: http://127.0.0.1:{port}/web/health
 clients:
   acme:

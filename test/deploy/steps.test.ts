@@ -6,9 +6,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { localTransport } from '../../src/remote/localTransport.js';
+import { isFailure } from '../../src/remote/Remote.js';
+import { shellRemote } from '../../src/remote/shellRemote.js';
 import { GIT_ENV, deployWorld, type DeployWorld } from './fixture.js';
 
 const s = suite('blink-deploy steps');
@@ -218,11 +221,10 @@ s('old releases are pruned to deploy.keep, never the running one or the one befo
 });
 
 s('the server lock: a deploy never runs beside an apply', async () => {
-  const lockDir = join(w.root, 'var/lib/blink/lock');
-  mkdirSync(lockDir, { recursive: true });
-  // A live holder: this test process, as blink-apply's lock records it.
-  writeFileSync(join(lockDir, 'pid'), String(process.pid));
-  writeFileSync(join(lockDir, 'owner'), 'ops@laptop pid 4242 (blink-apply)');
+  // blink-apply's own lock, held as an apply holds it while it works.
+  const apply = shellRemote(localTransport('s1'), w.root);
+  const lock = await apply.lock('ops@laptop pid 4242');
+  assert.ok(!isFailure(lock) && !lock.held);
   w.commit('test', { 'custom-addons/acme_sale/README.md': 'locked out\n' });
   const before = w.current('acme-test');
   try {
@@ -232,8 +234,10 @@ s('the server lock: a deploy never runs beside an apply', async () => {
     assert.match(r.out, 'ops@laptop pid 4242');
     assert.is(w.current('acme-test'), before);
   } finally {
-    rmSync(lockDir, { recursive: true, force: true });
+    if (!isFailure(lock) && !lock.held) await lock.release();
   }
+  const r = await w.deploy([...TEST, '--yes']);
+  assert.is(r.code, 0, 'the lock is free again once the apply ends');
 });
 
 s.run();

@@ -17,6 +17,8 @@ mkdir -p -- "$d" "$root/var/lib/blink"
 [ "$what" != state ] || write_atomic "$d/state.json"
 printf '%s\n' "$audit" >> "$root/var/lib/blink/audit.log"
 rm -f -- "$d/journal.json"
+# Partial uploads of killed runs (we hold the lock: nobody is uploading).
+rm -rf -- "$d"/.incoming-*
 n=0
 # Newest first by the record's time: the record is written when a release completes.
 for c in $(find "$d" -mindepth 1 -maxdepth 1 -type f -name '*.json' -printf '%T@ %f\n' | sort -rn | sed -n 's/^[0-9.]* \([0-9a-f]\{40\}\)\.json$/\1/p'); do
