@@ -24,6 +24,8 @@ import { secretsReady } from '../secrets/secretsReady.js';
 import { renderCompiled } from '../renderCompiled.js';
 import { askTerminal } from './askTerminal.js';
 import { useColor, type CliIo } from './CliIo.js';
+import { printDiagnostics } from './printDiagnostics.js';
+import { wholeNumberFlag } from './wholeNumberFlag.js';
 
 export const applyHelp = `Usage: blink-apply [--diff] [options]
 
@@ -83,11 +85,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
   const at = (p: string): string => resolve(io.cwd, p);
   const diagnostics: Diagnostic[] = [];
   const fail = (): number => (printDiagnostics(io, diagnostics, color), 1);
-  const int = (name: string, value: string | undefined, dflt: number): number => {
-    const n = value === undefined ? dflt : Number(value);
-    if (!Number.isInteger(n) || n < (name === 'context' ? 0 : 1)) diagnostics.push(error('BLINK520', `--${name} wants a positive whole number`));
-    return n;
-  };
+  const int = (name: string, value: string | undefined, dflt: number): number => wholeNumberFlag(diagnostics, name, value, dflt, name === 'context' ? 0 : 1);
   const parallel = int('parallel', v.parallel, 4);
   const context = int('context', v.context, 3);
   const health = { ...DEFAULT_HEALTH, retries: int('health-retries', v['health-retries'], DEFAULT_HEALTH.retries), intervalMs: int('health-interval', v['health-interval'], DEFAULT_HEALTH.intervalMs) };
@@ -194,8 +192,4 @@ function parseFlags(argv: string[]) {
   });
   if (positionals.length) throw new Error(`unexpected argument '${positionals[0]}'`);
   return values;
-}
-
-function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], color: boolean): void {
-  for (const d of diagnostics) io.stderr.write(formatDiagnostic(d, { color }) + '\n');
 }

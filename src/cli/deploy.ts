@@ -24,6 +24,8 @@ import type { DeployRemote } from '../remote/DeployRemote.js';
 import { realRemotes } from '../remote/remoteFor.js';
 import { askTerminal } from './askTerminal.js';
 import { useColor, type CliIo } from './CliIo.js';
+import { printDiagnostics } from './printDiagnostics.js';
+import { wholeNumberFlag } from './wholeNumberFlag.js';
 
 export const deployHelp = `Usage: blink-deploy SELECTION [--diff | --yes] [options]
        blink-deploy --status [SELECTION]
@@ -93,11 +95,7 @@ export async function deployCli(argv: string[], io: DeployIo, deps: DeployDeps =
   const at = (p: string): string => resolve(io.cwd, p);
   const diagnostics: Diagnostic[] = [];
   const fail = (): number => (printDiagnostics(io, diagnostics, color), 1);
-  const int = (name: string, value: string | undefined, dflt: number): number => {
-    const n = value === undefined ? dflt : Number(value);
-    if (!Number.isInteger(n) || n < 1) diagnostics.push(error('BLINK520', `--${name} wants a positive whole number`));
-    return n;
-  };
+  const int = (name: string, value: string | undefined, dflt: number): number => wholeNumberFlag(diagnostics, name, value, dflt);
   const parallel = int('parallel', v.parallel, 4);
   const health = { ...DEFAULT_HEALTH, retries: int('health-retries', v['health-retries'], DEFAULT_HEALTH.retries), intervalMs: int('health-interval', v['health-interval'], DEFAULT_HEALTH.intervalMs) };
   const updateModules = parseUpdateModules(v['update-modules'], diagnostics);
@@ -226,8 +224,4 @@ function parseFlags(argv: string[]) {
   });
   if (positionals.length) throw new Error(`unexpected argument '${positionals[0]}'`);
   return values;
-}
-
-function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], color: boolean): void {
-  for (const d of diagnostics) io.stderr.write(formatDiagnostic(d, { color }) + '\n');
 }

@@ -252,6 +252,17 @@ clients:
   };
 }
 
+/** A world whose two instances have had their first deployment. */
+export async function deployedWorld(o: Parameters<typeof deployWorld>[0] = {}): Promise<DeployWorld> {
+  const w = await deployWorld(o);
+  const r = await w.deploy(['--all', '--yes']);
+  if (r.code !== 0) {
+    await w.stop();
+    throw new Error(`the first deployment failed:\n${r.out}${r.err}`);
+  }
+  return w;
+}
+
 function writeTree(dir: string, files: Record<string, string | null>): void {
   for (const [rel, content] of Object.entries(files)) {
     const p = join(dir, rel);

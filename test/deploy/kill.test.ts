@@ -11,7 +11,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deployWorld, type DeployWorld } from './fixture.js';
+import { deployedWorld, type DeployWorld } from './fixture.js';
 
 const s = suite('blink-deploy killed with SIGKILL');
 let w: DeployWorld;
@@ -19,9 +19,7 @@ const PROD = ['--host', 'acme.example.test', '--yes'];
 let round = 0;
 
 s.before(async () => {
-  w = await deployWorld();
-  const r = await w.deploy(['--all', '--yes']);
-  if (r.code !== 0) throw new Error(r.out + r.err);
+  w = await deployedWorld();
 });
 s.after(async () => {
   await w?.stop();

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { localTransport } from '../../src/remote/localTransport.js';
 import { isFailure } from '../../src/remote/Remote.js';
 import { shellRemote } from '../../src/remote/shellRemote.js';
-import { GIT_ENV, deployWorld, type DeployWorld } from './fixture.js';
+import { GIT_ENV, deployedWorld, type DeployWorld } from './fixture.js';
 
 const s = suite('blink-deploy steps');
 let w: DeployWorld;
@@ -21,9 +21,7 @@ const TEST = ['--host', 'acme-test.example.test'];
 const codes = (text: string): string[] => [...text.matchAll(/error (BLINK\d+)/g)].map((m) => m[1]!);
 
 s.before(async () => {
-  w = await deployWorld();
-  const r = await w.deploy(['--all', '--yes']);
-  if (r.code !== 0) throw new Error(r.out + r.err);
+  w = await deployedWorld();
 });
 s.after(async () => {
   await w?.stop();

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync
 import { join } from 'node:path';
 import { parseFileList, parseInstanceReleases } from '../../src/remote/parseInstanceReleases.js';
 import { scriptInput } from '../../src/remote/deployScripts.js';
-import { deployWorld, type DeployWorld } from './fixture.js';
+import { deployedWorld, type DeployWorld } from './fixture.js';
 
 const C1 = 'a'.repeat(40);
 const C2 = 'b'.repeat(40);
@@ -56,9 +56,7 @@ const TEST = ['--host', 'acme-test.example.test', '--yes'];
 const rd = (): string => w.releaseDir('acme-test');
 
 s.before(async () => {
-  w = await deployWorld();
-  const r = await w.deploy(['--all', '--yes']);
-  if (r.code !== 0) throw new Error(r.out + r.err);
+  w = await deployedWorld();
 });
 s.after(async () => {
   await w?.stop();
