@@ -1,6 +1,6 @@
 import type { CliIo } from '../cli/CliIo.js';
 
-const DONE = new Set(['planned', 'failed', 'applied', 'unchanged', 'rolled-back', 'unreachable']);
+const DONE = new Set(['planned', 'failed', 'applied', 'deployed', 'refused', 'unchanged', 'rolled-back', 'unreachable']);
 /** Beyond this many servers, the finished ones give up their lines to a count. */
 const MAX_LINES = 20;
 
@@ -9,7 +9,7 @@ const MAX_LINES = 20;
  * has been printed; nothing when stderr is not a terminal. `clear` wipes the
  * block so a server's finished output can be printed whole above it.
  */
-export function progressLine(io: CliIo, servers: readonly string[]): { update: (server: string, step: string) => void; clear: () => void } {
+export function progressLine(io: CliIo, servers: readonly string[], unit = 'servers'): { update: (server: string, step: string) => void; clear: () => void } {
   if (!io.stderr.isTTY) return { update: () => undefined, clear: () => undefined };
   const state = new Map<string, string>(servers.map((s) => [s, 'waiting']));
   let drawn = 0;
@@ -23,7 +23,7 @@ export function progressLine(io: CliIo, servers: readonly string[]): { update: (
     let shown = all;
     if (all.length > MAX_LINES) shown = all.filter((x) => !DONE.has(x.step)).slice(0, MAX_LINES - 1);
     const out = shown.map((x) => `  ${x.s}: ${x.step}`);
-    out.push(`  [${finished}/${servers.length} servers done]`);
+    out.push(`  [${finished}/${servers.length} ${unit} done]`);
     return out;
   };
   return {

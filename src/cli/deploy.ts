@@ -142,8 +142,8 @@ export async function deployCli(argv: string[], io: DeployIo, deps: DeployDeps =
     if (hasErrors(diagnostics)) return fail();
     const jobs = prepared.jobs;
 
-    const progress = progressLine(io, jobs.map((j) => j.instance.id));
-    const options = { remoteFor, parallel, updateModules };
+    const progress = progressLine(io, jobs.map((j) => j.instance.id), 'instances');
+    const options = { remoteFor, parallel, updateModules, progress: progress.update };
     const print = inOrder<ServerDeployDiff>((d) => {
       progress.clear();
       io.stdout.write((d.error ? formatDiagnostic(d.error, { color }) : d.plans.map((p) => formatDeployPlan(p, { color, interrupted: d.interrupted.includes(p.instance.id) })).join('\n')) + '\n');

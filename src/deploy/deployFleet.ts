@@ -11,6 +11,8 @@ export interface DeployFleetOptions {
   remoteFor(server: Server): DeployRemote;
   parallel: number;
   updateModules: UpdateModules;
+  /** Per instance, on a terminal. */
+  progress?(instance: string, step: string): void;
 }
 
 /** The servers the jobs are on, in fleet order, each with its jobs. */
@@ -22,11 +24,13 @@ export function jobsByServer(fleet: Fleet, jobs: readonly DeployJob[]): { server
 export function diffDeploy(fleet: Fleet, jobs: readonly DeployJob[], o: DeployFleetOptions, done?: (index: number, d: ServerDeployDiff) => void): Promise<ServerDeployDiff[]> {
   return mapLimit(jobsByServer(fleet, jobs), o.parallel, async (x, index) => {
     let d: ServerDeployDiff;
+    for (const j of x.jobs) o.progress?.(j.instance.id, 'reading the server');
     try {
       d = await diffServer(o.remoteFor(x.server), x.jobs, o.updateModules);
     } catch (e) {
       d = { server: x.server.name, plans: [], interrupted: [], error: unexpected(x.server.name, e) };
     }
+    for (const j of x.jobs) o.progress?.(j.instance.id, d.error ? 'failed' : 'planned');
     done?.(index, d);
     return d;
   });

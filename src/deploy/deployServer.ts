@@ -49,7 +49,7 @@ export async function diffServer(remote: DeployRemote, jobs: readonly DeployJob[
  */
 export async function deployServer(remote: DeployRemote, jobs: readonly DeployJob[], onServer: readonly Instance[], ctx: DeployContext, o: { updateModules: UpdateModules; shown?: readonly InstanceDeployPlan[] }): Promise<DeployReport[]> {
   const failAll = (d: Diagnostic, outcome: DeployReport['outcome'] = 'failed'): DeployReport[] => jobs.map((j) => ({ ...blankReport(j), outcome, diagnostics: [d] }));
-  ctx.progress?.(remote.server, 'locking');
+  for (const j of jobs) ctx.progress?.(j.instance.id, 'waiting for the server lock');
   const lock = await remote.lock(ctx.owner);
   if (isFailure(lock)) return failAll(error(lock.unreachable ? 'BLINK510' : 'BLINK511', `${remote.server}: ${lock.error}`), lock.unreachable ? 'unreachable' : 'failed');
   if (lock.held) return failAll(error('BLINK512', `${remote.server} is being changed by ${lock.holder}`, undefined, 'a deploy and an apply never run on one server at once: wait for it to finish; a lock whose holder died is taken over'));
@@ -78,6 +78,7 @@ export async function deployServer(remote: DeployRemote, jobs: readonly DeployJo
       if (shown && !before && fingerprint(shown) !== fingerprint(p)) {
         r = { ...blankReport(j), outcome: 'failed', diagnostics: [error('BLINK511', `${remote.server}: ${j.instance.id} changed between the diff and the deploy; nothing was changed`, undefined, 'run blink-deploy again to see the new plan')] };
       } else r = await deployInstance(remote, p, j.release, ctx);
+      ctx.progress?.(j.instance.id, r.outcome);
       if (before) {
         r.recovered = before.recovered!;
         r.diagnostics.unshift(...before.diagnostics);
