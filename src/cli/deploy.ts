@@ -126,9 +126,15 @@ export async function deployCli(argv: string[], io: DeployIo, deps: DeployDeps =
   const owner = runOwner(io.env);
   try {
     if (v.status) {
+      // A fleet runs a handful of commits on a handful of branches: ask git once per pair, not per instance.
+      const refs = new Map<string, string | undefined>();
+      const counts = new Map<string, number | undefined>();
       const behind = (commit: string, branch: string): number | undefined => {
-        const ref = branchRef(repo!, branch);
-        return ref ? commitsBetween(repo!, commit, ref) : undefined;
+        if (!refs.has(branch)) refs.set(branch, branchRef(repo!, branch));
+        const ref = refs.get(branch);
+        const key = `${commit} ${branch}`;
+        if (ref && !counts.has(key)) counts.set(key, commitsBetween(repo!, commit, ref));
+        return counts.get(key);
       };
       const st = await deployStatus(fleet.servers, picked.instances, { remoteFor, parallel, behind });
       diagnostics.push(...st.diagnostics);
@@ -178,7 +184,7 @@ export async function deployCli(argv: string[], io: DeployIo, deps: DeployDeps =
 function planJson(p: import('../deploy/DeployPlan.js').InstanceDeployPlan) {
   return {
     instance: p.instance.id, server: p.instance.server, branch: p.branch, from: p.from ?? null, to: p.to, unchanged: p.unchanged, first: p.first,
-    upload: p.upload ? { files: p.upload.files.length, bytes: p.upload.bytes, linked: p.upload.links.length, total_bytes: p.upload.totalBytes } : null,
+    upload: p.upload ? { files: p.upload.files.length, bytes: p.upload.bytes, linked: p.upload.kept + p.upload.moved.length, removed: p.upload.removed.length, total_bytes: p.upload.totalBytes } : null,
     update: p.update, install: p.install, owed: p.owed, backup: p.backup, notice: p.notice ?? null, refused: p.refused ?? null,
   };
 }

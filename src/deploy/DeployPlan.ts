@@ -34,8 +34,13 @@ export interface InstanceDeployPlan {
 }
 
 export interface UploadPlan {
+  /** The running release the new one is assembled from (its files hard-linked). */
   previous?: string;
-  links: [string, string][];
+  /** Files of `previous` kept as they are, at the same path. */
+  kept: number;
+  moved: [string, string][];
+  removed: string[];
+  /** Sent: new or changed. */
   files: ReleaseFile[];
   /** Bytes sent, and the release's size, for the figures. */
   bytes: number;

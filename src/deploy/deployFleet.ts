@@ -28,7 +28,7 @@ export function diffDeploy(fleet: Fleet, jobs: readonly DeployJob[], o: DeployFl
     try {
       d = await diffServer(o.remoteFor(x.server), x.jobs, o.updateModules);
     } catch (e) {
-      d = { server: x.server.name, plans: [], interrupted: [], error: unexpected(x.server.name, e) };
+      d = { server: x.server.name, plans: [], live: [], interrupted: [], error: unexpected(x.server.name, e) };
     }
     for (const j of x.jobs) o.progress?.(j.instance.id, d.error ? 'failed' : 'planned');
     done?.(index, d);
@@ -51,7 +51,7 @@ export async function runDeploy(
       if (diff?.error) throw diff.error;
       reports = await deployServer(o.remoteFor(x.server), x.jobs, fleet.instances.filter((i) => i.server === x.server.name), o.context(x.server), {
         updateModules: o.updateModules,
-        ...(diff ? { shown: diff.plans } : {}),
+        ...(diff ? { shown: diff } : {}),
       });
     } catch (e) {
       const d = isDiagnostic(e) ? e : unexpected(x.server.name, e);

@@ -8,7 +8,7 @@ import type { DeployContext } from './DeployContext.js';
 import type { InstanceDeployPlan } from './DeployPlan.js';
 import type { DeployReport } from './DeployReport.js';
 import { deployAuditLine, restartAndCheck, restoreHint } from './instanceOps.js';
-import { fileList } from './planDeploy.js';
+import { fileListDigest } from './planDeploy.js';
 import { updateRun } from './updateRun.js';
 
 /**
@@ -74,12 +74,13 @@ export async function deployInstance(remote: DeployRemote, p: InstanceDeployPlan
     const f = await remote.upload({
       releaseDir: i.releaseDir, commit: p.to, run: ctx.run,
       ...(p.upload.previous ? { previous: p.upload.previous } : {}),
-      links: p.upload.links, files: p.upload.files, fileList: fileList(release),
+      digest: fileListDigest(release), removed: p.upload.removed, moved: p.upload.moved, files: p.upload.files,
       record: { version: 1, instance: i.id, commit: p.to, branch: p.branch, time, owner: ctx.owner, modules: moduleHashes(release) },
     });
     if ((e = check(f, 'BLINK620', 'uploading the release'))) return failBefore(e, 'failed: upload');
-    report.uploaded = { files: p.upload.files.length, bytes: p.upload.bytes, linked: p.upload.links.length, totalBytes: p.upload.totalBytes };
-    report.done.push(`uploaded ${p.upload.files.length} files (${p.upload.bytes} bytes), linked ${p.upload.links.length}`);
+    const linked = p.upload.kept + p.upload.moved.length;
+    report.uploaded = { files: p.upload.files.length, bytes: p.upload.bytes, linked, totalBytes: p.upload.totalBytes };
+    report.done.push(`uploaded ${p.upload.files.length} files (${p.upload.bytes} bytes), linked ${linked}`);
   }
 
   if (p.update.length || p.install.length) {

@@ -5,6 +5,7 @@ import { isFailure } from '../remote/Remote.js';
 import type { DeployRemote } from '../remote/DeployRemote.js';
 import type { DeployContext } from './DeployContext.js';
 import type { InstanceDeployPlan, UpdateModules } from './DeployPlan.js';
+import type { InstanceReleases } from '../remote/DeployState.js';
 import type { DeployReport } from './DeployReport.js';
 import { deployInstance } from './deployInstance.js';
 import { planDeploy } from './planDeploy.js';
@@ -22,6 +23,8 @@ export interface DeployJob {
 export interface ServerDeployDiff {
   server: string;
   plans: InstanceDeployPlan[];
+  /** What the server held for each plan (same order). */
+  live: InstanceReleases[];
   /** Instances with a journal: their interrupted deploy is dealt with first. */
   interrupted: string[];
   error?: Diagnostic;
@@ -29,13 +32,14 @@ export interface ServerDeployDiff {
 
 /** Read the server's release folders (no lock) and plan each job: what `--diff` shows. */
 export async function diffServer(remote: DeployRemote, jobs: readonly DeployJob[], updateModules: UpdateModules): Promise<ServerDeployDiff> {
-  const out: ServerDeployDiff = { server: remote.server, plans: [], interrupted: [] };
+  const out: ServerDeployDiff = { server: remote.server, plans: [], live: [], interrupted: [] };
   const opened = await remote.open();
   if (opened) return { ...out, error: error('BLINK510', `${remote.server} (${remote.target}) is unreachable: ${opened.error}`) };
   const live = await remote.read(jobs.map((j) => ({ releaseDir: j.instance.releaseDir, withFiles: true })));
   if (isFailure(live)) return { ...out, error: error(live.unreachable ? 'BLINK510' : 'BLINK511', `${remote.server}: ${live.error}`) };
   jobs.forEach((j, k) => {
     if (live[k]!.journal) out.interrupted.push(j.instance.id);
+    out.live.push(live[k]!);
     out.plans.push(planDeploy({ instance: j.instance, release: j.release, branch: j.branch, live: live[k]!, updateModules, ...(j.notice ? { notice: j.notice } : {}) }));
   });
   return out;
@@ -47,7 +51,7 @@ export async function diffServer(remote: DeployRemote, jobs: readonly DeployJob[
  * there now and deploy the jobs one after another. A plan that differs from
  * the one shown (someone deployed in between) is refused.
  */
-export async function deployServer(remote: DeployRemote, jobs: readonly DeployJob[], onServer: readonly Instance[], ctx: DeployContext, o: { updateModules: UpdateModules; shown?: readonly InstanceDeployPlan[] }): Promise<DeployReport[]> {
+export async function deployServer(remote: DeployRemote, jobs: readonly DeployJob[], onServer: readonly Instance[], ctx: DeployContext, o: { updateModules: UpdateModules; shown?: ServerDeployDiff }): Promise<DeployReport[]> {
   const failAll = (d: Diagnostic, outcome: DeployReport['outcome'] = 'failed'): DeployReport[] => jobs.map((j) => ({ ...blankReport(j), outcome, diagnostics: [d] }));
   for (const j of jobs) ctx.progress?.(j.instance.id, 'waiting for the server lock');
   const lock = await remote.lock(ctx.owner);
@@ -56,8 +60,10 @@ export async function deployServer(remote: DeployRemote, jobs: readonly DeployJo
   const reports: DeployReport[] = [];
   try {
     const jobIds = new Set(jobs.map((j) => j.instance.id));
+    // The running release's file list, read for the diff, is reused when that release still runs: a release never changes once complete.
+    const seen = new Map(o.shown?.plans.map((p, k) => [p.instance.id, o.shown!.live[k]!]) ?? []);
     const all = [...jobs.map((j) => j.instance), ...onServer.filter((i) => !jobIds.has(i.id))];
-    let live = await remote.read(all.map((i) => ({ releaseDir: i.releaseDir, withFiles: jobIds.has(i.id) })));
+    let live = await remote.read(all.map((i) => ({ releaseDir: i.releaseDir, withFiles: jobIds.has(i.id) && !seen.get(i.id)?.files })));
     if (isFailure(live)) return failAll(error(live.unreachable ? 'BLINK510' : 'BLINK511', `${remote.server}: ${live.error}`));
     const recovered = new Map<string, DeployReport>();
     for (const [k, i] of all.entries()) {
@@ -70,19 +76,21 @@ export async function deployServer(remote: DeployRemote, jobs: readonly DeployJo
     }
     for (const [id, r] of recovered) if (!jobIds.has(id)) reports.push(r);
     for (const [k, j] of jobs.entries()) {
-      const p = planDeploy({ instance: j.instance, release: j.release, branch: j.branch, live: live[k]!, updateModules: o.updateModules, ...(j.notice ? { notice: j.notice } : {}) });
-      const shown = o.shown?.find((s) => s.instance.id === j.instance.id);
-      const before = recovered.get(j.instance.id);
+      const before = seen.get(j.instance.id);
+      const now = before?.files && !live[k]!.files && before.current === live[k]!.current ? { ...live[k]!, ...(before.record ? { record: before.record } : {}), files: before.files } : live[k]!;
+      const p = planDeploy({ instance: j.instance, release: j.release, branch: j.branch, live: now, updateModules: o.updateModules, ...(j.notice ? { notice: j.notice } : {}) });
+      const shown = o.shown?.plans.find((s) => s.instance.id === j.instance.id);
+      const recovery = recovered.get(j.instance.id);
       let r: DeployReport;
       // A recovery is announced in the diff, so it may change the picture; anything else moving under us is refused.
-      if (shown && !before && fingerprint(shown) !== fingerprint(p)) {
+      if (shown && !recovery && fingerprint(shown) !== fingerprint(p)) {
         r = { ...blankReport(j), outcome: 'failed', diagnostics: [error('BLINK511', `${remote.server}: ${j.instance.id} changed between the diff and the deploy; nothing was changed`, undefined, 'run blink-deploy again to see the new plan')] };
       } else r = await deployInstance(remote, p, j.release, ctx);
       ctx.progress?.(j.instance.id, r.outcome);
-      if (before) {
-        r.recovered = before.recovered!;
-        r.diagnostics.unshift(...before.diagnostics);
-        r.done.unshift(...before.done.map((d) => `${d} (owed by ${before.recovered!.run})`));
+      if (recovery) {
+        r.recovered = recovery.recovered!;
+        r.diagnostics.unshift(...recovery.diagnostics);
+        r.done.unshift(...recovery.done.map((d) => `${d} (owed by ${recovery.recovered!.run})`));
       }
       reports.push(r);
     }

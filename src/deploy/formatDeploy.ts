@@ -15,7 +15,8 @@ export function formatDeployPlan(p: InstanceDeployPlan, o: { color: boolean; int
   lines.push(`  ${p.branch} ${short(p.from)} → ${short(p.to)}${p.first ? ' (first deployment)' : ''}`);
   if (p.upload) {
     const u = p.upload;
-    lines.push(`  upload ${u.files.length} file${u.files.length === 1 ? '' : 's'} (${bytes(u.bytes)} of ${bytes(u.totalBytes)})${u.links.length ? `, ${u.links.length} linked from ${short(u.previous)}` : ''}`);
+    const linked = u.kept + u.moved.length;
+    lines.push(`  upload ${u.files.length} file${u.files.length === 1 ? '' : 's'} (${bytes(u.bytes)} of ${bytes(u.totalBytes)})${linked ? `, ${linked} linked from ${short(u.previous)}` : ''}${u.removed.length ? `, ${u.removed.length} removed` : ''}`);
   } else lines.push(`  release ${short(p.to)} is on the server already`);
   if (p.backup) lines.push('  backup first (production)');
   if (p.update.length) lines.push(`  update: ${p.update.join(', ')}`);

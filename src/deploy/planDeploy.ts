@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { error } from '../diagnostics/Diagnostic.js';
 import { changedModules, dependencyClosure } from '../release/changedModules.js';
 import type { Release } from '../release/Release.js';
@@ -55,26 +56,50 @@ export function planDeploy(p: PlanInput): InstanceDeployPlan {
   };
 }
 
-/** Files identical (content and mode) to one of the running release are hard-linked on the server; the rest are sent. */
+/**
+ * The new release starts on the server as hard links to every file of the
+ * running one; only what differs travels: paths to remove, identical files
+ * that moved (linked from their old path), and new or changed files (sent).
+ */
 export function uploadPlan(release: Release, previous?: { commit: string; files: readonly ReleaseFileEntry[] }): UploadPlan {
-  const old = new Map<string, string>();
-  for (const f of previous?.files ?? []) if (!old.has(`${f.sha256} ${f.mode}`)) old.set(`${f.sha256} ${f.mode}`, f.path);
-  const plan: UploadPlan = { ...(previous ? { previous: previous.commit } : {}), links: [], files: [], bytes: 0, totalBytes: 0 };
+  const oldAt = new Map<string, ReleaseFileEntry>();
+  const oldBySum = new Map<string, string>();
+  for (const f of previous?.files ?? []) {
+    oldAt.set(f.path, f);
+    if (!oldBySum.has(`${f.sha256} ${f.mode}`)) oldBySum.set(`${f.sha256} ${f.mode}`, f.path);
+  }
+  const plan: UploadPlan = { ...(previous ? { previous: previous.commit } : {}), kept: 0, moved: [], removed: [], files: [], bytes: 0, totalBytes: 0 };
+  const paths = new Set<string>();
   for (const f of release.files) {
+    paths.add(f.path);
     plan.totalBytes += f.content.length;
-    const same = old.get(`${f.sha256} ${f.mode}`);
-    if (same !== undefined) plan.links.push([f.path, same]);
+    const here = oldAt.get(f.path);
+    if (here && here.sha256 === f.sha256 && here.mode === f.mode) {
+      plan.kept++;
+      continue;
+    }
+    const same = oldBySum.get(`${f.sha256} ${f.mode}`);
+    if (same !== undefined) plan.moved.push([f.path, same]);
     else {
       plan.files.push(f);
       plan.bytes += f.content.length;
     }
   }
+  for (const p of oldAt.keys()) if (!paths.has(p)) plan.removed.push(p);
   return plan;
 }
 
-/** The release's file list as the server keeps it (`<sha256> <mode> <path>` lines). */
+/** The release's file list as the server keeps it: `<sha256> <mode> <path>` lines in byte order of the paths (as `LC_ALL=C sort` orders them). */
 export function fileList(release: Release): string {
-  return release.files.map((f) => `${f.sha256} ${f.mode.toString(8)} ${f.path}\n`).join('');
+  return [...release.files]
+    .sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)))
+    .map((f) => `${f.sha256} ${f.mode.toString(8)} ${f.path}\n`)
+    .join('');
+}
+
+/** What the server's listing of the assembled release must hash to. */
+export function fileListDigest(release: Release): string {
+  return createHash('sha256').update(fileList(release)).digest('hex');
 }
 
 function sorted(xs: Iterable<string>): string[] {

@@ -34,18 +34,24 @@ export interface DeployRemote {
   close(): Promise<void>;
 }
 
+/**
+ * A release assembled from the running one: all its files hard-linked, then
+ * `removed` taken out, `moved` linked from their old paths, `files` written.
+ */
 export interface Upload {
   releaseDir: string;
   commit: string;
   run: string;
-  /** The release that `links` point into. */
+  /** The running release the new one starts from; absent: from nothing. */
   previous?: string;
-  /** [path in the new release, path in `previous`] of identical files. */
-  links: [string, string][];
-  /** Files to send: the rest. */
+  /** sha256 of the release's file list (`<sha256> <mode> <path>` lines in byte order): what the server's own listing must hash to. */
+  digest: string;
+  /** Paths of `previous` the new release does not have. */
+  removed: string[];
+  /** [path in the new release, path in `previous`] of identical files that changed place. */
+  moved: [string, string][];
+  /** Files to send: new or changed. */
   files: { path: string; mode: number; content: Uint8Array }[];
-  /** `<sha256> <mode> <path>` for every file of the release. */
-  fileList: string;
   record: ReleaseRecord;
 }
 

@@ -42,10 +42,9 @@ export function shellDeployRemote(t: Transport, root: string): DeployRemote {
 
     async upload(u) {
       const entries: TarEntry[] = u.files.map((f) => ({ path: `tree/${f.path}`, mode: f.mode, content: f.content }));
-      entries.push({ path: 'meta/files', mode: 0o644, content: Buffer.from(u.fileList) });
       entries.push({ path: 'meta/record.json', mode: 0o644, content: Buffer.from(JSON.stringify(u.record) + '\n') });
-      const links = u.links.map(([a, b]) => `${a}\t${b}\n`).join('') + '.\n';
-      const r = await exec('upload', [u.releaseDir, u.commit, u.run, u.previous ?? '-'], Buffer.concat([Buffer.from(links), tar(entries)]));
+      const lists = u.removed.map((p) => `${p}\n`).join('') + '.\n' + u.moved.map(([a, b]) => `${a}\t${b}\n`).join('') + '.\n';
+      const r = await exec('upload', [u.releaseDir, u.commit, u.run, u.previous ?? '-', u.digest], Buffer.concat([Buffer.from(lists), tar(entries)]));
       return done('uploading the release', r);
     },
 

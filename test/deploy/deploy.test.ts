@@ -5,7 +5,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { deployWorld, type DeployWorld } from './fixture.js';
 
@@ -63,12 +63,25 @@ s('a one-file change sends one file, links the rest, and updates only the module
   assert.not.match(calls[0]!, 'acme_base');
   const ino = (c: string): number => statSync(join(w.releaseDir('acme-test'), c, 'acme_base/views/base.xml')).ino;
   assert.is(ino(next), ino(before), 'identical files are hard links to the previous release');
+  assert.is(readFileSync(join(w.releaseDir('acme-test'), before, 'acme_sale/README.md'), 'utf8'), 'sale tweaks\n', 'the changed file was replaced, not written through its link');
   const last = w.audit().at(-1)!;
   assert.is(last['action'], 'deploy');
   assert.is(last['to'], next);
   assert.is(last['from'], before);
   assert.equal(last['updated'], ['acme_sale']);
   assert.is(last['result'], 'deployed');
+});
+
+s('a rename and a deletion: the new tree has exactly the commit\'s files', async () => {
+  const next = w.commit('test', { 'custom-addons/acme_sale/README.md': null, 'custom-addons/acme_sale/NOTES.md': 'sale tweaks, v2\n', 'custom-addons/acme_base/models/__init__.py': null, 'custom-addons/acme_base/__init__.py': '' });
+  const r = await w.deploy(['--host', 'acme-test.example.test', '--yes', '--json']);
+  assert.is(r.code, 0, r.out + r.err);
+  const up = (JSON.parse(r.out) as { instances: { uploaded: { files: number; linked: number } }[] }).instances[0]!.uploaded;
+  assert.is(up.files, 0, 'the renamed file is linked from its old path; nothing is sent');
+  assert.is(w.current('acme-test'), next);
+  assert.is(w.seen('acme-test', 'acme_sale/NOTES.md'), 'sale tweaks, v2\n');
+  assert.is(w.seen('acme-test', 'acme_sale/README.md'), undefined);
+  assert.not.ok(existsSync(join(w.releaseDir('acme-test'), next, 'acme_base/models')), 'a folder left empty is gone too');
 });
 
 s('deploying what runs already does nothing', async () => {
@@ -89,7 +102,7 @@ s('--commit goes back to a kept release without uploading it again; --diff --jso
   assert.is(plan.from, now);
   assert.is(plan.to, back);
   assert.is(plan.upload, null, 'the release is on the server already');
-  assert.equal(plan.update, ['acme_sale']);
+  assert.equal(plan.update, ['acme_base', 'acme_sale']);
   const r = await w.deploy(['--host', 'acme-test.example.test', '--commit', back, '--yes']);
   assert.is(r.code, 0, r.out + r.err);
   assert.is(w.current('acme-test'), back);

@@ -52,12 +52,19 @@ s('auto: changed modules the instance uses (through depends), not others; produc
   assert.not.ok(p.unchanged);
 });
 
-s('files identical in content and mode are linked, the rest sent; an empty file counts once', () => {
+s('files the same at the same path stay linked, moved ones are linked from their old path, the rest sent', () => {
   const u = uploadPlan(R2, { commit: C1, files: running().files! });
   assert.equal(u.files.map((f) => f.path), ['a_base/x.py', 'other/__init__.py']);
-  assert.equal(u.links.map(([n]) => n), ['a_base/__init__.py', 'a_sale/__init__.py', 'a_sale/y.py']);
+  assert.is(u.kept, 3);
+  assert.equal(u.moved, []);
+  assert.equal(u.removed, []);
   assert.is(u.bytes, 4);
   assert.is(u.previous, C1);
+  const R3 = release('3'.repeat(40), { 'a_base/__init__.py': '', 'a_base/x.py': 'v1', 'a_sale/__init__.py': '', 'a_sale/z.py': 'v1', 'a_sale/w.sh': 'v1' });
+  const m = uploadPlan(R3, { commit: C1, files: running().files! });
+  assert.equal(m.moved, [['a_sale/z.py', 'a_base/x.py']], 'same content and mode, another path');
+  assert.equal(m.files.map((f) => f.path), ['a_sale/w.sh'], 'same content but another mode is sent');
+  assert.equal(m.removed.sort(), ['a_sale/y.py', 'other/__init__.py']);
 });
 
 s('a release already on the server is not uploaded again (going back to a kept one)', () => {
@@ -86,7 +93,8 @@ s('all, a list, newly listed modules, the first deployment, nothing to do', () =
   const first = planDeploy({ instance: inst, release: R1, branch: 'main', live: { releases: [], problems: [] }, updateModules: 'auto' });
   assert.ok(first.first);
   assert.equal(first.install, ['base', 'a_sale']);
-  assert.is(first.upload?.links.length, 0);
+  assert.is(first.upload?.kept, 0);
+  assert.is(first.upload?.files.length, R1.files.length);
   assert.ok(planDeploy({ instance: inst, release: R1, branch: 'main', live: running(), updateModules: 'auto' }).unchanged);
 });
 

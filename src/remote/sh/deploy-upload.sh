@@ -1,10 +1,14 @@
-# Assemble one release: files identical to the running release are hard
-# links to it, the rest come in a tar on stdin. The whole tree is checked
-# against the file list the operator's git produced before it is renamed
-# into place; the record is written last, so its presence means complete.
-# stdin: root, release folder, commit, run, previous commit (or -), link
-# lines "NEW<TAB>OLD" ended by ".", then the tar (tree/…, meta/files,
-# meta/record.json).
+# Assemble one release on the server from the running one: every file of
+# the previous release is hard-linked into the new tree in one `cp -al`,
+# files the new commit no longer has are removed, files that moved are
+# linked from their old path, and the rest come in a tar on stdin, each
+# unlinked before it is written (so the previous release is never written
+# through a link). The tree is then listed and hashed here; the digest of
+# that list must equal the one the operator's git gave, and the list becomes
+# <commit>.files. The record is written last: its presence means complete.
+# stdin: root, release folder, commit, run, previous commit (or -), digest,
+# removed paths ended by ".", moved "NEW<TAB>OLD" lines ended by ".", then
+# the tar (tree/… and meta/record.json).
 set -eu
 umask 022
 IFS= read -r root || missing root
@@ -12,8 +16,10 @@ IFS= read -r rd || missing rd
 IFS= read -r commit || missing commit
 IFS= read -r run || missing run
 IFS= read -r prev || missing prev
+IFS= read -r digest || missing digest
 is_commit "$commit" || { echo "blink-deploy: bad commit" >&2; exit 2; }
 case $run in *[!A-Za-z0-9._-]* | '') echo "blink-deploy: bad run id" >&2; exit 2 ;; esac
+case $digest in *[!0-9a-f]* | '') echo "blink-deploy: bad digest" >&2; exit 2 ;; esac
 no_links_below "$root" "$rd"
 d=$root$rd
 mkdir -p -- "$d"
@@ -23,32 +29,51 @@ rm -rf -- "$d"/.incoming-*
 if [ -d "$d/$commit" ] && [ ! -f "$d/$commit.json" ]; then rm -rf -- "${d:?}/$commit"; fi
 in=$d/.incoming-$run
 mkdir -m 700 -- "$in"
-mkdir -- "$in/tree"
+if [ "$prev" = - ]; then
+  mkdir -- "$in/tree"
+else
+  is_commit "$prev" || { echo "blink-deploy: bad previous commit" >&2; exit 2; }
+  if [ ! -d "$d/$prev" ] || [ -h "$d/$prev" ]; then
+    echo "blink-deploy: the running release $prev is not on the server" >&2
+    exit 1
+  fi
+  cp -al -- "$d/$prev" "$in/tree"
+fi
+while IFS= read -r p; do
+  [ "$p" = . ] && break
+  rm -f -- "$in/tree/$p"
+done
 tab=$(printf '\t')
 while IFS= read -r line; do
   [ "$line" = . ] && break
   new=${line%%"$tab"*}
   old=${line#*"$tab"}
-  mkdir -p -- "$in/tree/$(dirname -- "$new")"
-  ln -- "$d/$prev/$old" "$in/tree/$new"
+  case $new in */*) mkdir -p -- "$in/tree/${new%/*}" ;; esac
+  ln -f -- "$d/$prev/$old" "$in/tree/$new"
 done
-tar -x -f - -C "$in" --no-same-owner
-if [ ! -f "$in/meta/files" ] || [ ! -f "$in/meta/record.json" ]; then
+tar -x -U -f - -C "$in" --no-same-owner
+if [ ! -f "$in/meta/record.json" ]; then
   echo "blink-deploy: upload incomplete" >&2
   exit 1
 fi
+# Folders emptied by removals: git has no empty folders, so neither does a release.
+find "$in/tree" -mindepth 1 -type d -empty -delete
 bad=$(find "$in/tree" ! -type f ! -type d | head -n 3)
 [ -z "$bad" ] || { echo "blink-deploy: not a regular file in the release: $bad" >&2; exit 1; }
-want=$(wc -l < "$in/meta/files")
-have=$(find "$in/tree" -type f | wc -l)
-[ "$want" -eq "$have" ] || { echo "blink-deploy: release has $have files, its commit $want" >&2; exit 1; }
-if ! (cd "$in/tree" && sed 's/^\([0-9a-f]*\) [0-7]* /\1  /' ../meta/files | sha256sum --quiet --strict -c - >&2); then
+(
+  cd "$in/tree"
+  find . -type f -printf '%P\t%m\n' | LC_ALL=C sort > ../modes
+  cut -f1 < ../modes | tr '\n' '\0' | xargs -0 -r sha256sum -- > ../sums
+  awk 'NR == FNR { m[FNR] = $0; next } { split(m[FNR], a, "\t"); print substr($0, 1, 64) " " a[2] " " a[1] }' ../modes ../sums > ../files
+)
+got=$(sha256sum < "$in/files" | cut -c1-64)
+if [ "$got" != "$digest" ]; then
   echo "blink-deploy: the assembled release does not match commit $commit" >&2
   exit 1
 fi
 find "$in/tree" -type d -exec chmod 755 {} +
 mv -T -- "$in/tree" "$d/$commit"
-mv -f -- "$in/meta/files" "$d/$commit.files"
+mv -f -- "$in/files" "$d/$commit.files"
 sync
 mv -f -- "$in/meta/record.json" "$d/$commit.json"
 rm -rf -- "$in"
