@@ -142,20 +142,23 @@ export async function deployCli(argv: string[], io: DeployIo, deps: DeployDeps =
       if (!json) printDiagnostics(io, diagnostics, color);
       return hasErrors(diagnostics) ? 1 : 0;
     }
-    // Steps 2–4 on this machine: git, branch policy, the release's own checks. Nothing is contacted before they pass.
-    const prepared = await prepareJobs(picked.instances, { repo: repo!, addonsDir: fleet.deploy.addonsDir, ...(v.branch !== undefined ? { branch: v.branch } : {}), ...(v.commit !== undefined ? { commit: v.commit } : {}), fetch: v['no-fetch'] !== true, force: v.force === true });
+    // Connecting is much of a small deploy's wall time: the selected servers' connections open while git and the checks run.
+    const servers = fleet.servers.filter((s) => picked.instances.some((i) => i.server === s.name));
+    for (const s of servers.slice(0, parallel)) void remoteFor(s).open();
+    // Steps 2–4 on this machine: git, branch policy, the release's own checks. No server is changed before they pass.
+    const prepared = prepareJobs(picked.instances, { repo: repo!, addonsDir: fleet.deploy.addonsDir, ...(v.branch !== undefined ? { branch: v.branch } : {}), ...(v.commit !== undefined ? { commit: v.commit } : {}), fetch: v['no-fetch'] !== true, force: v.force === true });
     diagnostics.push(...prepared.diagnostics);
-    if (hasErrors(diagnostics)) return fail();
+    // Every problem of the release at once, like a compiler: the XML and Python checks too.
+    if (hasErrors(diagnostics)) return diagnostics.push(...(await prepared.sourceChecks)), fail();
     const jobs = prepared.jobs;
 
     const progress = progressLine(io, jobs.map((j) => j.instance.id), 'instances');
     const options = { remoteFor, parallel, updateModules, progress: progress.update };
-    const print = inOrder<ServerDeployDiff>((d) => {
-      progress.clear();
-      io.stdout.write((d.error ? formatDiagnostic(d.error, { color }) : d.plans.map((p) => formatDeployPlan(p, { color, interrupted: d.interrupted.includes(p.instance.id) })).join('\n')) + '\n');
-    });
-    diffs = await diffDeploy(fleet, jobs, options, (i, d) => !json && print(i, d));
+    // Servers are only read while python3 checks the release's XML and Python; the plans are shown once both are done.
+    [diffs] = await Promise.all([diffDeploy(fleet, jobs, options), prepared.sourceChecks.then((d) => void diagnostics.push(...d))]);
     progress.clear();
+    if (hasErrors(diagnostics)) return fail();
+    if (!json) for (const d of diffs) io.stdout.write((d.error ? formatDiagnostic(d.error, { color }) : d.plans.map((p) => formatDeployPlan(p, { color, interrupted: d.interrupted.includes(p.instance.id) })).join('\n')) + '\n');
     const pending = diffs.flatMap((d) => d.plans).filter((p) => !p.unchanged && !p.refused);
     if (!v.diff && pending.length) {
       const go = v.yes || (await (deps.ask ?? askTerminal(io))(`Deploy to ${pending.length} instance${pending.length === 1 ? '' : 's'}? [y/N] `)).trim().toLowerCase().startsWith('y');

@@ -22,12 +22,15 @@ export interface PrepareOptions {
 }
 
 /**
- * The operator's side of a deploy, before any server is contacted: git
- * checks and one commit per branch, the branch policy per instance, and the
- * release of each commit read from `git archive` and checked. Any error here
- * stops the run with no server touched.
+ * The operator's side of a deploy, before any server is changed: git checks
+ * and one commit per branch, the branch policy per instance, and the release
+ * of each commit read from `git archive` and checked. Any error stops the run
+ * with no server changed. The XML and Python checks (one python3 process per
+ * release) come back as a promise, so the caller can read the servers while
+ * they run; their errors stop the run all the same.
  */
-export async function prepareJobs(instances: readonly Instance[], o: PrepareOptions): Promise<{ jobs: DeployJob[]; diagnostics: Diagnostic[] }> {
+export function prepareJobs(instances: readonly Instance[], o: PrepareOptions): { jobs: DeployJob[]; diagnostics: Diagnostic[]; sourceChecks: Promise<Diagnostic[]> } {
+  const none = { jobs: [], sourceChecks: Promise.resolve([]) };
   const diagnostics: Diagnostic[] = [];
   // One commit per branch, resolved once and used for everything after.
   const commits = new Map<string, string | undefined>();
@@ -40,7 +43,7 @@ export async function prepareJobs(instances: readonly Instance[], o: PrepareOpti
     diagnostics.push(...r.diagnostics.map((d) => (d.code === 'BLINK602' && !o.branch ? { ...d, file: i.source.file, line: i.source.line, column: i.source.column, message: `${d.message} (the branch of ${i.id})` } : d)));
     commits.set(b, r.commit);
   }
-  if (diagnostics.some((d) => d.severity === 'error')) return { jobs: [], diagnostics };
+  if (diagnostics.some((d) => d.severity === 'error')) return { ...none, diagnostics };
 
   const wanted: { instance: Instance; branch: string; commit: string; notice?: string }[] = [];
   for (const i of instances) {
@@ -51,8 +54,9 @@ export async function prepareJobs(instances: readonly Instance[], o: PrepareOpti
     diagnostics.push(...p.diagnostics);
     wanted.push({ instance: i, branch, commit, ...(p.notice ? { notice: p.notice } : {}) });
   }
-  if (diagnostics.some((d) => d.severity === 'error')) return { jobs: [], diagnostics };
+  if (diagnostics.some((d) => d.severity === 'error')) return { ...none, diagnostics };
 
+  const checks: Promise<Diagnostic[]>[] = [];
   const releases = new Map<string, Release | undefined>();
   for (const commit of new Set(wanted.map((w) => w.commit))) {
     const label = commit.slice(0, 12);
@@ -63,7 +67,7 @@ export async function prepareJobs(instances: readonly Instance[], o: PrepareOpti
     diagnostics.push(...r.diagnostics);
     if (!r.release) continue;
     diagnostics.push(...checkRelease(r.release, { addonsDir: o.addonsDir, label }));
-    diagnostics.push(...(await checkSources(r.release, { addonsDir: o.addonsDir, label, ...(o.python ? { python: o.python } : {}) })));
+    checks.push(checkSources(r.release, { addonsDir: o.addonsDir, label, ...(o.python ? { python: o.python } : {}) }));
     releases.set(commit, r.release);
   }
   const jobs: DeployJob[] = [];
@@ -77,5 +81,5 @@ export async function prepareJobs(instances: readonly Instance[], o: PrepareOpti
     }
     jobs.push({ instance: w.instance, release, branch: w.branch, ...(w.notice ? { notice: w.notice } : {}) });
   }
-  return { jobs, diagnostics };
+  return { jobs, diagnostics, sourceChecks: Promise.all(checks).then((all) => all.flat()) };
 }

@@ -14,8 +14,12 @@ export interface DeployRemote {
   open(): Promise<Failure | undefined>;
   /** The server lock blink-apply takes: a deploy and an apply never interleave. */
   lock(owner: string): Promise<Lock | Failure>;
-  /** Every asked instance's release folder, in one round trip; `withFiles`: also the running release's record and file list. */
-  read(items: readonly { releaseDir: string; withFiles?: boolean }[]): Promise<InstanceReleases[] | Failure>;
+  /**
+   * Every asked instance's release folder, in one round trip: its current
+   * link, state and journal; with `releases` also the releases present; with
+   * `withFiles` also those and the running release's record and file list.
+   */
+  read(items: readonly { releaseDir: string; releases?: boolean; withFiles?: boolean }[]): Promise<InstanceReleases[] | Failure>;
   /** Assemble a release from links into `previous` and the uploaded files, check it, rename it into place. */
   upload(u: Upload): Promise<Failure | undefined>;
   /** Write the deploy journal, or remove it (undefined). */

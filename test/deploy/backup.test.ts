@@ -31,6 +31,8 @@ s('a failed update leaves the old release running and prints the restore command
   const counts = rowCounts(server.pg, 'acme-prod');
   w.commit('main', { 'custom-addons/acme_base/views/base.xml': '<odoo><data><!-- migration --></data></odoo>\n' });
   w.setFail('odoo', true);
+  // blink-backup names backups by the second: the first deployment's backup must not take this one's name.
+  await new Promise((r) => setTimeout(r, 1100));
   // What a half-done migration leaves: data changed after the backup was taken.
   const r = await w.deploy(['--host', 'acme.example.test', '--yes']).finally(() => w.setFail('odoo', false));
   assert.is(r.code, 1, r.out + r.err);

@@ -2,8 +2,10 @@
 # link, its state and journal, the releases present, and on request one
 # release's record and file list. Everything printed is data that blink
 # validates; nothing here follows a link or reads more than regular files.
-# stdin: nonce, root, then pairs of lines: release folder, and "current"
-# to print the running release's record and files too (or -).
+# stdin: nonce, root, then pairs of lines: release folder, and what else
+# to print: "current" (the releases present, and the running release's
+# record and files), "releases" (the releases present) or "-" (nothing
+# more: what --status needs).
 set -u
 IFS= read -r nonce || missing nonce
 IFS= read -r root || missing root
@@ -25,6 +27,7 @@ while IFS= read -r rd && IFS= read -r want; do
   echo "@@journal $nonce"
   cat_regular "$d/journal.json"
   echo
+  [ "$want" != - ] || continue
   echo "@@entries $nonce"
   find "$d" -mindepth 1 -maxdepth 1 -printf '%y %f\0'
   echo
