@@ -5,10 +5,8 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { GIT_ENV, deployWorld, type DeployWorld } from './fixture.js';
-import { requireTool } from '../support/tools.js';
+import { onTerminal } from '../support/onTerminal.js';
 
 const s = suite('blink-deploy on a terminal');
 let w: DeployWorld;
@@ -20,28 +18,11 @@ s.after(async () => {
   await w?.stop();
 });
 
-/** Runs blink-deploy under `script`, typing `answer` once the question is on the screen. */
-function onTerminal(args: string[], answer: string): Promise<{ code: number | null; screen: string }> {
-  const script = requireTool('script');
-  const cmd = [process.execPath, '--import', import.meta.resolve('tsx'), join(process.cwd(), 'src/cli/blink-deploy.ts'), ...args, '--health-interval', '50'].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const child = spawn(script, ['-q', '-e', '-c', cmd, '/dev/null'], { cwd: w.repo, env: { ...process.env, ...GIT_ENV, BLINK_CACHE_DIR: 'off', TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let screen = '';
-  let typed = false;
-  const onData = (c: Buffer): void => {
-    screen += c.toString();
-    if (!typed && screen.includes('[y/N]')) {
-      typed = true;
-      child.stdin.write(answer + '\n');
-    }
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((r) => child.on('close', (code) => (clearTimeout(timer), child.stdin.end(), r({ code, screen }))));
-}
+const onDeployTerminal = (args: string[], answer: string) =>
+  onTerminal('blink-deploy.ts', [...args, '--health-interval', '50'], { cwd: w.repo, env: { ...process.env, ...GIT_ENV, BLINK_CACHE_DIR: 'off' }, answer });
 
 s('asks before deploying; "n" deploys nothing', async () => {
-  const r = await onTerminal(['--host', 'acme-test.example.test'], 'n');
+  const r = await onDeployTerminal(['--host', 'acme-test.example.test'], 'n');
   assert.match(r.screen, 'acme-test (acme-test.example.test on s1)');
   assert.match(r.screen, 'Deploy to 1 instance? [y/N]');
   assert.match(r.screen, 'nothing deployed');
@@ -50,7 +31,7 @@ s('asks before deploying; "n" deploys nothing', async () => {
 });
 
 s('"y" deploys, with progress drawn on the terminal', async () => {
-  const r = await onTerminal(['--host', 'acme-test.example.test'], 'y');
+  const r = await onDeployTerminal(['--host', 'acme-test.example.test'], 'y');
   assert.is(r.code, 0, r.screen);
   assert.match(r.screen, /acme-test: deployed [0-9a-f]{12} \(test\)/);
   assert.match(r.screen, '\x1b[K', 'progress lines are drawn and redrawn in place');
