@@ -135,11 +135,10 @@ export async function rollBackInstance(remote: DeployRemote, p: { instance: Inst
     return;
   }
   report.done.push(p.from ? `current → ${p.from.slice(0, 12)} (rollback)` : 'current removed (rollback)');
-  if (p.from) {
-    const h = await restartAndCheck(remote, i, ctx);
-    if (h) report.diagnostics.push({ ...h, severity: 'warning', message: `${h.message} (after going back to ${p.from.slice(0, 12)})` });
-    else report.done.push(`restart ${i.service} (rollback)`);
-  }
+  // Odoo resolved `current` when it started: only a restart stops it running the code that failed.
+  const h = await restartAndCheck(remote, i, ctx);
+  if (h) report.diagnostics.push({ ...h, severity: 'warning', message: `${h.message} (after going back to ${p.from?.slice(0, 12) ?? 'no release'})` });
+  else report.done.push(`restart ${i.service} (rollback)`);
   const dbChanged = p.update.length > 0 || p.install.length > 0;
   report.diagnostics.push(warning('BLINK624', `${remote.server}: ${i.id}: rolled back to ${p.from?.slice(0, 12) ?? 'no release'}`, undefined, dbChanged ? restoreHint(i, report.backup ?? j.backup) : undefined));
 }

@@ -19,6 +19,16 @@ s.after(async () => {
   await w?.stop();
 });
 
+s('a first deployment that fails its health check leaves no release running', async () => {
+  w.setFail('health-acme-test', true);
+  const r = await w.deploy(['--host', 'acme-test.example.test', '--yes']).finally(() => w.setFail('health-acme-test', false));
+  assert.is(r.code, 1, r.out + r.err);
+  assert.match(r.out, 'current removed (rollback)');
+  assert.is(w.current('acme-test'), undefined);
+  assert.equal(w.commands(), ['restart odoo-acme-test', 'restart odoo-acme-test'], 'restarted again so it stops running the failed code');
+  w.clearLogs();
+});
+
 s('first deployment: each instance gets its own branch through current, base and its modules installed without demo data', async () => {
   const main = w.git('rev-parse', 'main');
   const test = w.commit('test', { 'custom-addons/acme_base/views/base.xml': '<odoo><data><!-- test v2 --></data></odoo>\n' });
