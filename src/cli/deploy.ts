@@ -15,11 +15,11 @@ import type { UpdateModules } from '../deploy/DeployPlan.js';
 import type { DeployReport } from '../deploy/DeployReport.js';
 import { diffDeploy, runDeploy } from '../deploy/deployFleet.js';
 import { deployStatus, formatStatus } from '../deploy/deployStatus.js';
-import { deploySummary, formatDeployPlan, formatDeployReport } from '../deploy/formatDeploy.js';
+import { deployPlanJson, deploySummary, formatDeployPlan, formatDeployReport } from '../deploy/formatDeploy.js';
 import { prepareJobs } from '../deploy/prepareJobs.js';
 import { selectDeploy } from '../deploy/selectDeploy.js';
 import type { ServerDeployDiff } from '../deploy/deployServer.js';
-import { branchRef, commitsBetween, repoRoot } from '../release/git.js';
+import { commitsBehind, repoRoot } from '../release/git.js';
 import type { DeployRemote } from '../remote/DeployRemote.js';
 import { realRemotes } from '../remote/remoteFor.js';
 import { askTerminal } from './askTerminal.js';
@@ -113,8 +113,9 @@ export async function deployCli(argv: string[], io: DeployIo, deps: DeployDeps =
   const flags = { host: v.host ?? [], server: v.server ?? [], client: v.client ?? [], env: v.env ?? [], all: v.all === true || (v.status === true && !v.host && !v.server && !v.client && !v.env) };
   const picked = selectDeploy(fleet, { ...flags, ...(v.branch !== undefined ? { branch: v.branch } : {}) });
   diagnostics.push(...picked.diagnostics);
-  const repo = fleet.deploy.repository ?? repoRoot(configDir).root;
-  if (!repo) diagnostics.push(...repoRoot(configDir).diagnostics);
+  const found = fleet.deploy.repository ? { root: fleet.deploy.repository, diagnostics: [] } : repoRoot(configDir);
+  const repo = found.root;
+  diagnostics.push(...found.diagnostics);
   if (hasErrors(diagnostics)) return fail();
 
   const real = deps.remoteFor ? undefined : realRemotes(v['ssh-config'] ? { sshConfig: at(v['ssh-config']) } : {});
@@ -126,17 +127,7 @@ export async function deployCli(argv: string[], io: DeployIo, deps: DeployDeps =
   const owner = runOwner(io.env);
   try {
     if (v.status) {
-      // A fleet runs a handful of commits on a handful of branches: ask git once per pair, not per instance.
-      const refs = new Map<string, string | undefined>();
-      const counts = new Map<string, number | undefined>();
-      const behind = (commit: string, branch: string): number | undefined => {
-        if (!refs.has(branch)) refs.set(branch, branchRef(repo!, branch));
-        const ref = refs.get(branch);
-        const key = `${commit} ${branch}`;
-        if (ref && !counts.has(key)) counts.set(key, commitsBetween(repo!, commit, ref));
-        return counts.get(key);
-      };
-      const st = await deployStatus(fleet.servers, picked.instances, { remoteFor, parallel, behind });
+      const st = await deployStatus(fleet.servers, picked.instances, { remoteFor, parallel, behind: commitsBehind(repo!) });
       diagnostics.push(...st.diagnostics);
       io.stdout.write(json ? JSON.stringify({ instances: st.status, diagnostics }, null, 2) + '\n' : formatStatus(st.status) + '\n');
       if (!json) printDiagnostics(io, diagnostics, color);
@@ -178,18 +169,10 @@ export async function deployCli(argv: string[], io: DeployIo, deps: DeployDeps =
     real?.dispose();
   }
   const planned = diffs.flatMap((d) => d.plans);
-  if (json) io.stdout.write(JSON.stringify({ ...(deploySummary(run, owner, reports ?? []) as object), plans: planned.map(planJson), diagnostics }, null, 2) + '\n');
+  if (json) io.stdout.write(JSON.stringify({ ...(deploySummary(run, owner, reports ?? []) as object), plans: planned.map(deployPlanJson), diagnostics }, null, 2) + '\n');
   else printDiagnostics(io, diagnostics, color);
   const failed = hasErrors(diagnostics) || diffs.some((d) => d.error) || planned.some((p) => p.refused) || (reports ?? []).some((r) => r.outcome !== 'deployed' && r.outcome !== 'unchanged');
   return combineExit([failed ? 1 : 0, !reports && planned.some((p) => !p.unchanged && !p.refused) ? 2 : 0]);
-}
-
-function planJson(p: import('../deploy/DeployPlan.js').InstanceDeployPlan) {
-  return {
-    instance: p.instance.id, server: p.instance.server, branch: p.branch, from: p.from ?? null, to: p.to, unchanged: p.unchanged, first: p.first,
-    upload: p.upload ? { files: p.upload.files.length, bytes: p.upload.bytes, linked: p.upload.kept + p.upload.moved.length, removed: p.upload.removed.length, total_bytes: p.upload.totalBytes } : null,
-    update: p.update, install: p.install, owed: p.owed, backup: p.backup, notice: p.notice ?? null, refused: p.refused ?? null,
-  };
 }
 
 function parseUpdateModules(v: string | undefined, diagnostics: Diagnostic[]): UpdateModules {

@@ -66,6 +66,26 @@ export function deploySummary(run: string, owner: string, reports: readonly Depl
   };
 }
 
+/** One plan as JSON, for `--diff --json`. */
+export function deployPlanJson(p: InstanceDeployPlan): unknown {
+  return {
+    instance: p.instance.id,
+    server: p.instance.server,
+    branch: p.branch,
+    from: p.from ?? null,
+    to: p.to,
+    unchanged: p.unchanged,
+    first: p.first,
+    upload: p.upload ? { files: p.upload.files.length, bytes: p.upload.bytes, linked: p.upload.kept + p.upload.moved.length, removed: p.upload.removed.length, total_bytes: p.upload.totalBytes } : null,
+    update: p.update,
+    install: p.install,
+    owed: p.owed,
+    backup: p.backup,
+    notice: p.notice ?? null,
+    refused: p.refused ?? null,
+  };
+}
+
 function bytes(n: number): string {
   return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }

@@ -152,6 +152,22 @@ export function commitsBetween(repo: string, from: string, ref: string): number 
   return r.ok ? Number(text(r)) : undefined;
 }
 
+/**
+ * commitsBetween for --status: a fleet runs a handful of commits on a handful
+ * of branches, so git is asked once per (commit, branch), not per instance.
+ */
+export function commitsBehind(repo: string): (commit: string, branch: string) => number | undefined {
+  const refs = new Map<string, string | undefined>();
+  const counts = new Map<string, number | undefined>();
+  return (commit, branch) => {
+    if (!refs.has(branch)) refs.set(branch, branchRef(repo, branch));
+    const ref = refs.get(branch);
+    const key = `${commit} ${branch}`;
+    if (ref !== undefined && !counts.has(key)) counts.set(key, commitsBetween(repo, commit, ref));
+    return counts.get(key);
+  };
+}
+
 export function archiveAddons(repo: string, commit: string, addonsDir: string): { tar?: Buffer; diagnostics: Diagnostic[] } {
   const dir = addonsDir.replace(/\/+$/, '');
   if (!isSafeRev(commit)) return { diagnostics: [error('BLINK602', `'${commit}' is not a commit id`)] };

@@ -51,7 +51,8 @@ while IFS= read -r line; do
   case $new in */*) mkdir -p -- "$in/tree/${new%/*}" ;; esac
   ln -f -- "$d/$prev/$old" "$in/tree/$new"
 done
-tar -x -U -f - -C "$in" --no-same-owner
+# -m: a record's time is when it was written (finish keeps the newest releases by it), not the archive's.
+tar -x -U -m -f - -C "$in" --no-same-owner
 if [ ! -f "$in/meta/record.json" ]; then
   echo "blink-deploy: upload incomplete" >&2
   exit 1
