@@ -23,6 +23,7 @@ import { commitsBehind, repoRoot } from '../release/git.js';
 import type { DeployRemote } from '../remote/DeployRemote.js';
 import { realRemotes } from '../remote/remoteFor.js';
 import { askTerminal } from './askTerminal.js';
+import { knownSources } from './knownSources.js';
 import { useColor, type CliIo } from './CliIo.js';
 import { printDiagnostics } from './printDiagnostics.js';
 import { wholeNumberFlag } from './wholeNumberFlag.js';
@@ -137,7 +138,9 @@ export async function deployCli(argv: string[], io: DeployIo, deps: DeployDeps =
     const servers = fleet.servers.filter((s) => picked.instances.some((i) => i.server === s.name));
     for (const s of servers.slice(0, parallel)) void remoteFor(s).open();
     // Steps 2–4 on this machine: git, branch policy, the release's own checks. No server is changed before they pass.
-    const prepared = prepareJobs(picked.instances, { repo: repo!, addonsDir: fleet.deploy.addonsDir, ...(v.branch !== undefined ? { branch: v.branch } : {}), ...(v.commit !== undefined ? { commit: v.commit } : {}), fetch: v['no-fetch'] !== true, force: v.force === true });
+    const checked = knownSources(io.cwd, io.env);
+    const prepared = prepareJobs(picked.instances, { repo: repo!, addonsDir: fleet.deploy.addonsDir, ...(v.branch !== undefined ? { branch: v.branch } : {}), ...(v.commit !== undefined ? { commit: v.commit } : {}), fetch: v['no-fetch'] !== true, force: v.force === true, knownSources: checked.known });
+    void prepared.sourceChecks.then(() => checked.save());
     diagnostics.push(...prepared.diagnostics);
     // Every problem of the release at once, like a compiler: the XML and Python checks too.
     if (hasErrors(diagnostics)) return diagnostics.push(...(await prepared.sourceChecks)), fail();

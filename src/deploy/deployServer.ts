@@ -63,7 +63,8 @@ export async function deployServer(remote: DeployRemote, jobs: readonly DeployJo
     // The running release's file list, read for the diff, is reused when that release still runs: a release never changes once complete.
     const seen = new Map(o.shown?.plans.map((p, k) => [p.instance.id, o.shown!.live[k]!]) ?? []);
     const all = [...jobs.map((j) => j.instance), ...onServer.filter((i) => !jobIds.has(i.id))];
-    let live = await remote.read(all.map((i) => ({ releaseDir: i.releaseDir, releases: jobIds.has(i.id), withFiles: jobIds.has(i.id) && !seen.get(i.id)?.files })));
+    // The server's other instances are read only for a journal: an interrupted deploy of any of them is dealt with now.
+    let live = await remote.read(all.map((i) => (jobIds.has(i.id) ? { releaseDir: i.releaseDir, releases: true, withFiles: !seen.get(i.id)?.files } : { releaseDir: i.releaseDir, onlyInterrupted: true })));
     if (isFailure(live)) return failAll(error(live.unreachable ? 'BLINK510' : 'BLINK511', `${remote.server}: ${live.error}`));
     const recovered = new Map<string, DeployReport>();
     for (const [k, i] of all.entries()) {

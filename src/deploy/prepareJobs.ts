@@ -19,6 +19,8 @@ export interface PrepareOptions {
   fetch: boolean;
   force: boolean;
   python?: string;
+  /** XML and Python files known to pass (see checkSources); grows with what passes now. */
+  knownSources?: Set<string>;
 }
 
 /**
@@ -67,7 +69,7 @@ export function prepareJobs(instances: readonly Instance[], o: PrepareOptions): 
     diagnostics.push(...r.diagnostics);
     if (!r.release) continue;
     diagnostics.push(...checkRelease(r.release, { addonsDir: o.addonsDir, label }));
-    checks.push(checkSources(r.release, { addonsDir: o.addonsDir, label, ...(o.python ? { python: o.python } : {}) }));
+    checks.push(checkSources(r.release, { addonsDir: o.addonsDir, label, ...(o.python ? { python: o.python } : {}), ...(o.knownSources ? { known: o.knownSources } : {}) }));
     releases.set(commit, r.release);
   }
   const jobs: DeployJob[] = [];

@@ -13,6 +13,12 @@ export interface CheckSourcesOptions {
   python?: string;
   /** A checker that has not answered by then is killed and reported. @default 120000 */
   timeoutMs?: number;
+  /**
+   * Content hashes of files that passed before: skipped, since the result
+   * depends on the content alone. Files that pass now are added to it, so a
+   * caller can keep it between runs and a small change checks a few files.
+   */
+  known?: Set<string>;
 }
 
 let script: string | undefined;
@@ -25,7 +31,7 @@ let script: string | undefined;
 export async function checkSources(release: Release, o: CheckSourcesOptions): Promise<Diagnostic[]> {
   const dir = o.addonsDir.replace(/\/+$/, '');
   const python = o.python ?? 'python3';
-  const sources = release.files.filter((f) => f.path.endsWith('.xml') || f.path.endsWith('.py'));
+  const sources = release.files.filter((f) => (f.path.endsWith('.xml') || f.path.endsWith('.py')) && !o.known?.has(`${kindOf(f.path)} ${f.sha256}`));
   if (sources.length === 0) return [];
   const unavailable = (why: string, hint = `install Python 3.9 or later as '${python}' on this machine; the checks run locally, before anything reaches a server`): Diagnostic[] => [
     error('BLINK617', `cannot check the XML and Python of the release at ${o.label}: ${why}`, undefined, hint),
@@ -72,7 +78,15 @@ export async function checkSources(release: Release, o: CheckSourcesOptions): Pr
       diagnostics.push(error('BLINK615', `Python of ${module} at ${o.label} does not compile: ${message}`, where, `fix the syntax; checked with this machine's ${python}, so keep to what the servers' Python runs too`));
     }
   }
+  if (o.known) {
+    const failed = new Set(diagnostics.map((d) => d.file));
+    for (const f of sources) if (!failed.has(`${dir}/${f.path}`)) o.known.add(`${kindOf(f.path)} ${f.sha256}`);
+  }
   return diagnostics;
+}
+
+function kindOf(path: string): 'xml' | 'py' {
+  return path.endsWith('.xml') ? 'xml' : 'py';
 }
 
 interface CheckerRun {

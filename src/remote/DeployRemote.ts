@@ -17,9 +17,11 @@ export interface DeployRemote {
   /**
    * Every asked instance's release folder, in one round trip: its current
    * link, state and journal; with `releases` also the releases present; with
-   * `withFiles` also those and the running release's record and file list.
+   * `withFiles` also those and the running release's record and file list;
+   * with `onlyInterrupted`, all of that only for a folder holding a journal
+   * (the rest read as empty).
    */
-  read(items: readonly { releaseDir: string; releases?: boolean; withFiles?: boolean }[]): Promise<InstanceReleases[] | Failure>;
+  read(items: readonly { releaseDir: string; releases?: boolean; withFiles?: boolean; onlyInterrupted?: boolean }[]): Promise<InstanceReleases[] | Failure>;
   /** Assemble a release from links into `previous` and the uploaded files, check it, rename it into place. */
   upload(u: Upload): Promise<Failure | undefined>;
   /** Write the deploy journal, or remove it (undefined). */

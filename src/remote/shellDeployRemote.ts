@@ -31,7 +31,7 @@ export function shellDeployRemote(t: Transport, root: string): DeployRemote {
 
     async read(items) {
       const n = randomBytes(6).toString('hex');
-      const input = scriptInput([n, R, ...items.flatMap((i) => [i.releaseDir, i.withFiles ? 'current' : i.releases ? 'releases' : '-'])]);
+      const input = scriptInput([n, R, ...items.flatMap((i) => [i.releaseDir, i.withFiles ? 'current' : i.releases ? 'releases' : i.onlyInterrupted ? 'journal' : '-'])]);
       if ('error' in input) return { error: input.error };
       const r = await t.exec(deployScript('read'), input);
       const text = r.stdout.toString('utf8');

@@ -73,14 +73,16 @@ export function cachePath(cwd: string, outDir: string, env: Record<string, strin
 
 /**
  * Fingerprint of everything a render reads: config files and templates by
- * content, custom addons by name, size and time (they can be large and only
- * their manifests and file list matter), blink-fleet's own code, and where
- * things are (paths appear in headers and diagnostics).
+ * content, custom addons by their manifests' content and the names of their
+ * files (nothing else of an addon is read: a code change, which is most of
+ * what a deploy ships, keeps the key), blink-fleet's own code by name, size
+ * and time, and where things are (paths appear in headers and diagnostics).
  */
 export function fingerprint(inputs: CacheInputs): string {
   const h = createHash('sha256');
   h.update(JSON.stringify([FORMAT, inputs.cwd, resolve(inputs.cwd, inputs.configDir), resolve(inputs.cwd, inputs.addonsDir), resolve(inputs.cwd, inputs.templatesDir)]));
-  const walk = (dir: string, content: boolean, skipDots: boolean): void => {
+  // content: every file by content; false: by size and time; 'manifests': manifests by content, other files by name.
+  const walk = (dir: string, content: boolean | 'manifests', skipDots: boolean): void => {
     let names: string[];
     try {
       names = readdirSync(dir).sort();
@@ -93,14 +95,15 @@ export function fingerprint(inputs: CacheInputs): string {
       const p = join(dir, name);
       const st = lstatSync(p);
       if (st.isDirectory()) walk(p, content, skipDots);
-      else if (content) h.update(`\0${p}\0`).update(readFileSync(p));
+      else if (content === true || (content === 'manifests' && name === '__manifest__.py')) h.update(`\0${p}\0`).update(readFileSync(p));
+      else if (content === 'manifests') h.update(`\0${p}\0${st.isSymbolicLink() ? 'link' : 'file'}`);
       else h.update(`\0${p}\0${st.size}\0${st.mtimeMs}`);
     }
   };
   // The loader skips dot entries in config/ (a local server root lives there).
   walk(resolve(inputs.cwd, inputs.configDir), true, true);
   walk(resolve(inputs.cwd, inputs.templatesDir), true, false);
-  walk(resolve(inputs.cwd, inputs.addonsDir), false, false);
+  walk(resolve(inputs.cwd, inputs.addonsDir), 'manifests', false);
   walk(join(inputs.packageDir, 'dist'), false, false);
   walk(join(inputs.packageDir, 'schema'), true, false);
   return h.digest('hex');

@@ -55,3 +55,24 @@ cached('the deploy settings and release folders come back from the cache as comp
 });
 
 cached.run();
+
+cached('the key follows what compile reads of the addons: manifests and file names, not code', async () => {
+  const { fingerprint } = await import('../../src/write/renderCache.js');
+  const t = tempDir();
+  try {
+    for (const d of ['config', 'custom-addons', 'templates']) cpSync(join(repo, d), join(t.dir, d), { recursive: true });
+    const key = () => fingerprint({ configDir: join(t.dir, 'config'), addonsDir: join(t.dir, 'custom-addons'), templatesDir: join(t.dir, 'templates'), cwd: t.dir, packageDir: repo });
+    const before = key();
+    const init = join(t.dir, 'custom-addons/blink_ar_fixes/__init__.py');
+    writeFileSync(init, readFileSync(init, 'utf8') + '# a code change\n');
+    assert.is(key(), before, 'a code change is what a deploy ships; the compiled fleet stays valid');
+    const manifest = join(t.dir, 'custom-addons/blink_ar_fixes/__manifest__.py');
+    writeFileSync(manifest, readFileSync(manifest, 'utf8') + '\n');
+    const afterManifest = key();
+    assert.is.not(afterManifest, before, 'a manifest is read');
+    writeFileSync(join(t.dir, 'custom-addons/blink_ar_fixes/data/new.xml'), '<odoo/>\n');
+    assert.is.not(key(), afterManifest, 'a new file can be a data file a manifest lists');
+  } finally {
+    t.cleanup();
+  }
+});

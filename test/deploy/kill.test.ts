@@ -95,4 +95,20 @@ s('killed during the health check', async () => {
   await killedThenConverges(() => w.killAt('health'), true);
 });
 
+s('an interrupted deploy of another instance on the server is finished by the next deploy there', async () => {
+  const next = change();
+  w.killAt('restart');
+  const killed = await w.spawnDeploy(PROD).done;
+  assert.is(killed.code, null, killed.out + killed.err);
+  assert.ok(existsSync(join(w.releaseDir('acme-prod'), 'journal.json')));
+  w.commit('test', { 'custom-addons/acme_sale/README.md': `beside round ${round}\n` });
+  w.clearLogs();
+  const r = await w.deploy(['--host', 'acme-test.example.test', '--yes']);
+  assert.is(r.code, 0, r.out + r.err);
+  assert.match(r.out, 'recovered interrupted deploy');
+  assert.not.ok(existsSync(join(w.releaseDir('acme-prod'), 'journal.json')));
+  assert.is(w.current('acme-prod'), next);
+  assert.ok(w.commands().includes('restart odoo-acme-prod'), 'the owed restart happened');
+});
+
 s.run();

@@ -25,6 +25,19 @@ sources('well-formed XML and compiling Python give nothing', async () => {
   assert.equal(ds, []);
 });
 
+sources('files that passed before are not checked again; files that fail are never remembered', async () => {
+  const known = new Set<string>();
+  const files = { 'm/ok.py': 'x = 1\n', 'm/bad.py': 'def f(:\n', 'm/v.xml': '<odoo/>\n' };
+  const first = await checkSources(releaseOf(files), { ...O, known });
+  assert.equal(first.map(brief), ['BLINK615 custom-addons/m/bad.py:1:7']);
+  assert.is(known.size, 2);
+  // With every file known but the failing one, only that one is checked: a python3 that cannot run shows whether any was.
+  const none = await checkSources(releaseOf({ 'm/ok.py': 'x = 1\n', 'm/v.xml': '<odoo/>\n' }), { ...O, known, python: '/nonexistent/python3' });
+  assert.equal(none, []);
+  const again = await checkSources(releaseOf(files), { ...O, known, python: '/nonexistent/python3' });
+  assert.equal(again.map((d) => d.code), ['BLINK617']);
+});
+
 sources('broken XML is BLINK614 and a syntax error BLINK615, each at its line and column', async () => {
   const ds = await checkSources(
     releaseOf({

@@ -4,8 +4,9 @@
 # validates; nothing here follows a link or reads more than regular files.
 # stdin: nonce, root, then pairs of lines: release folder, and what else
 # to print: "current" (the releases present, and the running release's
-# record and files), "releases" (the releases present) or "-" (nothing
-# more: what --status needs).
+# record and files), "releases" (the releases present), "-" (nothing
+# more: what --status needs) or "journal" (only when a deploy of it was
+# interrupted, as "-"; nothing otherwise).
 set -u
 IFS= read -r nonce || missing nonce
 IFS= read -r root || missing root
@@ -19,6 +20,10 @@ while IFS= read -r rd && IFS= read -r want; do
     continue
   fi
   [ -d "$d" ] || continue
+  if [ "$want" = journal ]; then
+    [ -f "$d/journal.json" ] || continue
+    want=-
+  fi
   echo "@@current $nonce"
   if [ -h "$d/current" ]; then readlink -- "$d/current"; elif [ -e "$d/current" ]; then echo "(not a link)"; fi
   echo "@@state $nonce"
