@@ -2,6 +2,7 @@ import { error, warning, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import type { Release } from '../release/Release.js';
 import { moduleHashes } from '../release/changedModules.js';
 import { isFailure, type Failure } from '../remote/Remote.js';
+import { fillCommand } from '../remote/shellQuote.js';
 import type { DeployRemote } from '../remote/DeployRemote.js';
 import type { DeployJournal, DeployPhase, DeployState } from '../remote/DeployState.js';
 import type { DeployContext } from './DeployContext.js';
@@ -86,7 +87,7 @@ export async function deployInstance(remote: DeployRemote, p: InstanceDeployPlan
   if (p.update.length || p.install.length) {
     if (p.backup) {
       step('backing up');
-      const b = await remote.backup(ctx.commands.backup.replace(/\{instance\}/g, i.id), `${i.backup.dir}/${i.id}`);
+      const b = await remote.backup(fillCommand(ctx.commands.backup, { instance: i.id }), `${i.backup.dir}/${i.id}`);
       if (isFailure(b)) return failBefore(error('BLINK621', `${remote.server}: ${i.id}: ${b.error}; nothing was deployed`, undefined, 'the update needs a backup to come back to; fix the backup (blink-backup -v ' + i.id + ' on the server) and deploy again'), 'failed: backup');
       report.backup = b.stamp;
       report.done.push(`backup ${b.stamp}`);
@@ -112,7 +113,8 @@ export async function deployInstance(remote: DeployRemote, p: InstanceDeployPlan
   const failure = check(sw, 'BLINK623', 'switching current') ?? (report.done.push(`current → ${p.to.slice(0, 12)}`), await restartAndCheck(remote, i, ctx));
   if (failure) {
     report.diagnostics.push(failure);
-    await rollBackInstance(remote, p, ctx, report, journal('rolling-back', report.backup));
+    // A rollback that could not switch back keeps its journal: the next run retries it.
+    if (!(await rollBackInstance(remote, p, ctx, report, journal('rolling-back', report.backup)))) return end('failed');
     await finish('rolled back');
     return end('rolled-back');
   }
@@ -124,15 +126,19 @@ export async function deployInstance(remote: DeployRemote, p: InstanceDeployPlan
   return end(report.diagnostics.some((d) => d.severity === 'error') ? 'failed' : 'deployed');
 }
 
-/** Back to the release that ran before (none on a first deploy), restart on it; says what the database may need. */
-export async function rollBackInstance(remote: DeployRemote, p: { instance: InstanceDeployPlan['instance']; from?: string; update: string[]; install: string[] }, ctx: DeployContext, report: DeployReport, j: DeployJournal): Promise<void> {
+/**
+ * Back to the release that ran before (none on a first deploy), restart on
+ * it; says what the database may need. False when `current` could not be
+ * switched back: the journal then stays for the next run.
+ */
+export async function rollBackInstance(remote: DeployRemote, p: { instance: InstanceDeployPlan['instance']; from?: string; update: string[]; install: string[] }, ctx: DeployContext, report: DeployReport, j: DeployJournal): Promise<boolean> {
   const i = p.instance;
   ctx.progress?.(i.id, 'rolling back');
   await remote.journal(i.releaseDir, j);
   const sw = await remote.switchTo(i.releaseDir, p.from);
   if (sw) {
     report.diagnostics.push(error('BLINK623', `${remote.server}: ${i.id}: switching back failed: ${sw.error}; the journal is kept and the next blink-deploy retries`));
-    return;
+    return false;
   }
   report.done.push(p.from ? `current → ${p.from.slice(0, 12)} (rollback)` : 'current removed (rollback)');
   // Odoo resolved `current` when it started: only a restart stops it running the code that failed.
@@ -141,4 +147,5 @@ export async function rollBackInstance(remote: DeployRemote, p: { instance: Inst
   else report.done.push(`restart ${i.service} (rollback)`);
   const dbChanged = p.update.length > 0 || p.install.length > 0;
   report.diagnostics.push(warning('BLINK624', `${remote.server}: ${i.id}: rolled back to ${p.from?.slice(0, 12) ?? 'no release'}`, undefined, dbChanged ? restoreHint(i, report.backup ?? j.backup) : undefined));
+  return true;
 }

@@ -82,14 +82,19 @@ export async function deployServer(remote: DeployRemote, jobs: readonly DeployJo
       const p = planDeploy({ instance: j.instance, release: j.release, branch: j.branch, live: now, updateModules: o.updateModules, ...(j.notice ? { notice: j.notice } : {}) });
       const shown = o.shown?.plans.find((s) => s.instance.id === j.instance.id);
       const recovery = recovered.get(j.instance.id);
+      // A recovery that could not finish keeps its journal; deploying over it would lose the way back.
+      if (recovery?.outcome === 'failed') {
+        reports.push({ ...recovery, branch: j.branch, to: j.release.commit });
+        continue;
+      }
       let r: DeployReport;
       // A recovery is announced in the diff, so it may change the picture; anything else moving under us is refused.
       if (shown && !recovery && fingerprint(shown) !== fingerprint(p)) {
         r = { ...blankReport(j), outcome: 'failed', diagnostics: [error('BLINK511', `${remote.server}: ${j.instance.id} changed between the diff and the deploy; nothing was changed`, undefined, 'run blink-deploy again to see the new plan')] };
       } else r = await deployInstance(remote, p, j.release, ctx);
       ctx.progress?.(j.instance.id, r.outcome);
-      if (recovery) {
-        r.recovered = recovery.recovered!;
+      if (recovery?.recovered) {
+        r.recovered = recovery.recovered;
         r.diagnostics.unshift(...recovery.diagnostics);
         r.done.unshift(...recovery.done.map((d) => `${d} (owed by ${recovery.recovered!.run})`));
       }

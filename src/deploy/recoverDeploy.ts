@@ -56,7 +56,11 @@ export async function recoverDeploy(remote: DeployRemote, i: Instance, live: Ins
     }
     report.diagnostics.push(failure);
   }
-  await rollBackInstance(remote, { instance: i, ...(j.from ? { from: j.from } : {}), update: j.update, install: j.install }, ctx, report, { ...j, phase: 'rolling-back' });
+  if (!(await rollBackInstance(remote, { instance: i, ...(j.from ? { from: j.from } : {}), update: j.update, install: j.install }, ctx, report, { ...j, phase: 'rolling-back' }))) {
+    report.outcome = 'failed';
+    report.seconds = Math.round((Date.now() - started) / 100) / 10;
+    return report;
+  }
   report.outcome = 'rolled-back';
   return done('rolled-back', 'recovered: rolled back');
 }

@@ -16,7 +16,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { dirname, join } from 'node:path';
-import { deployCli } from '../../src/cli/deploy.js';
+import { deployCli, type DeployDeps } from '../../src/cli/deploy.js';
 import { freePort } from '../support/sshd.js';
 import { recordingIo } from '../support/cliIo.js';
 import { tempDir } from '../support/tmp.js';
@@ -41,7 +41,7 @@ export interface DeployWorld {
   /** Check out `branch`, write (or delete: null) files, commit, push; returns the commit. */
   commit(branch: string, files: Record<string, string | null>, message?: string): string;
   /** blink-deploy in this process, in the checkout. */
-  deploy(args: string[]): Promise<{ code: number; out: string; err: string }>;
+  deploy(args: string[], deps?: DeployDeps): Promise<{ code: number; out: string; err: string }>;
   /** The CLI as its own process (for SIGKILL); resolves when it exits. */
   spawnDeploy(args: string[]): { pid: number; done: Promise<{ code: number | null; out: string; err: string }> };
   /** odoo-bin stand-in calls, one line each: its arguments. */
@@ -202,9 +202,9 @@ clients:
       git(repo, 'checkout', '-q', 'main');
       return c;
     },
-    async deploy(args) {
+    async deploy(args, deps) {
       const io = recordingIo(repo, { env: cliEnv() });
-      const code = await deployCli(flags(args), io);
+      const code = await deployCli(flags(args), io, deps);
       return { code, out: io.out(), err: io.err() };
     },
     spawnDeploy(args) {

@@ -12,6 +12,9 @@ import { join } from 'node:path';
 import { localTransport } from '../../src/remote/localTransport.js';
 import { isFailure } from '../../src/remote/Remote.js';
 import { shellRemote } from '../../src/remote/shellRemote.js';
+import { shellDeployRemote } from '../../src/remote/shellDeployRemote.js';
+import type { DeployRemote } from '../../src/remote/DeployRemote.js';
+import type { Server } from '../../src/model/Fleet.js';
 import { GIT_ENV, deployedWorld, type DeployWorld } from './fixture.js';
 
 const s = suite('blink-deploy steps');
@@ -185,6 +188,28 @@ s('9. notify: the JSON summary is posted, and the audit line is on the server', 
   } finally {
     srv.close();
   }
+});
+
+s('a rollback that cannot switch back keeps its journal, and the next run finishes it', async () => {
+  const before = w.current('acme-prod')!;
+  w.commit('main', { 'custom-addons/acme_sale/README.md': 'stuck rollback\n' });
+  w.setFail('health-acme-prod', true);
+  // The real server scripts, except that switching back to the running release fails once.
+  let failed = false;
+  const remoteFor = (srv: Server): DeployRemote => {
+    const real = shellDeployRemote(localTransport(srv.name), srv.root);
+    return { ...real, switchTo: async (dir, commit) => (commit === before && !failed ? ((failed = true), { error: 'disk full (simulated)' }) : real.switchTo(dir, commit)) };
+  };
+  const r = await w.deploy([...PROD, '--yes'], { remoteFor }).finally(() => w.setFail('health-acme-prod', false));
+  assert.is(r.code, 1);
+  assert.match(r.out, 'switching back failed: disk full (simulated); the journal is kept');
+  assert.match(readFileSync(join(w.releaseDir('acme-prod'), 'journal.json'), 'utf8'), '"phase":"rolling-back"');
+  w.clearLogs();
+  const again = await w.deploy([...PROD, '--yes']);
+  assert.is(again.code, 0, again.out + again.err);
+  assert.match(again.out, /recovered interrupted deploy \S+: rolled-back/);
+  assert.not.ok(existsSync(join(w.releaseDir('acme-prod'), 'journal.json')));
+  assert.is(w.current('acme-prod'), w.git('rev-parse', 'main'));
 });
 
 s('a module newly listed in clients.yaml is installed; --update-modules none leaves updates owed', async () => {
