@@ -185,7 +185,7 @@ for (const transport of ['local', 'ssh'] as const) {
       const started = Date.now();
       const second = await applyInProcess([...flags(ctx.configB!), '--yes'], ctx.env!, dir);
       assert.is(second.code, 1, second.err + second.out);
-      assert.match(second.err + second.out, /BLINK512: k1 is being applied by \S+@\S+ pid \d+/);
+      assert.match(second.err + second.out, /BLINK512: k1 is being applied by \S+@\S+ pid \d+/, `the second apply printed:\n${second.err}${second.out}`);
       assert.ok(Date.now() - started < 5000);
       const r = await first.done;
       assert.is(r.code, 0, r.err);
