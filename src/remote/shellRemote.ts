@@ -66,10 +66,16 @@ echo "@@end ${n}"
     async fetch(paths) {
       if (paths.length === 0) return new Map();
       const n = nonce();
-      const script = `for p; do
+      // Each file is copied once and sent from the copy: a file replaced while
+      // it is read (an interrupted run's swap finishing on the server) must
+      // not send one size and another content.
+      const script = `t=$(mktemp) || exit 1
+for p; do
   [ -f "$p" ] || continue
-  printf '@@file ${n} %s %s\\n' "$(wc -c < "$p" | tr -d ' ')" "$p"; cat "$p"
-done`;
+  cat -- "$p" > "$t" 2>/dev/null || continue
+  printf '@@file ${n} %s %s\\n' "$(wc -c < "$t" | tr -d ' ')" "$p"; cat "$t"
+done
+rm -f "$t"`;
       const r = await t.exec(`set -- ${paths.map((p) => q(at(p))).join(' ')}\n${script}`);
       if (r.code !== 0) return fail('fetching files', r);
       const out = new Map<string, Buffer>();

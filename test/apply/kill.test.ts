@@ -100,7 +100,7 @@ for (const transport of ['local', 'ssh'] as const) {
 
   const run = async (config: string, ...extra: string[]): Promise<number> => {
     const r = await applyInProcess([...flags(config), ...extra], ctx.env!, ctx.tmp!.dir);
-    if (r.code === 1) console.error(r.err);
+    if (r.code === 1) console.error(r.out + r.err);
     return r.code;
   };
 
