@@ -53,3 +53,9 @@ failed += importFailures;
 if (files.length === 0) console.error('no test files matched');
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
+// Every suite stops what it starts; if something still runs (a test that failed half-way),
+// say what and end anyway, so CI reports the failures instead of waiting out its time limit.
+setTimeout(() => {
+  console.error(`test run: still busy 10 s after the last test (${process.getActiveResourcesInfo().join(', ')}); exiting`);
+  process.exit(process.exitCode === 0 ? 1 : process.exitCode);
+}, 10_000).unref();

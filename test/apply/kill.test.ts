@@ -87,7 +87,10 @@ for (const transport of ['local', 'ssh'] as const) {
       }
     };
     const done = loop();
-    return { stop: async () => ((running = false), await done, bad) };
+    // Idempotent: the test stops it when it reads the result, and again in its finally, so a
+    // failing assertion never leaves this loop running (and the test process alive) forever.
+    let stopped: Promise<string[]> | undefined;
+    return { stop: () => (stopped ??= (async () => ((running = false), await done, bad))()) };
   }
 
   async function lockGone(): Promise<void> {
@@ -149,18 +152,23 @@ for (const transport of ['local', 'ssh'] as const) {
       const kill = (): void => void child.kill('SIGKILL');
       if (point === 'health') w.onHealth = () => ((w.onHealth = undefined), kill());
       const watcher = watch(point === 'first-new-file' ? kill : undefined);
-      const timer = point === 'delay-900ms' ? setTimeout(kill, 900) : undefined;
+      let bad: string[];
       try {
-        const r = await done;
-        assert.is(r.signal, 'SIGKILL', `the apply was killed (exit ${r.code}: ${r.err})`);
+        const timer = point === 'delay-900ms' ? setTimeout(kill, 900) : undefined;
+        try {
+          const r = await done;
+          assert.is(r.signal, 'SIGKILL', `the apply was killed (exit ${r.code}: ${r.err})`);
+        } finally {
+          clearTimeout(timer);
+          w.onHealth = undefined;
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        }
+        await lockGone();
+        if (ctx.sshConfig) await noSshLeft(ctx.sshConfig);
+        bad = await watcher.stop();
       } finally {
-        clearTimeout(timer);
-        w.onHealth = undefined;
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        await watcher.stop();
       }
-      await lockGone();
-      if (ctx.sshConfig) await noSshLeft(ctx.sshConfig);
-      const bad = await watcher.stop();
       assert.equal(bad, [], 'every file was old or new at every moment');
       for (const [p, v] of tree()) assert.ok(v === ctx.a!.get(p) || v === ctx.b!.get(p), `${p} is old or new`);
 
