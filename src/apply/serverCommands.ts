@@ -11,8 +11,8 @@ export interface StepResult {
   failure?: Diagnostic;
 }
 
-/** One configured command; a failure names the step and its (scrubbed) output. */
-export async function runCommand(remote: Remote, label: string, command: string, secrets: readonly string[]): Promise<Diagnostic | undefined> {
+/** One configured command; a failure names the step and its (scrubbed) output. Apply's and deploy's remotes both run commands. */
+export async function runCommand(remote: Pick<Remote, 'server' | 'run'>, label: string, command: string, secrets: readonly string[]): Promise<Diagnostic | undefined> {
   const r = await remote.run(command);
   if (r.code === 0) return undefined;
   const output = scrub((r.stderr || r.stdout.toString('utf8')).trim().split('\n').slice(-5).join('\n'), secrets);
@@ -59,23 +59,27 @@ export async function undoActions(remote: Remote, a: Actions, commands: ServerCo
 
 /** GET each touched instance's health URL until it answers 200, or give up. */
 export async function checkHealth(remote: Remote, a: Actions, commands: ServerCommands, policy: HealthPolicy): Promise<StepResult> {
-  const results = await Promise.all(
-    a.health.map(async (h) => {
-      const url = commands.health.replace(/\{port\}/g, String(h.port)).replace(/\{instance\}/g, h.instance).replace(/\{service\}/g, h.service);
-      let last = '';
-      for (let i = 0; i < policy.retries; i++) {
-        if (i > 0) await sleep(policy.intervalMs);
-        const r = await remote.httpGet(url, policy.timeoutMs);
-        if ('status' in r && r.status === 200) return undefined;
-        last = 'status' in r ? `HTTP ${r.status}` : r.error;
-      }
-      return error('BLINK514', `${remote.server}: ${h.instance} is not healthy: ${url} answered ${last} after ${policy.retries} attempts`);
-    }),
-  );
+  const results = await Promise.all(a.health.map((h) => waitHealthy(remote, h.instance, healthUrl(commands.health, h), policy)));
   const failure = results.find((d) => d !== undefined);
   return failure ? { done: [], failure } : { done: a.health.map((h) => `health ${h.instance}`) };
 }
 
+/** The configured health URL for one instance's port. */
+export function healthUrl(template: string, h: { port: number; instance: string; service: string }): string {
+  return template.replace(/\{port\}/g, String(h.port)).replace(/\{instance\}/g, h.instance).replace(/\{service\}/g, h.service);
+}
+
+/** GET `url` until it answers 200, `policy.retries` times at most; the failure names the last answer. */
+export async function waitHealthy(remote: Pick<Remote, 'server' | 'httpGet'>, instance: string, url: string, policy: HealthPolicy): Promise<Diagnostic | undefined> {
+  let last = '';
+  for (let i = 0; i < policy.retries; i++) {
+    if (i > 0) await sleep(policy.intervalMs);
+    const r = await remote.httpGet(url, policy.timeoutMs);
+    if ('status' in r && r.status === 200) return undefined;
+    last = 'status' in r ? `HTTP ${r.status}` : r.error;
+  }
+  return error('BLINK514', `${remote.server}: ${instance} is not healthy: ${url} answered ${last} after ${policy.retries} attempts`);
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

@@ -5,7 +5,7 @@ import { mapLimit } from '../apply/mapLimit.js';
 import type { DeployContext } from './DeployContext.js';
 import type { UpdateModules } from './DeployPlan.js';
 import type { DeployReport } from './DeployReport.js';
-import { deployServer, diffServer, type DeployJob, type ServerDeployDiff } from './deployServer.js';
+import { blankReport, deployServer, diffServer, type DeployJob, type ServerDeployDiff } from './deployServer.js';
 
 export interface DeployFleetOptions {
   remoteFor(server: Server): DeployRemote;
@@ -55,7 +55,7 @@ export async function runDeploy(
       });
     } catch (e) {
       const d = isDiagnostic(e) ? e : unexpected(x.server.name, e);
-      reports = x.jobs.map((j) => ({ instance: j.instance.id, server: x.server.name, host: j.instance.host, branch: j.branch, to: j.release.commit, outcome: d.code === 'BLINK510' ? 'unreachable' : 'failed', updated: [], installed: [], done: [], seconds: 0, diagnostics: [d] }));
+      reports = x.jobs.map((j) => ({ ...blankReport(j), outcome: d.code === 'BLINK510' ? 'unreachable' : 'failed', diagnostics: [d] }));
     }
     done?.(index, reports);
     return reports;

@@ -106,7 +106,8 @@ export async function deployServer(remote: DeployRemote, jobs: readonly DeployJo
   }
 }
 
-function blankReport(j: DeployJob): DeployReport {
+/** A job's report before anything happened (failed until told otherwise). */
+export function blankReport(j: DeployJob): DeployReport {
   return { instance: j.instance.id, server: j.instance.server, host: j.instance.host, branch: j.branch, to: j.release.commit, outcome: 'failed', updated: [], installed: [], done: [], seconds: 0, diagnostics: [] };
 }
 

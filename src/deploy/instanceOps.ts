@@ -1,8 +1,8 @@
-import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
+import type { Diagnostic } from '../diagnostics/Diagnostic.js';
 import type { Instance } from '../model/Fleet.js';
 import type { DeployRemote } from '../remote/DeployRemote.js';
 import { fillCommand } from '../remote/shellQuote.js';
-import type { HealthPolicy } from '../apply/ApplyContext.js';
+import { healthUrl, runCommand, waitHealthy } from '../apply/serverCommands.js';
 import type { DeployContext } from './DeployContext.js';
 
 /**
@@ -11,13 +11,14 @@ import type { DeployContext } from './DeployContext.js';
  */
 export async function restartAndCheck(remote: DeployRemote, i: Instance, ctx: DeployContext): Promise<Diagnostic | undefined> {
   ctx.progress?.(i.id, 'restarting');
-  const r = await remote.run(fillCommand(ctx.commands.restart, { service: i.service, unit: `${i.service}.service` }));
-  if (r.code !== 0) {
-    const out = (r.stderr || r.stdout.toString('utf8')).trim().split('\n').slice(-5).join('\n');
-    return error('BLINK511', `${remote.server}: restart ${i.service} failed (exit ${r.code})${out ? ':\n' + out : ''}`);
-  }
+  const failed = await runCommand(remote, `restart ${i.service}`, fillCommand(ctx.commands.restart, { service: i.service, unit: `${i.service}.service` }), []);
+  if (failed) return failed;
   ctx.progress?.(i.id, 'checking health');
-  return checkInstanceHealth(remote, i, ctx.commands.health, ctx.health);
+  for (const url of healthUrls(i, ctx.commands.health)) {
+    const unhealthy = await waitHealthy(remote, i.id, url, ctx.health);
+    if (unhealthy) return unhealthy;
+  }
+  return undefined;
 }
 
 /**
@@ -26,7 +27,7 @@ export async function restartAndCheck(remote: DeployRemote, i: Instance, ctx: De
  * serves `/websocket/health`, and it comes up seconds after the HTTP port.
  */
 export function healthUrls(i: Instance, healthCommand: string): string[] {
-  const fill = (port: number): string => healthCommand.replace(/\{port\}/g, String(port)).replace(/\{instance\}/g, i.id).replace(/\{service\}/g, i.service);
+  const fill = (port: number): string => healthUrl(healthCommand, { port, instance: i.id, service: i.service });
   const web = new URL(fill(i.port));
   web.searchParams.set('db_server_status', '1');
   const urls = [web.href];
@@ -37,21 +38,6 @@ export function healthUrls(i: Instance, healthCommand: string): string[] {
     urls.push(ws.href);
   }
   return urls;
-}
-
-async function checkInstanceHealth(remote: DeployRemote, i: Instance, healthCommand: string, policy: HealthPolicy): Promise<Diagnostic | undefined> {
-  for (const url of healthUrls(i, healthCommand)) {
-    let last = '';
-    let ok = false;
-    for (let n = 0; n < policy.retries && !ok; n++) {
-      if (n > 0) await new Promise((r) => setTimeout(r, policy.intervalMs));
-      const r = await remote.httpGet(url, policy.timeoutMs);
-      ok = 'status' in r && r.status === 200;
-      last = 'status' in r ? `HTTP ${r.status}` : r.error;
-    }
-    if (!ok) return error('BLINK514', `${remote.server}: ${i.id} is not healthy: ${url} answered ${last} after ${policy.retries} attempts`);
-  }
-  return undefined;
 }
 
 /** What to run to take the database back to before the update, said whenever an update ran and the code went back. */

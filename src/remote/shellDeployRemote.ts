@@ -4,7 +4,7 @@ import type { Failure } from './Remote.js';
 import type { DeployRemote } from './DeployRemote.js';
 import { parseInstanceReleases, type RawInstanceReleases } from './parseInstanceReleases.js';
 import { deployScript, scriptInput, type DeployScriptName } from './deployScripts.js';
-import { shellRemote } from './shellRemote.js';
+import { scriptFailure, shellRemote } from './shellRemote.js';
 import { tar, type TarEntry } from './tar.js';
 
 /**
@@ -20,8 +20,7 @@ export function shellDeployRemote(t: Transport, root: string): DeployRemote {
     if ('error' in input) return { code: 2, stdout: Buffer.alloc(0), stderr: input.error };
     return t.exec(deployScript(name), input);
   };
-  const done = (what: string, r: { code: number; stderr: string; unreachable?: boolean }): Failure | undefined =>
-    r.code === 0 ? undefined : { error: `${what} failed (exit ${r.code})${r.stderr.trim() ? ': ' + lastLines(r.stderr) : ''}`, ...(r.unreachable ? { unreachable: true } : {}) };
+  const done = (what: string, r: { code: number; stderr: string; unreachable?: boolean }): Failure | undefined => (r.code === 0 ? undefined : scriptFailure(what, r));
 
   return {
     server: t.server,
@@ -98,8 +97,4 @@ function splitInstances(text: string, n: string): RawInstanceReleases[] {
 
 function instanceOf(releaseDir: string): string {
   return releaseDir.replace(/\/+$/, '').split('/').pop() ?? '';
-}
-
-function lastLines(s: string): string {
-  return s.trim().split('\n').slice(-4).join(' | ');
 }

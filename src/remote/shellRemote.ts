@@ -23,10 +23,7 @@ export function shellRemote(t: Transport, root: string): Remote {
   const backups = (run: string): string => `${B}/backups/${safeRun(run)}`;
   const tmpOf = (p: string, run: string): string => `${at(posix.dirname(p))}/.blink-tmp.${posix.basename(p)}.${safeRun(run)}`;
   const fromRoot = (p: string): string => (R && p.startsWith(R + '/') ? p.slice(R.length) : p);
-  const fail = (what: string, r: { code: number; stderr: string; unreachable?: boolean }): Failure => ({
-    error: `${what} failed (exit ${r.code})${r.stderr.trim() ? ': ' + lastLines(r.stderr) : ''}`,
-    ...(r.unreachable ? { unreachable: true } : {}),
-  });
+  const fail = scriptFailure;
 
   return {
     server: t.server,
@@ -364,6 +361,11 @@ function nonce(): string {
 function safeRun(run: string): string {
   if (!/^[A-Za-z0-9._-]+$/.test(run)) throw new Error(`invalid run id ${run}`);
   return run;
+}
+
+/** A script that exited non-zero, as a Failure naming the step and the last lines it wrote to stderr. */
+export function scriptFailure(what: string, r: { code: number; stderr: string; unreachable?: boolean }): Failure {
+  return { error: `${what} failed (exit ${r.code})${r.stderr.trim() ? ': ' + lastLines(r.stderr) : ''}`, ...(r.unreachable ? { unreachable: true } : {}) };
 }
 
 function lastLines(s: string): string {
