@@ -2,7 +2,7 @@
  * Benchmark of blink-deploy against real sshd on 127.0.0.1.
  *
  *   npm run bench:deploy [-- --runs 5] [--only upload|status] [--instances 50]
- *                        [--status-servers 20] [--status-instances 50] [--profile] [--keep]
+ *                        [--status-servers 20] [--status-instances 50] [--profile] [--keep] [--hold]
  *
  * Prints figures, asserts nothing. Absolute seconds swing 2–5× on a shared
  * machine, so each figure is a ratio to a floor timed in the same run, runs
@@ -30,6 +30,10 @@
  *      status output is checked once to read every instance back. Floor:
  *      plain ssh to every server, 4 at a time, each running cat of every
  *      instance's state.json and readlink of its current.
+ *
+ * `--hold` keeps figure 1's world (sshd, health ports) up after its figures
+ * and prints the command that deploys one instance, for timing by hand;
+ * Ctrl-C ends it.
  *
  * `--profile` adds one CPU profile (node --cpu-prof) of a deploy and of a
  * status run and prints their top self-time functions.
@@ -83,6 +87,7 @@ const { values: opt } = parseArgs({
     'status-instances': { type: 'string', default: '50' },
     profile: { type: 'boolean' },
     keep: { type: 'boolean' },
+    hold: { type: 'boolean' },
   },
 });
 const RUNS = Number(opt.runs);
@@ -284,6 +289,13 @@ async function uploadFigure(): Promise<void> {
   out(`  floor median, for scale                                     ${fmtS(st.floorMedian)}`);
   out(`  (the extra --json run above: instance seconds ${inst?.seconds ?? '?'}, wall ${fmtS(j.s)})`);
 
+  if (opt.hold) {
+    out(`\nholding figure 1's world; in ${clone}, after a commit:`);
+    out(`  env BLINK_CACHE_DIR=${cache} ${process.execPath} ${BIN} --host ${target.host} --yes --no-fetch --ssh-config ${sshConfig}`);
+    out(`  floor: ssh -F ${sshConfig} ${alias} true`);
+    out('Ctrl-C ends it.');
+    await new Promise(() => {});
+  }
   if (opt.profile) {
     commitChange();
     const profDir = join(dir, 'profile');

@@ -3,7 +3,6 @@ import type { BuildOptions, BuildResult, Compiled } from '../build.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { loadTemplates } from '../load/loadTemplates.js';
 import type { Fleet } from '../model/Fleet.js';
-import { renderCompiled } from '../renderCompiled.js';
 import { cacheDir, cacheFileFor, fingerprint } from '../write/renderCache.js';
 
 interface FleetCache {
@@ -54,8 +53,8 @@ export async function cachedCompile(options: CachedBuildOptions, packageDir: str
   return result;
 }
 
-/** `build` over `cachedCompile`. */
+/** `build` over `cachedCompile`. The renderer (and Handlebars) load only here: blink-deploy compiles but never renders. */
 export async function cachedBuild(options: CachedBuildOptions, packageDir: string, knownKey?: string): Promise<BuildResult> {
-  const c = await cachedCompile(options, packageDir, knownKey);
+  const [c, { renderCompiled }] = await Promise.all([cachedCompile(options, packageDir, knownKey), import('../renderCompiled.js')]);
   return renderCompiled(c.fleet, c.diagnostics, c.templates, options);
 }

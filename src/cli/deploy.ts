@@ -20,10 +20,12 @@ import { prepareJobs } from '../deploy/prepareJobs.js';
 import { selectDeploy } from '../deploy/selectDeploy.js';
 import type { ServerDeployDiff } from '../deploy/deployServer.js';
 import { commitsBehind, repoRoot } from '../release/git.js';
+import { withContents } from '../release/readGitRelease.js';
+import type { ReleaseFile } from '../release/Release.js';
 import type { DeployRemote } from '../remote/DeployRemote.js';
 import { realRemotes } from '../remote/remoteFor.js';
 import { askTerminal } from './askTerminal.js';
-import { knownSources } from './knownSources.js';
+import { releaseCache } from './releaseCache.js';
 import { useColor, type CliIo } from './CliIo.js';
 import { printDiagnostics } from './printDiagnostics.js';
 import { wholeNumberFlag } from './wholeNumberFlag.js';
@@ -138,9 +140,9 @@ export async function deployCli(argv: string[], io: DeployIo, deps: DeployDeps =
     const servers = fleet.servers.filter((s) => picked.instances.some((i) => i.server === s.name));
     for (const s of servers.slice(0, parallel)) void remoteFor(s).open();
     // Steps 2–4 on this machine: git, branch policy, the release's own checks. No server is changed before they pass.
-    const checked = knownSources(io.cwd, io.env);
-    const prepared = prepareJobs(picked.instances, { repo: repo!, addonsDir: fleet.deploy.addonsDir, ...(v.branch !== undefined ? { branch: v.branch } : {}), ...(v.commit !== undefined ? { commit: v.commit } : {}), fetch: v['no-fetch'] !== true, force: v.force === true, knownSources: checked.known });
-    void prepared.sourceChecks.then(() => checked.save());
+    const cache = releaseCache(io.cwd, io.env);
+    const prepared = prepareJobs(picked.instances, { repo: repo!, addonsDir: fleet.deploy.addonsDir, ...(v.branch !== undefined ? { branch: v.branch } : {}), ...(v.commit !== undefined ? { commit: v.commit } : {}), fetch: v['no-fetch'] !== true, force: v.force === true, knownSources: cache.known, hashes: cache.hashes });
+    void prepared.sourceChecks.then(() => cache.save());
     diagnostics.push(...prepared.diagnostics);
     // Every problem of the release at once, like a compiler: the XML and Python checks too.
     if (hasErrors(diagnostics)) return diagnostics.push(...(await prepared.sourceChecks)), fail();
@@ -158,7 +160,8 @@ export async function deployCli(argv: string[], io: DeployIo, deps: DeployDeps =
       const go = v.yes || (await (deps.ask ?? askTerminal(io))(`Deploy to ${pending.length} instance${pending.length === 1 ? '' : 's'}? [y/N] `)).trim().toLowerCase().startsWith('y');
       if (!go) return io.stderr.write('blink-deploy: nothing deployed\n'), 1;
       const reportAt = inOrder<DeployReport[]>((rs) => (progress.clear(), io.stdout.write(rs.map((r) => formatDeployReport(r, color)).join(''))));
-      const context = (server: Server) => ({ run, owner, commands: server.commands, health, keep: fleet.deploy.keep, root: server.root, progress: progress.update });
+      const contents = (files: readonly ReleaseFile[]) => withContents(repo!, files);
+      const context = (server: Server) => ({ run, owner, commands: server.commands, health, keep: fleet.deploy.keep, root: server.root, contents, progress: progress.update });
       reports = await runDeploy(fleet, jobs, diffs, { ...options, context }, (i, rs) => !json && reportAt(i, rs));
       progress.clear();
       const url = v.notify ?? fleet.deploy.notify;

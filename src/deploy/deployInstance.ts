@@ -1,5 +1,5 @@
 import { error, warning, type Diagnostic } from '../diagnostics/Diagnostic.js';
-import type { Release } from '../release/Release.js';
+import type { ReadFile, Release, ReleaseFile } from '../release/Release.js';
 import { moduleHashes } from '../release/changedModules.js';
 import { isFailure, type Failure } from '../remote/Remote.js';
 import { fillCommand } from '../remote/shellQuote.js';
@@ -67,17 +67,24 @@ export async function deployInstance(remote: DeployRemote, p: InstanceDeployPlan
   const check = (f: Failure | undefined, code: Diagnostic['code'], what: string): Diagnostic | undefined =>
     f ? error(f.unreachable ? 'BLINK510' : code, `${remote.server}: ${i.id}: ${what}: ${f.error}`) : undefined;
 
-  let e = check(await remote.journal(i.releaseDir, journal('prepared')), 'BLINK511', 'writing the journal');
-  if (e) return (report.diagnostics.push(e), end('failed'));
+  // The bytes of the files to send, read from git now if the release was read without them; nothing has been written yet.
+  const sent = !p.upload ? [] : allRead(p.upload.files) ? p.upload.files : (ctx.contents?.(p.upload.files) ?? { error: 'the release was read without its bytes' });
+  if ('error' in sent) return (report.diagnostics.push(error('BLINK620', `${remote.server}: ${i.id}: reading the files to send from git: ${sent.error}`, undefined, 'run blink-deploy again; if it repeats, check the repository with git fsck')), end('failed'));
 
+  // Each step writes the journal first, in its own round trip (see DeployRemote).
+  let e: Diagnostic | undefined;
+  if (!p.upload && (e = check(await remote.journal(i.releaseDir, journal('prepared')), 'BLINK511', 'writing the journal'))) return (report.diagnostics.push(e), end('failed'));
   if (p.upload) {
     step(`uploading ${p.upload.files.length} files`);
-    const f = await remote.upload({
-      releaseDir: i.releaseDir, commit: p.to, run: ctx.run,
-      ...(p.upload.previous ? { previous: p.upload.previous } : {}),
-      digest: fileListDigest(release), removed: p.upload.removed, moved: p.upload.moved, files: p.upload.files,
-      record: { version: 1, instance: i.id, commit: p.to, branch: p.branch, time, owner: ctx.owner, modules: moduleHashes(release) },
-    });
+    const f = await remote.upload(
+      {
+        releaseDir: i.releaseDir, commit: p.to, run: ctx.run,
+        ...(p.upload.previous ? { previous: p.upload.previous } : {}),
+        digest: fileListDigest(release), removed: p.upload.removed, moved: p.upload.moved, files: sent,
+        record: { version: 1, instance: i.id, commit: p.to, branch: p.branch, time, owner: ctx.owner, modules: moduleHashes(release) },
+      },
+      journal('prepared'),
+    );
     if ((e = check(f, 'BLINK620', 'uploading the release'))) return failBefore(e, 'failed: upload');
     const linked = p.upload.kept + p.upload.moved.length;
     report.uploaded = { files: p.upload.files.length, bytes: p.upload.bytes, linked, totalBytes: p.upload.totalBytes };
@@ -92,9 +99,8 @@ export async function deployInstance(remote: DeployRemote, p: InstanceDeployPlan
       report.backup = b.stamp;
       report.done.push(`backup ${b.stamp}`);
     }
-    if ((e = check(await remote.journal(i.releaseDir, journal('updating', report.backup)), 'BLINK511', 'writing the journal'))) return failBefore(e, 'failed: journal');
     step(`updating ${[...p.update, ...p.install].join(',')}`);
-    const u = await remote.update(updateRun(p, ctx));
+    const u = await remote.update(updateRun(p, ctx), journal('updating', report.backup));
     if (u.code !== 0) {
       const tail = u.stderr.trim().split('\n').slice(-8).join('\n');
       return failBefore(
@@ -107,9 +113,8 @@ export async function deployInstance(remote: DeployRemote, p: InstanceDeployPlan
     report.done.push(`odoo-bin${p.update.length ? ' -u ' + p.update.join(',') : ''}${p.install.length ? ' -i ' + p.install.join(',') : ''}`);
   }
 
-  if ((e = check(await remote.journal(i.releaseDir, journal('switching', report.backup)), 'BLINK511', 'writing the journal'))) return failBefore(e, 'failed: journal');
   step('switching');
-  const sw = await remote.switchTo(i.releaseDir, p.to);
+  const sw = await remote.switchTo(i.releaseDir, p.to, journal('switching', report.backup));
   const failure = check(sw, 'BLINK623', 'switching current') ?? (report.done.push(`current → ${p.to.slice(0, 12)}`), await restartAndCheck(remote, i, ctx));
   if (failure) {
     report.diagnostics.push(failure);
@@ -126,6 +131,10 @@ export async function deployInstance(remote: DeployRemote, p: InstanceDeployPlan
   return end(report.diagnostics.some((d) => d.severity === 'error') ? 'failed' : 'deployed');
 }
 
+function allRead(files: readonly ReleaseFile[]): files is ReadFile[] {
+  return files.every((f) => f.content !== undefined);
+}
+
 /**
  * Back to the release that ran before (none on a first deploy), restart on
  * it; says what the database may need. False when `current` could not be
@@ -134,8 +143,7 @@ export async function deployInstance(remote: DeployRemote, p: InstanceDeployPlan
 export async function rollBackInstance(remote: DeployRemote, p: { instance: InstanceDeployPlan['instance']; from?: string; update: string[]; install: string[] }, ctx: DeployContext, report: DeployReport, j: DeployJournal): Promise<boolean> {
   const i = p.instance;
   ctx.progress?.(i.id, 'rolling back');
-  await remote.journal(i.releaseDir, j);
-  const sw = await remote.switchTo(i.releaseDir, p.from);
+  const sw = await remote.switchTo(i.releaseDir, p.from, j);
   if (sw) {
     report.diagnostics.push(error('BLINK623', `${remote.server}: ${i.id}: switching back failed: ${sw.error}; the journal is kept and the next blink-deploy retries`));
     return false;

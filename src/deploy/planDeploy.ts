@@ -72,7 +72,7 @@ export function uploadPlan(release: Release, previous?: { commit: string; files:
   const paths = new Set<string>();
   for (const f of release.files) {
     paths.add(f.path);
-    plan.totalBytes += f.content.length;
+    plan.totalBytes += f.size;
     const here = oldAt.get(f.path);
     if (here && here.sha256 === f.sha256 && here.mode === f.mode) {
       plan.kept++;
@@ -82,7 +82,7 @@ export function uploadPlan(release: Release, previous?: { commit: string; files:
     if (same !== undefined) plan.moved.push([f.path, same]);
     else {
       plan.files.push(f);
-      plan.bytes += f.content.length;
+      plan.bytes += f.size;
     }
   }
   for (const p of oldAt.keys()) if (!paths.has(p)) plan.removed.push(p);

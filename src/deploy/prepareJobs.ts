@@ -3,9 +3,9 @@ import type { Instance } from '../model/Fleet.js';
 import { STANDARD_MODULES } from '../compile/standardModules.js';
 import { branchPolicy } from '../release/branchPolicy.js';
 import { checkRelease } from '../release/checkRelease.js';
-import { checkSources } from '../release/checkSources.js';
-import { archiveAddons, branchRef, isAncestor, resolveBranch, resolveCommit } from '../release/git.js';
-import { readRelease } from '../release/readRelease.js';
+import { checkSources, isSource, sourceKey } from '../release/checkSources.js';
+import { branchRef, isAncestor, resolveBranch, resolveCommit } from '../release/git.js';
+import { readGitRelease } from '../release/readGitRelease.js';
 import type { Release } from '../release/Release.js';
 import type { DeployJob } from './deployServer.js';
 
@@ -21,6 +21,8 @@ export interface PrepareOptions {
   python?: string;
   /** XML and Python files known to pass (see checkSources); grows with what passes now. */
   knownSources?: Set<string>;
+  /** sha256 of git objects read before (see readGitRelease); grows with what is read now. */
+  hashes?: Map<string, string>;
 }
 
 /**
@@ -62,10 +64,11 @@ export function prepareJobs(instances: readonly Instance[], o: PrepareOptions): 
   const releases = new Map<string, Release | undefined>();
   for (const commit of new Set(wanted.map((w) => w.commit))) {
     const label = commit.slice(0, 12);
-    const a = archiveAddons(o.repo, commit, o.addonsDir);
-    diagnostics.push(...a.diagnostics);
-    if (!a.tar) continue;
-    const r = readRelease(commit, a.tar, o.addonsDir);
+    const known = o.knownSources;
+    const r = readGitRelease(o.repo, commit, o.addonsDir, {
+      ...(o.hashes ? { hashes: o.hashes } : {}),
+      mustRead: (path, sha256) => isSource(path) && !known?.has(sourceKey(path, sha256)),
+    });
     diagnostics.push(...r.diagnostics);
     if (!r.release) continue;
     diagnostics.push(...checkRelease(r.release, { addonsDir: o.addonsDir, label }));

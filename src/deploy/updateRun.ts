@@ -20,6 +20,7 @@ export function updateRun(p: Pick<InstanceDeployPlan, 'instance' | 'to' | 'updat
   if (p.install.length) args.push('-i', p.install.join(','));
   if (p.first) args.push('--without-demo=all');
   return {
+    releaseDir: i.releaseDir,
     user: i.systemUser,
     python: i.python,
     odooBin: i.odooBin,

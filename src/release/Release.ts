@@ -18,8 +18,18 @@ export interface ReleaseFile {
   mode: number;
   /** Hex sha256 of the content. */
   sha256: string;
-  content: Buffer;
+  size: number;
+  /**
+   * The bytes, when read: always for manifests and for files the release
+   * checks must look at; otherwise read from git when a server lacks the file.
+   */
+  content?: Buffer;
+  /** git's object id of the content, for reading it later. */
+  blob?: string;
 }
+
+/** A release file with its bytes. */
+export type ReadFile = ReleaseFile & { content: Buffer };
 
 export interface ReleaseModule {
   name: string;

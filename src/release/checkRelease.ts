@@ -25,7 +25,8 @@ export function checkRelease(release: Release, o: { addonsDir: string; label: st
     if (!paths.has(`${name}/__init__.py`)) {
       diagnostics.push(error('BLINK610', `module ${at} has no __init__.py`, { file: `${dir}/${name}` }, `add ${dir}/${name}/__init__.py (empty is fine): Odoo imports every module as a Python package`));
     }
-    const source = release.files.find((f) => f.path === `${name}/__manifest__.py`)!.content.toString('utf8');
+    // Manifests are always read (readGitRelease), whatever else is left in git.
+    const source = release.files.find((f) => f.path === `${name}/__manifest__.py`)!.content!.toString('utf8');
     const text = new ManifestText(source);
     const where = (p: Pos | undefined): { file: string; line: number; column: number } => ({ file, ...(p ?? { line: 1, column: 1 }) });
 

@@ -31,11 +31,13 @@ let script: string | undefined;
 export async function checkSources(release: Release, o: CheckSourcesOptions): Promise<Diagnostic[]> {
   const dir = o.addonsDir.replace(/\/+$/, '');
   const python = o.python ?? 'python3';
-  const sources = release.files.filter((f) => (f.path.endsWith('.xml') || f.path.endsWith('.py')) && !o.known?.has(`${kindOf(f.path)} ${f.sha256}`));
+  const sources = release.files.filter((f) => isSource(f.path) && !o.known?.has(sourceKey(f.path, f.sha256)));
   if (sources.length === 0) return [];
   const unavailable = (why: string, hint = `install Python 3.9 or later as '${python}' on this machine; the checks run locally, before anything reaches a server`): Diagnostic[] => [
     error('BLINK617', `cannot check the XML and Python of the release at ${o.label}: ${why}`, undefined, hint),
   ];
+  const unread = sources.find((f) => !f.content);
+  if (unread) return unavailable(`${dir}/${unread.path} was not read from git`, 'report this as a bug of blink-deploy');
   const url = new URL('./checkSources.py', import.meta.url);
   try {
     script ??= readFileSync(url, 'utf8');
@@ -49,7 +51,7 @@ export async function checkSources(release: Release, o: CheckSourcesOptions): Pr
     sources.map((f, i) => {
       const name = `${i}${f.path.endsWith('.xml') ? '.xml' : '.py'}`;
       names.set(name, f);
-      return { path: name, mode: 0o644, content: f.content };
+      return { path: name, mode: 0o644, content: f.content! };
     }),
   );
 
@@ -80,13 +82,19 @@ export async function checkSources(release: Release, o: CheckSourcesOptions): Pr
   }
   if (o.known) {
     const failed = new Set(diagnostics.map((d) => d.file));
-    for (const f of sources) if (!failed.has(`${dir}/${f.path}`)) o.known.add(`${kindOf(f.path)} ${f.sha256}`);
+    for (const f of sources) if (!failed.has(`${dir}/${f.path}`)) o.known.add(sourceKey(f.path, f.sha256));
   }
   return diagnostics;
 }
 
-function kindOf(path: string): 'xml' | 'py' {
-  return path.endsWith('.xml') ? 'xml' : 'py';
+/** The files checkSources checks: XML and Python. */
+export function isSource(path: string): boolean {
+  return path.endsWith('.xml') || path.endsWith('.py');
+}
+
+/** How a checked file is remembered: its kind and content hash, since the result depends on nothing else. */
+export function sourceKey(path: string, sha256: string): string {
+  return `${path.endsWith('.xml') ? 'xml' : 'py'} ${sha256}`;
 }
 
 interface CheckerRun {
@@ -100,8 +108,10 @@ interface CheckerRun {
 
 function runChecker(python: string, code: string, input: Buffer, timeoutMs: number): Promise<CheckerRun> {
   return new Promise((resolve) => {
-    // -I: no PYTHONPATH, user site or current folder on the path; the checker imports only the standard library.
-    const child = spawn(python, ['-I', '-c', code], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // -I: no PYTHONPATH, user site or current folder on the path; -S: no site
+    // packages either (their start-up hooks cost more than the check of a
+    // small change). The checker imports only the standard library.
+    const child = spawn(python, ['-I', '-S', '-c', code], { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let spawnError: string | undefined;

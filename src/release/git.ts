@@ -4,42 +4,9 @@
  * only after validation and in a form git cannot read as an option
  * (`refs/heads/…`, hex ids, `--` before pathspecs).
  */
-import { spawnSync } from 'node:child_process';
 import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { didYouMean } from '../diagnostics/didYouMean.js';
-
-interface GitResult {
-  ok: boolean;
-  stdout: Buffer;
-  stderr: string;
-  /** Set when git itself could not be started. */
-  missing: boolean;
-}
-
-// git archive of a large addons tree easily passes spawnSync's 1 MiB default.
-const MAX_OUTPUT = 1024 * 1024 * 1024;
-
-function run(repo: string, args: readonly string[]): GitResult {
-  const r = spawnSync('git', ['-C', repo, ...args], {
-    maxBuffer: MAX_OUTPUT,
-    // A fetch must fail, not wait for a password nobody will type; status must not take locks.
-    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return {
-    ok: r.error === undefined && r.status === 0,
-    stdout: r.stdout ?? Buffer.alloc(0),
-    stderr: (r.stderr ?? Buffer.alloc(0)).toString('utf8').trim(),
-    missing: (r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT',
-  };
-}
-
-const text = (r: GitResult): string => r.stdout.toString('utf8').trim();
-
-/** The last line git wrote to stderr, which is the one that says what went wrong. */
-const reason = (r: GitResult): string => r.stderr.split('\n').filter(Boolean).at(-1)?.replace(/^(fatal|error): /, '') ?? 'no message';
-
-const NO_GIT = (): Diagnostic => error('BLINK600', 'git is not installed or not on PATH', undefined, 'install git; blink-deploy takes releases from a git checkout');
+import { gitReason as reason, gitText as text, NO_GIT, runGit as run } from './runGit.js';
 
 export function repoRoot(dir: string): { root?: string; diagnostics: Diagnostic[] } {
   const r = run(dir, ['rev-parse', '--show-toplevel']);

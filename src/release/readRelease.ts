@@ -6,28 +6,52 @@ import { readTar } from './readTar.js';
 
 const KINDS: Record<string, string> = { '1': 'hard link', '2': 'symlink', '3': 'character device', '4': 'block device', '6': 'FIFO' };
 
-/**
- * The release in a `git archive` tar of `<addonsDir>` at `commit`. A release
- * is data that ends up on servers, so anything but plain files at plain paths
- * is refused (BLINK616); with any refusal there is no release, so nothing
- * downstream can ship part of a tree by mistake.
- */
+/** The release in a `git archive` tar of `<addonsDir>` at `commit` (see releaseFromItems). */
 export function readRelease(commit: string, tar: Buffer, addonsDir: string): { release?: Release; diagnostics: Diagnostic[] } {
   const dir = addonsDir.replace(/\/+$/, '');
   const label = commit.slice(0, 8);
-  const refuse = (message: string, file: string | undefined, hint: string): Diagnostic => error('BLINK616', message, file === undefined ? undefined : { file }, hint);
   const read = readTar(tar);
-  const diagnostics: Diagnostic[] = [];
   if (read.broken) {
-    return { diagnostics: [refuse(`archive of ${dir} at ${label} is unreadable: ${read.broken}`, undefined, 'run blink-deploy again; if it repeats, check git archive of that commit by hand')] };
+    return { diagnostics: [refuse(`archive of ${dir} at ${label} is unreadable: ${read.broken}`, undefined, AGAIN)] };
   }
+  const diagnostics: Diagnostic[] = [];
   if (read.comment !== undefined && read.comment !== commit) {
     diagnostics.push(refuse(`archive is of commit ${read.comment.slice(0, 8)}, not ${label}`, undefined, 'run blink-deploy again'));
   }
+  const r = releaseFromItems(commit, read.items.map((i) => ({ ...i, size: i.content.length })), addonsDir);
+  return diagnostics.length ? { diagnostics: [...diagnostics, ...r.diagnostics] } : r;
+}
 
+/** One entry of a commit's tree, from `git archive` or `git ls-tree`, before the release's rules are applied. */
+export interface TreeItem {
+  /** From the repository's root (`custom-addons/my_module/x.py`). */
+  path: string;
+  /** As a tar type flag: '0' file, '1' hard link, '2' symlink, '5' folder, … */
+  type: string;
+  mode: number;
+  linkTarget: string;
+  size: number;
+  /** Hex sha256 of the content, when known without it. */
+  sha256?: string;
+  /** Absent when its hash is known and nothing needs the bytes yet (see readGitRelease). */
+  content?: Buffer;
+  /** git's object id of the content. */
+  blob?: string;
+}
+
+/**
+ * The release made of a tree's entries. A release is data that ends up on
+ * servers, so anything but plain files at plain paths is refused (BLINK616);
+ * with any refusal there is no release, so nothing downstream can ship part
+ * of a tree by mistake.
+ */
+export function releaseFromItems(commit: string, items: readonly TreeItem[], addonsDir: string): { release?: Release; diagnostics: Diagnostic[] } {
+  const dir = addonsDir.replace(/\/+$/, '');
+  const label = commit.slice(0, 8);
+  const diagnostics: Diagnostic[] = [];
   const files: ReleaseFile[] = [];
   const seen = new Set<string>();
-  for (const item of read.items) {
+  for (const item of items) {
     const shown = printable(item.path);
     const unsafe = unsafePath(item.path);
     if (unsafe) {
@@ -37,7 +61,7 @@ export function readRelease(commit: string, tar: Buffer, addonsDir: string): { r
     if (item.type === '5') continue;
     const path = item.path.startsWith(`${dir}/`) ? item.path.slice(dir.length + 1) : undefined;
     if (path === undefined || path === '') {
-      diagnostics.push(refuse(`release entry '${shown}' at ${label} is outside ${dir}/`, shown, 'run blink-deploy again; if it repeats, check git archive of that commit by hand'));
+      diagnostics.push(refuse(`release entry '${shown}' at ${label} is outside ${dir}/`, shown, AGAIN));
       continue;
     }
     if (item.type !== '0' && item.type !== '7') {
@@ -47,24 +71,30 @@ export function readRelease(commit: string, tar: Buffer, addonsDir: string): { r
       continue;
     }
     if (seen.has(path)) {
-      diagnostics.push(refuse(`release entry '${shown}' at ${label} appears twice`, shown, 'run blink-deploy again; if it repeats, check git archive of that commit by hand'));
+      diagnostics.push(refuse(`release entry '${shown}' at ${label} appears twice`, shown, AGAIN));
       continue;
     }
     seen.add(path);
-    files.push({
-      path,
-      mode: item.mode & 0o111 ? 0o755 : 0o644,
-      sha256: createHash('sha256').update(item.content).digest('hex'),
-      content: item.content,
-    });
+    const sha256 = item.sha256 ?? (item.content ? createHash('sha256').update(item.content).digest('hex') : undefined);
+    if (sha256 === undefined) throw new Error(`release entry ${shown} has neither content nor hash`);
+    files.push({ path, mode: item.mode & 0o111 ? 0o755 : 0o644, sha256, size: item.size, ...(item.content ? { content: item.content } : {}), ...(item.blob ? { blob: item.blob } : {}) });
   }
   if (diagnostics.length > 0) return { diagnostics };
 
   files.sort((a, b) => byPath(a.path, b.path));
   const modules = new Map<string, ReleaseModule>();
-  const names = files.filter((f) => /^[^/]+\/__manifest__\.py$/.test(f.path)).map((f) => f.path.split('/')[0]!);
+  const names = files.filter((f) => MANIFEST.test(f.path)).map((f) => f.path.split('/')[0]!);
   for (const name of names.sort(byPath)) modules.set(name, describeModule(name, files));
   return { release: { commit, files, modules }, diagnostics };
+}
+
+/** A module's manifest, relative to the addons folder: always read, whatever else is. */
+export const MANIFEST = /^[^/]+\/__manifest__\.py$/;
+
+const AGAIN = 'run blink-deploy again; if it repeats, check git archive of that commit by hand';
+
+function refuse(message: string, file: string | undefined, hint: string): Diagnostic {
+  return error('BLINK616', message, file === undefined ? undefined : { file }, hint);
 }
 
 function describeModule(name: string, files: readonly ReleaseFile[]): ReleaseModule {
@@ -76,7 +106,7 @@ function describeModule(name: string, files: readonly ReleaseFile[]): ReleaseMod
   const manifest = own.find((f) => f.path === `${name}/__manifest__.py`)!;
   let v: PyValue;
   try {
-    v = parsePythonLiteral(manifest.content.toString('utf8'));
+    v = parsePythonLiteral(manifest.content!.toString('utf8'));
   } catch {
     return module;
   }

@@ -22,14 +22,18 @@ export interface DeployRemote {
    * (the rest read as empty).
    */
   read(items: readonly { releaseDir: string; releases?: boolean; withFiles?: boolean; onlyInterrupted?: boolean }[]): Promise<InstanceReleases[] | Failure>;
-  /** Assemble a release from links into `previous` and the uploaded files, check it, rename it into place. */
-  upload(u: Upload): Promise<Failure | undefined>;
+  /**
+   * Assemble a release from links into `previous` and the uploaded files,
+   * check it, rename it into place. `journal`, `update` and `switchTo` write
+   * the journal they are given before they act, in the same round trip.
+   */
+  upload(u: Upload, journal?: DeployJournal): Promise<Failure | undefined>;
   /** Write the deploy journal, or remove it (undefined). */
   journal(releaseDir: string, j: DeployJournal | undefined): Promise<Failure | undefined>;
   /** Point `current` at a complete release in one rename, or remove it (undefined). */
-  switchTo(releaseDir: string, commit: string | undefined): Promise<Failure | undefined>;
+  switchTo(releaseDir: string, commit: string | undefined, journal?: DeployJournal): Promise<Failure | undefined>;
   /** odoo-bin … --stop-after-init as the service user; output appended to `log`. */
-  update(u: UpdateRun): Promise<ExecResult>;
+  update(u: UpdateRun, journal?: DeployJournal): Promise<ExecResult>;
   /** The configured backup command, then the newest backup's name in `dir`. */
   backup(command: string, dir: string): Promise<{ stamp: string } | Failure>;
   /** A configured command (restart). */
@@ -62,6 +66,8 @@ export interface Upload {
 }
 
 export interface UpdateRun {
+  /** The instance's release folder, where the journal is. */
+  releaseDir: string;
   user: string;
   python: string;
   odooBin: string;

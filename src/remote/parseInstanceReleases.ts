@@ -83,9 +83,12 @@ export function parseFileList(text: string): ReleaseFileEntry[] | undefined {
   return out;
 }
 
-/** A path inside a release: relative, plain segments, no control characters or tabs. */
+/**
+ * A path inside a release: relative, plain segments, no control characters
+ * or tabs (what a release may hold; a backslash is an ordinary character).
+ */
 export function isReleasePath(p: string): boolean {
-  if (!p || p.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(p)) return false;
+  if (!p || p.startsWith('/') || /[\u0000-\u001f\u007f]/.test(p)) return false;
   return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Transport } from './Transport.js';
 import type { Failure } from './Remote.js';
 import type { DeployRemote } from './DeployRemote.js';
+import type { DeployJournal } from './DeployState.js';
 import { parseInstanceReleases, type RawInstanceReleases } from './parseInstanceReleases.js';
 import { deployScript, scriptInput, type DeployScriptName } from './deployScripts.js';
 import { scriptFailure, shellRemote } from './shellRemote.js';
@@ -39,11 +40,11 @@ export function shellDeployRemote(t: Transport, root: string): DeployRemote {
       return items.map((item, i) => parseInstanceReleases(instanceOf(item.releaseDir), raws[i] ?? {}, item.withFiles === true));
     },
 
-    async upload(u) {
+    async upload(u, j) {
       const entries: TarEntry[] = u.files.map((f) => ({ path: `tree/${f.path}`, mode: f.mode, content: f.content }));
       entries.push({ path: 'meta/record.json', mode: 0o644, content: Buffer.from(JSON.stringify(u.record) + '\n') });
       const lists = u.removed.map((p) => `${p}\n`).join('') + '.\n' + u.moved.map(([a, b]) => `${a}\t${b}\n`).join('') + '.\n';
-      const r = await exec('upload', [u.releaseDir, u.commit, u.run, u.previous ?? '-', u.digest], Buffer.concat([Buffer.from(lists), tar(entries)]));
+      const r = await exec('upload', [u.releaseDir, journalLine(j), u.commit, u.run, u.previous ?? '-', u.digest], Buffer.concat([Buffer.from(lists), tar(entries)]));
       return done('uploading the release', r);
     },
 
@@ -52,11 +53,11 @@ export function shellDeployRemote(t: Transport, root: string): DeployRemote {
       return done(j ? `writing the deploy journal (${j.phase})` : 'removing the deploy journal', r);
     },
 
-    async switchTo(releaseDir, commit) {
-      return done(`switching current to ${commit ?? 'nothing'}`, await exec('switch', [releaseDir, commit ?? '-']));
+    async switchTo(releaseDir, commit, j) {
+      return done(`switching current to ${commit ?? 'nothing'}`, await exec('switch', [releaseDir, journalLine(j), commit ?? '-']));
     },
 
-    update: (u) => exec('update', [u.user, u.python, u.odooBin, u.conf, u.db, u.addonsPath, u.log, ...u.args]),
+    update: (u, j) => exec('update', [u.releaseDir, journalLine(j), u.user, u.python, u.odooBin, u.conf, u.db, u.addonsPath, u.log, ...u.args]),
 
     async backup(command, dir) {
       const r = await exec('backup', [command, dir]);
@@ -76,6 +77,11 @@ export function shellDeployRemote(t: Transport, root: string): DeployRemote {
 
     close: () => base.close(),
   };
+}
+
+/** A journal as one line of script input (JSON has no raw line breaks), or "-" for none. */
+function journalLine(j: DeployJournal | undefined): string {
+  return j ? JSON.stringify(j) : '-';
 }
 
 function splitInstances(text: string, n: string): RawInstanceReleases[] {

@@ -5,8 +5,13 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Server } from '../../src/model/Fleet.js';
+import type { DeployRemote } from '../../src/remote/DeployRemote.js';
+import { localTransport } from '../../src/remote/localTransport.js';
+import { shellDeployRemote } from '../../src/remote/shellDeployRemote.js';
+import type { Transport } from '../../src/remote/Transport.js';
 import { deployWorld, type DeployWorld } from './fixture.js';
 
 const s = suite('blink-deploy');
@@ -136,3 +141,65 @@ s('--status: deployed commit, branch, behind, who, owed', async () => {
 });
 
 s.run();
+
+// ---
+const warm = suite('blink-deploy with what the cache knows');
+
+warm('files known from the cache are read from git when a server lacks them, and arrive intact', async () => {
+  const v = await deployWorld();
+  try {
+    const first = await v.deploy(['--host', 'acme-test.example.test', '--yes']);
+    assert.is(first.code, 0, first.out + first.err);
+    const known = readFileSync(join(v.dir, 'blink-cache', 'git-sha256.txt'), 'utf8').trim().split('\n');
+    assert.is(known.length, 8, 'every object read is remembered (two empty __init__.py are one object)');
+    // Production follows main, which is test's commit: every object is known, yet its first deploy sends every file.
+    const r = await v.deploy(['--host', 'acme.example.test', '--yes', '--json']);
+    assert.is(r.code, 0, r.out + r.err);
+    const sent = (JSON.parse(r.out) as { instances: { uploaded: { files: number; linked: number } }[] }).instances[0]!.uploaded;
+    assert.equal({ files: sent.files, linked: sent.linked }, { files: 9, linked: 0 });
+    for (const f of ['acme_base/__manifest__.py', 'acme_base/views/base.xml', 'acme_sale/README.md', 'acme_extra/__init__.py']) assert.is(v.seen('acme-prod', f), v.seen('acme-test', f), f);
+  } finally {
+    await v.stop();
+  }
+});
+
+warm.run();
+
+// ---
+const names = suite('blink-deploy and the server\'s hashing');
+
+/** The real transport, with `openssl` taken off the PATH its scripts see (a server without it). */
+function withoutOpenssl(t: Transport, bin: string): Transport {
+  return { ...t, exec: (script, stdin) => t.exec(`PATH=${bin}; export PATH\n${script}`, stdin) };
+}
+
+names('odd file names arrive intact, hashed by openssl or, without it, by sha256sum', async () => {
+  const v = await deployWorld();
+  const bin = join(v.dir, 'bin-without-openssl');
+  mkdirSync(bin);
+  for (const dir of ['/usr/local/bin', '/usr/bin', '/bin']) {
+    for (const tool of existsSync(dir) ? readdirSync(dir) : []) if (tool !== 'openssl' && !existsSync(join(bin, tool))) symlinkSync(join(dir, tool), join(bin, tool));
+  }
+  const odd = {
+    'custom-addons/acme_extra/static/back\\slash.txt': 'a backslash, which sha256sum escapes\n',
+    'custom-addons/acme_extra/static/-rf': 'a name that looks like an option\n',
+    'custom-addons/acme_extra/static/with space.txt': 'a space\n',
+    'custom-addons/acme_extra/static/café.txt': 'not ASCII\n',
+  };
+  try {
+    v.commit('test', odd);
+    const remoteFor = (srv: Server): DeployRemote => shellDeployRemote(withoutOpenssl(localTransport(srv.name), bin), srv.root);
+    const first = await v.deploy(['--host', 'acme-test.example.test', '--yes'], { remoteFor });
+    assert.is(first.code, 0, first.out + first.err);
+    v.commit('test', { 'custom-addons/acme_extra/static/with space.txt': 'a space, changed\n' });
+    const second = await v.deploy(['--host', 'acme-test.example.test', '--yes']);
+    assert.is(second.code, 0, second.out + second.err);
+    for (const [path, text] of Object.entries({ ...odd, 'custom-addons/acme_extra/static/with space.txt': 'a space, changed\n' })) {
+      assert.is(v.seen('acme-test', path.replace('custom-addons/', '')), text, path);
+    }
+  } finally {
+    await v.stop();
+  }
+});
+
+names.run();

@@ -181,7 +181,8 @@ clients:
   git(repo, 'push', '-q', '-u', 'origin', 'test');
   git(repo, 'checkout', '-q', 'main');
 
-  const cliEnv = (): Record<string, string> => ({ ...(process.env as Record<string, string>), ...GIT_ENV, BLINK_CACHE_DIR: 'off', NO_COLOR: '1' });
+  // blink's cache as users have it: releases are read from git objects, only what the cache lacks.
+  const cliEnv = (): Record<string, string> => ({ ...(process.env as Record<string, string>), ...GIT_ENV, BLINK_CACHE_DIR: join(dir, 'blink-cache'), NO_COLOR: '1' });
   const flags = (args: string[]): string[] => [...args, '--health-interval', '50', '--health-retries', '3', ...(o.sshConfig ? ['--ssh-config', o.sshConfig] : [])];
   const rd = (id: string): string => join(root, 'opt/odoo/releases', id);
   const lines = (f: string): string[] => (existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean) : []);

@@ -17,7 +17,7 @@ const C1 = '1'.repeat(40);
 const C2 = '2'.repeat(40);
 
 function release(commit: string, files: Record<string, string>, depends: Record<string, string[]> = {}): Release {
-  const list: ReleaseFile[] = Object.entries(files).sort().map(([path, text]) => ({ path, mode: path.endsWith('.sh') ? 0o755 : 0o644, sha256: sha(text), content: Buffer.from(text) }));
+  const list: ReleaseFile[] = Object.entries(files).sort().map(([path, text]) => ({ path, mode: path.endsWith('.sh') ? 0o755 : 0o644, sha256: sha(text), size: Buffer.byteLength(text), content: Buffer.from(text) }));
   const modules = new Map<string, { name: string; hash: string; depends: string[] }>();
   for (const name of new Set(list.map((f) => f.path.split('/')[0]!))) {
     const hash = sha(list.filter((f) => f.path.startsWith(name + '/')).map((f) => f.path + f.sha256).join());

@@ -194,11 +194,14 @@ s('a rollback that cannot switch back keeps its journal, and the next run finish
   const before = w.current('acme-prod')!;
   w.commit('main', { 'custom-addons/acme_sale/README.md': 'stuck rollback\n' });
   w.setFail('health-acme-prod', true);
-  // The real server scripts, except that switching back to the running release fails once.
+  // The real server scripts, except that switching back to the running release fails once, after its journal is written (as the script writes it first).
   let failed = false;
   const remoteFor = (srv: Server): DeployRemote => {
     const real = shellDeployRemote(localTransport(srv.name), srv.root);
-    return { ...real, switchTo: async (dir, commit) => (commit === before && !failed ? ((failed = true), { error: 'disk full (simulated)' }) : real.switchTo(dir, commit)) };
+    return {
+      ...real,
+      switchTo: async (dir, commit, j) => (commit === before && !failed ? ((failed = true), await real.journal(dir, j), { error: 'disk full (simulated)' }) : real.switchTo(dir, commit, j)),
+    };
   };
   const r = await w.deploy([...PROD, '--yes'], { remoteFor }).finally(() => w.setFail('health-acme-prod', false));
   assert.is(r.code, 1);

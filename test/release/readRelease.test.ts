@@ -56,7 +56,7 @@ fromGit('files in path order with modes and hashes; modules are the folders with
   assert.is(byPath.get('blink_a/bin/migrate.sh')!.mode, 0o755);
   assert.is(byPath.get('blink_a/models.py')!.mode, 0o644);
   assert.is(byPath.get('blink_a/models.py')!.sha256, createHash('sha256').update('X = 1\n').digest('hex'));
-  assert.is(byPath.get('blink_a/models.py')!.content.toString(), 'X = 1\n');
+  assert.is(byPath.get('blink_a/models.py')!.content!.toString(), 'X = 1\n');
   const a = release!.modules.get('blink_a')!;
   assert.equal({ version: a.version, depends: a.depends, autoInstall: a.autoInstall }, { version: '18.0.1.0.0', depends: ['base', 'blink_base'], autoInstall: ['blink_base'] });
 });

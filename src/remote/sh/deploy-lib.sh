@@ -49,3 +49,13 @@ is_commit() {
 write_atomic() { # FILE: stdin into FILE through a temporary beside it
   cat > "$1.tmp.$$" && mv -f -- "$1.tmp.$$" "$1"
 }
+
+# A step writes the deploy journal it is given before it acts, in its own
+# round trip: a run killed during the step leaves the journal that says how
+# far it got. "-": none to write.
+put_journal() { # RELEASE-FOLDER JSON
+  [ "$2" != - ] || return 0
+  mkdir -p -- "$1"
+  printf '%s\n' "$2" | write_atomic "$1/journal.json"
+  sync
+}

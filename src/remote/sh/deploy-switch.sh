@@ -1,11 +1,13 @@
 # Point `current` at a complete release in one rename (or remove it: "-").
-# stdin: root, release folder, commit or -.
+# stdin: root, release folder, journal (or -), commit or -.
 set -eu
 IFS= read -r root || missing root
 IFS= read -r rd || missing rd
+IFS= read -r journal || missing journal
 IFS= read -r target || missing target
 no_links_below "$root" "$rd"
 d=$root$rd
+put_journal "$d" "$journal"
 if [ "$target" = - ]; then
   rm -f -- "$d/current"
 else

@@ -1,9 +1,12 @@
 # Odoo's module update for one instance, as its service user, with the new
 # release on the addons path; output appended to a log that is kept.
-# stdin: root, user, python, odoo-bin, config file, database, addons path,
-# log file, then one odoo-bin argument per line.
+# stdin: root, release folder, journal (or -), user, python, odoo-bin,
+# config file, database, addons path, log file, then one odoo-bin argument
+# per line.
 set -u
 IFS= read -r root || missing root
+IFS= read -r rd || missing rd
+IFS= read -r journal || missing journal
 IFS= read -r user || missing user
 IFS= read -r python || missing python
 IFS= read -r odoo_bin || missing odoo_bin
@@ -13,6 +16,8 @@ IFS= read -r addons || missing addons
 IFS= read -r log || missing log
 set --
 while IFS= read -r a; do set -- "$@" "$a"; done
+no_links_below "$root" "$rd"
+put_journal "$root$rd" "$journal" || exit 1
 mkdir -p -- "$(dirname -- "$root$log")"
 log=$root$log
 printf '%s blink-deploy: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "odoo-bin -d $db $*" >> "$log"
