@@ -12,7 +12,11 @@ missing() {
 
 # A release folder sits under the server root; no component of its path
 # below the root may be a symlink, or what blink writes would land elsewhere.
-no_links_below() {
+no_links_below() { # ROOT PATH: exits 3 unless safe_below
+  safe_below "$1" "$2" || exit 3
+}
+
+safe_below() { # ROOT PATH: fails, saying why, if a component below ROOT is a link or not a folder
   nl_path=$1
   nl_rel=$2
   nl_rest=${nl_rel#/}
@@ -21,11 +25,11 @@ no_links_below() {
     nl_path=$nl_path/$nl_part
     if [ -h "$nl_path" ]; then
       echo "blink-deploy: $nl_path is a symbolic link; refusing to follow it" >&2
-      exit 3
+      return 1
     fi
     if [ -e "$nl_path" ] && [ ! -d "$nl_path" ]; then
       echo "blink-deploy: $nl_path is not a folder" >&2
-      exit 3
+      return 1
     fi
     case $nl_rest in */*) nl_rest=${nl_rest#*/} ;; *) nl_rest= ;; esac
   done
