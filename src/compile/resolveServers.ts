@@ -1,22 +1,32 @@
 import { posix } from 'node:path';
-import type { Diagnostic } from '../diagnostics/Diagnostic.js';
+import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import type { YamlSource } from '../load/YamlSource.js';
 import type { ClientsFile } from '../model/ClientsFile.js';
 import type { Server, ServerCommands } from '../model/Fleet.js';
 import { DEFAULT_COMMANDS } from './defaults.js';
+import { sshOptionRefusal } from './sshOptionPolicy.js';
 
 /** Servers with their defaults applied, in name order. */
 export function resolveServers(file: ClientsFile, clients: YamlSource, configDir: string): { servers: Server[]; diagnostics: Diagnostic[] } {
   const servers: Server[] = [];
+  const diagnostics: Diagnostic[] = [];
   for (const name of Object.keys(file.servers).sort()) {
     const s = file.servers[name]!;
+    (s.ssh_options ?? []).forEach((option, k) => {
+      const why = sshOptionRefusal(option);
+      if (why) {
+        diagnostics.push(
+          error('BLINK260', `server ${name}: ssh option ${JSON.stringify(option)} refused: ${why}`, clients.pos(['servers', name, 'ssh_options', k]), 'options that run programs, load libraries, forward the agent or weaken host key checks are never taken from clients.yaml; put them in your own ssh_config and pass it with --ssh-config'),
+        );
+      }
+    });
     const commands: ServerCommands = { ...DEFAULT_COMMANDS };
     for (const [k, v] of Object.entries(s.commands ?? {})) if (v !== undefined) commands[k as keyof ServerCommands] = v;
     servers.push({
       name,
       transport: s.ssh ? 'ssh' : 'local',
       ...(s.ssh ? { ssh: s.ssh } : {}),
-      sshOptions: s.ssh_options ?? [],
+      sshOptions: (s.ssh_options ?? []).filter((o) => !sshOptionRefusal(o)),
       root: s.root ? posix.resolve(configDir, s.root) : '/',
       cpus: s.cpus,
       memoryMb: s.memory_mb,
@@ -24,5 +34,5 @@ export function resolveServers(file: ClientsFile, clients: YamlSource, configDir
       source: clients.pos(['servers', name], true),
     });
   }
-  return { servers, diagnostics: [] };
+  return { servers, diagnostics };
 }

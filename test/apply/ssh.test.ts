@@ -16,7 +16,9 @@ import { sshTransport } from '../../src/remote/sshTransport.js';
 import { isFailure } from '../../src/remote/Remote.js';
 import { startSshd, writeSshConfig, type Sshd } from '../support/sshd.js';
 import { tempDir } from '../support/tmp.js';
+import { applyInProcess } from './cliRun.js';
 import { testWorld, type TestWorld } from './fixture.js';
+import { writeConfig } from './writeConfig.js';
 import { CANARY, runFleet } from './harness.js';
 
 const s = suite('apply over ssh');
@@ -347,6 +349,19 @@ s('a new host under letsencrypt: ACME vhost, certbot, then the TLS vhost, all th
   } finally {
     await world.stop();
   }
+});
+
+s('an ssh option in clients.yaml that would run a program on this machine stops the diff before any ssh runs', async () => {
+  const dir = join(ctx.tmp!.dir, 'hostile-pr');
+  mkdirSync(dir);
+  const config = writeConfig(dir, w().fleet);
+  const marker = join(dir, 'ran');
+  const yaml = readFileSync(join(config, 'clients.yaml'), 'utf8').replace('ssh: srv1\n', `ssh: srv1\n    ssh_options:\n      - "ProxyCommand=touch ${marker}"\n      - "LocalCommand=touch ${marker}"\n      - PermitLocalCommand=yes\n`);
+  writeFileSync(join(config, 'clients.yaml'), yaml);
+  const r = await applyInProcess(['--config', config, '--ssh-config', ctx.sshConfig!, '--diff', '--no-color'], { ...(process.env as Record<string, string>), BLINK_CACHE_DIR: 'off' }, dir);
+  assert.is(r.code, 1, r.out + r.err);
+  assert.is((r.out + r.err).match(/BLINK260/g)?.length, 3, r.err);
+  assert.not.ok(existsSync(marker), 'nothing ran on this machine');
 });
 
 s.run();

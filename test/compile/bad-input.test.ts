@@ -38,6 +38,17 @@ const cases: Case[] = [
     expect: (t) => `BLINK010 ${Y}:${clientsLine('colour')(t)}:*`,
   },
   {
+    name: 'an ssh option that runs a program on the operator\'s machine',
+    tree: () => editClients('    ssh: ubuntu@aws-1            # an alias in your ~/.ssh/config (HostName, IdentityFile)\n', '    ssh: ubuntu@aws-1\n    ssh_options: [ConnectTimeout=5, "ProxyCommand=sh -c \'touch /tmp/pwned\'"]\n'),
+    expect: (t) => `BLINK260 ${Y}:${clientsLine('ProxyCommand')(t)}:37`,
+    hint: /--ssh-config/,
+  },
+  {
+    name: 'an ssh option that turns host key checking off',
+    tree: () => editClients('    ssh: ubuntu@aws-1            # an alias in your ~/.ssh/config (HostName, IdentityFile)\n', '    ssh: ubuntu@aws-1\n    ssh_options:\n      - StrictHostKeyChecking=no\n'),
+    expect: (t) => `BLINK260 ${Y}:${clientsLine('StrictHostKeyChecking=no')(t)}:9`,
+  },
+  {
     name: 'wrong type',
     tree: () => editClients('    cpus: 2\n    memory_mb: 4096', '    cpus: two\n    memory_mb: 4096'),
     expect: (t) => `BLINK011 ${Y}:${clientsLine('cpus: two')(t)}:11`,
