@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { formatDiagnostic, summarize } from '../diagnostics/formatDiagnostic.js';
+import { lockOut } from '../write/outLock.js';
 import { cachePath, fingerprint, saveCache, validCache } from '../write/renderCache.js';
 import { EXIT, useColor, type CliIo } from './CliIo.js';
 
@@ -103,11 +104,18 @@ export async function renderCli(argv: string[], io: CliIo): Promise<number> {
     diagnostics.push(...c.diagnostics);
     return report(io, diagnostics, style, { stale: c.stale }, c.stale.length ? `${c.stale.length} stale file(s) in ${outLabel}` : `${outLabel} is up to date (${files.length} files)`);
   }
-  const w = writeOut(paths.outDir, files, scope ? { scope } : {});
-  diagnostics.push(...w.diagnostics);
+  const lock = lockOut(paths.outDir);
+  if ('code' in lock) return report(io, [...diagnostics, lock], style, {});
+  let w: ReturnType<typeof writeOut>;
   const selected = result.fleet.instances.filter((i) => !scope || scope(`hosts/${i.host}/`));
   const counts = { files: files.length, instances: selected.length, servers: new Set(selected.map((i) => i.server)).size };
-  if (!hasErrors(diagnostics)) saveCache(cacheFile, paths.outDir, { key, ...counts, diagnostics }, files.map((f) => f.path));
+  try {
+    w = writeOut(paths.outDir, files, scope ? { scope } : {});
+    diagnostics.push(...w.diagnostics);
+    if (!hasErrors(diagnostics)) saveCache(cacheFile, paths.outDir, { key, ...counts, diagnostics }, files.map((f) => f.path));
+  } finally {
+    lock.release();
+  }
   return report(
     io,
     diagnostics,

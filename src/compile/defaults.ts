@@ -31,7 +31,7 @@ export const DEFAULT_COMMANDS: ServerCommands = {
   enable: 'systemctl enable --now {service}',
   restart: 'systemctl restart {service}',
   disable: 'systemctl disable --now {service}',
-  nginx_test: 'nginx -t',
+  nginx_test: 'nginx -t -c {file}',
   nginx_reload: 'systemctl reload nginx',
   unit_verify: 'systemd-analyze verify {unit}',
   logrotate_verify: 'logrotate -d {file}',

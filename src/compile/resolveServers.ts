@@ -6,6 +6,9 @@ import type { Server, ServerCommands } from '../model/Fleet.js';
 import { DEFAULT_COMMANDS } from './defaults.js';
 import { sshOptionRefusal } from './sshOptionPolicy.js';
 
+/** Commands that check a candidate file before it is installed, and the placeholder that names it. */
+const CHECKED_FILE: Partial<Record<keyof ServerCommands, string>> = { nginx_test: '{file}', unit_verify: '{unit}', logrotate_verify: '{file}' };
+
 /** Servers with their defaults applied, in name order. */
 export function resolveServers(file: ClientsFile, clients: YamlSource, configDir: string): { servers: Server[]; diagnostics: Diagnostic[] } {
   const servers: Server[] = [];
@@ -22,6 +25,13 @@ export function resolveServers(file: ClientsFile, clients: YamlSource, configDir
     });
     const commands: ServerCommands = { ...DEFAULT_COMMANDS };
     for (const [k, v] of Object.entries(s.commands ?? {})) if (v !== undefined) commands[k as keyof ServerCommands] = v;
+    // A check without the candidate's path checks what the server runs now, and passes whatever blink is about to write.
+    for (const [k, placeholder] of Object.entries(CHECKED_FILE)) {
+      const c = s.commands?.[k as keyof ServerCommands];
+      if (c !== undefined && !c.includes(placeholder)) {
+        diagnostics.push(error('BLINK261', `server ${name}: commands.${k} has no ${placeholder}: it would check the server's current files, not the ones blink is about to install`, clients.pos(['servers', name, 'commands', k]), `put ${placeholder} where the file to check goes, e.g. ${JSON.stringify(DEFAULT_COMMANDS[k as keyof ServerCommands])}`));
+      }
+    }
     servers.push({
       name,
       transport: s.ssh ? 'ssh' : 'local',

@@ -45,7 +45,12 @@ export interface OutFs {
   /** Every entry below dir, recursively, keyed by POSIX path relative to dir; undefined when dir is not a folder. */
   list(dir: string): Map<string, EntryType> | undefined;
   mkdirp(path: string): void;
-  /** Creates or truncates; the mode is exact, whatever the umask. */
+  /**
+   * Creates or truncates; the mode is exact, whatever the umask. A write
+   * that fails (disk full, file too large) leaves nothing at `path`: callers
+   * only write new files (temp files, or a fresh tree), so a half-written
+   * one is never worth keeping.
+   */
   writeFile(path: string, bytes: Uint8Array, mode: number): void;
   symlink(target: string, path: string): void;
   /** Replaces a file at `to`, or an empty folder when `from` is a folder. */
@@ -129,9 +134,16 @@ export const nodeOutFs: OutFs = {
       while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
       // open() applies the umask; out/ must carry exactly the mode we compare against next run.
       fchmodSync(fd, mode);
-    } finally {
+    } catch (err) {
       closeSync(fd);
+      try {
+        unlinkSync(path);
+      } catch {
+        // Reported below: the write's own error is the one that matters.
+      }
+      throw err;
     }
+    closeSync(fd);
   },
 
   symlink(target, path) {

@@ -72,7 +72,7 @@ export async function testWorld(dir: string, servers: TestServer[], perServer = 
       enable: `${record} ${s.name} enable {service}`,
       restart: `${record} ${s.name} restart {service}`,
       disable: `${record} ${s.name} disable {service}`,
-      nginx_test: 'nginx -t',
+      nginx_test: 'nginx -t -c {file}',
       nginx_reload: `${record} ${s.name} reload nginx`,
       unit_verify: `${killpoint} verify && systemd-analyze verify {unit}`,
       logrotate_verify: 'logrotate -d {file}',

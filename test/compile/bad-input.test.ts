@@ -49,6 +49,12 @@ const cases: Case[] = [
     expect: (t) => `BLINK260 ${Y}:${clientsLine('StrictHostKeyChecking=no')(t)}:9`,
   },
   {
+    name: 'an nginx check that would test the live /etc/nginx instead of the candidate',
+    tree: () => editClients('    ssh: ubuntu@aws-1            # an alias in your ~/.ssh/config (HostName, IdentityFile)\n', '    ssh: ubuntu@aws-1\n    commands:\n      nginx_test: sudo nginx -t\n'),
+    expect: (t) => `BLINK261 ${Y}:${clientsLine('nginx_test: sudo')(t)}:19`,
+    hint: /\{file\}/,
+  },
+  {
     name: 'wrong type',
     tree: () => editClients('    cpus: 2\n    memory_mb: 4096', '    cpus: two\n    memory_mb: 4096'),
     expect: (t) => `BLINK011 ${Y}:${clientsLine('cpus: two')(t)}:11`,
