@@ -74,7 +74,7 @@ import {
   type RatioRun,
   type RatioStats,
   type Timed,
-} from './lib/deployBenchKit.js';
+} from './lib/benchKit.js';
 import { changedPython, writeSyntheticAddons, type AddonsTree } from './lib/syntheticAddons.js';
 
 const repoDir = resolve(import.meta.dirname, '..');

@@ -102,7 +102,7 @@ export async function renderCli(argv: string[], io: CliIo): Promise<number> {
   if (v.check) {
     const c = checkOut(paths.outDir, files, scope ? { scope } : {});
     diagnostics.push(...c.diagnostics);
-    return report(io, diagnostics, style, { stale: c.stale }, c.stale.length ? `${c.stale.length} stale file(s) in ${outLabel}` : `${outLabel} is up to date (${files.length} files)`);
+    return report(io, diagnostics, style, { stale: c.stale }, c.stale.length ? `${plural(c.stale.length, 'stale file')} in ${outLabel}: run blink-render and commit ${outLabel}` : `${outLabel} is up to date (${files.length} files)`);
   }
   const lock = lockOut(paths.outDir);
   if ('code' in lock) return report(io, [...diagnostics, lock], style, {});
@@ -126,7 +126,11 @@ export async function renderCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 function summaryLine(files: number, instances: number, servers: number, written: number, unchanged: number, removed: number): string {
-  return `rendered ${files} files for ${instances} instances on ${servers} servers: ${written} written, ${unchanged} unchanged, ${removed} removed`;
+  return `rendered ${plural(files, 'file')} for ${plural(instances, 'instance')} on ${plural(servers, 'server')}: ${written} written, ${unchanged} unchanged, ${removed} removed`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function parseFlags(argv: string[]) {
@@ -163,10 +167,10 @@ function report(io: CliIo, diagnostics: readonly Diagnostic[], style: Style, dat
   if (style.json) {
     io.stdout.write(JSON.stringify({ ok: !failed, diagnostics, ...data }, null, 2) + '\n');
   } else {
+    // Each stale file is one BLINK403 naming it and saying why: listing them again would say it twice.
     for (const d of diagnostics) io.stderr.write(formatDiagnostic(d, { color: style.color }) + '\n');
-    for (const f of stale) io.stdout.write(`stale: ${f}\n`);
     if (diagnostics.length) io.stderr.write(summarize(diagnostics) + '\n');
-    if (summary && !hasErrors(diagnostics)) io.stdout.write(summary + '\n');
+    if (summary && (!hasErrors(diagnostics) || stale.length)) io.stdout.write(summary + '\n');
   }
   if (!failed) return EXIT.OK;
   // A --host/--server selection that matches nothing is a usage problem, not a config error.

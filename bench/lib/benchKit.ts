@@ -1,5 +1,5 @@
 /**
- * Helpers of bench/deploy.ts: children timed without blocking this process
+ * Helpers of the benches: children timed without blocking this process
  * (the health stand-ins and the byte-counting relay live here and must keep
  * answering), ratio statistics, git with a fixed identity.
  */
