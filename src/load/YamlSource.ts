@@ -31,9 +31,14 @@ export function parseYamlSource(bytes: Uint8Array, file: string): { source?: Yam
     return { file, line: lp.line, column: lp.col };
   };
   const diagnostics: Diagnostic[] = [];
+  const lines = new Set<number>();
   for (const e of doc.errors) {
-    const d = error('BLINK003', e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), at(e.pos[0]), yamlHint(e.code));
-    diagnostics.push(d);
+    const p = yamlProblem(e.code, e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), e.pos[0], text);
+    const where = at(p.offset);
+    // One mistake often trips two of the parser's rules at the same place: say it once.
+    if (lines.has(where.line)) continue;
+    lines.add(where.line);
+    diagnostics.push(error('BLINK003', p.message, where, p.hint));
   }
   if (!diagnostics.length) for (const key of duplicateKeys(doc)) diagnostics.push(error('BLINK003', 'Map keys must be unique', at(key.range![0]), yamlHint('DUPLICATE_KEY')));
   if (diagnostics.length) return { diagnostics };
@@ -111,6 +116,42 @@ function rangePos(node: Node | null | undefined, at: (o: number) => SourcePos): 
 
 function fallback(node: Node | null, at: (o: number) => SourcePos): SourcePos {
   return rangePos(node, at) ?? at(0);
+}
+
+/**
+ * The parser's complaint in the user's terms, at the line that holds the
+ * mistake. A key indented deeper than the key above it makes the parser
+ * complain about the line above (it reads the key as part of that value).
+ */
+function yamlProblem(code: string, message: string, offset: number, text: string): { message: string; offset: number; hint?: string } {
+  if (code === 'BLOCK_AS_IMPLICIT_KEY' || code === 'MULTILINE_IMPLICIT_KEY') {
+    const start = text.lastIndexOf('\n', offset - 1) + 1;
+    const line = text.slice(start, text.indexOf('\n', start) < 0 ? text.length : text.indexOf('\n', start));
+    const indent = line.length - line.trimStart().length;
+    let next = text.indexOf('\n', start);
+    while (next >= 0) {
+      const from = next + 1;
+      const to = text.indexOf('\n', from) < 0 ? text.length : text.indexOf('\n', from);
+      const l = text.slice(from, to);
+      if (l.trim() !== '' && !l.trimStart().startsWith('#')) {
+        const deeper = l.length - l.trimStart().length;
+        const key = /^\s*(?:- )?([^\s:#][^:#]*):(\s|$)/.exec(l)?.[1];
+        if (deeper > indent && key !== undefined) {
+          return {
+            message: `'${key}:' is indented deeper than the line above, so YAML reads it as part of that line's value`,
+            offset: from + deeper,
+            hint: `indent it like the line above (${indent} spaces) if it is a key of the same mapping`,
+          };
+        }
+        break;
+      }
+      next = text.indexOf('\n', from);
+    }
+    if (code === 'BLOCK_AS_IMPLICIT_KEY') {
+      return { message: 'a value cannot start a mapping on the same line as its key', offset, hint: "put the nested keys on lines of their own, indented under the key, or quote the value if the ':' is part of it" };
+    }
+  }
+  return { message, offset, ...(yamlHint(code) ? { hint: yamlHint(code)! } : {}) };
 }
 
 function yamlHint(code: string): string | undefined {

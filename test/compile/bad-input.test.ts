@@ -16,6 +16,8 @@ interface Case {
   /** `CODE file:line:col` of the first error expected; col may be omitted with `*`. */
   expect: (tree: Record<string, string>) => string;
   hint?: RegExp;
+  /** The mistake is reported once: no second error for it. */
+  single?: true;
 }
 
 const clientsLine = (needle: string) => (t: Record<string, string>) => lineOf(t, Y, needle);
@@ -25,6 +27,19 @@ const cases: Case[] = [
     name: 'YAML syntax error',
     tree: () => patchedTree({ [Y]: 'version: 1\nservers:\n  aws-1: { cpus: 2\nclients: {}\n' }),
     expect: () => `BLINK003 ${Y}:4:*`,
+  },
+  {
+    name: 'a key indented deeper than the one above is reported on its own line, once',
+    tree: () => editClients('    cpus: 2\n    memory_mb: 4096', '    cpus: 2\n      memory_mb: 4096'),
+    expect: (t) => `BLINK003 ${Y}:${clientsLine('      memory_mb')(t)}:7`,
+    hint: /indent it like the line above \(4 spaces\)/,
+    single: true,
+  },
+  {
+    name: 'a nested mapping on the key\'s own line',
+    tree: () => editClients('    cpus: 2\n    memory_mb: 4096', '    cpus: 2\n    memory_mb: mb: 4096'),
+    expect: (t) => `BLINK003 ${Y}:${clientsLine('memory_mb: mb')(t)}:*`,
+    hint: /lines of their own/,
   },
   {
     name: 'misspelled key gets a did-you-mean',
@@ -274,6 +289,7 @@ for (const c of cases) {
     });
     assert.ok(match, `expected ${want}, got:\n  ${errors.map(brief).join('\n  ') || '(no errors)'}`);
     if (c.hint) assert.match(match!.hint ?? '', c.hint);
+    if (c.single) assert.is(errors.length, 1, errors.map(brief).join('\n'));
     assert.is(r.artifacts.length, 0, 'no artifacts when there are errors');
   });
 }
