@@ -18,6 +18,11 @@ export function planJson(p: ServerPlan): Record<string, unknown> {
   };
 }
 
+/** Modes as fleet.json writes them ("0644"), so one reader handles both. */
+function side(s: NonNullable<FilePlan['before']>): Record<string, unknown> {
+  return { ...s, ...(typeof s.mode === 'number' ? { mode: s.mode.toString(8).padStart(4, '0') } : {}) };
+}
+
 function fileJson(f: FilePlan): Record<string, unknown> {
   return {
     path: f.path,
@@ -29,8 +34,8 @@ function fileJson(f: FilePlan): Record<string, unknown> {
     orphan: f.orphan,
     bootstrap: f.bootstrap,
     sensitive: f.sensitive,
-    ...(f.before ? { before: { ...f.before } } : {}),
-    ...(f.after ? { after: { ...f.after } } : {}),
+    ...(f.before ? { before: side(f.before) } : {}),
+    ...(f.after ? { after: side(f.after) } : {}),
     ...(f.diff !== undefined ? { diff: f.diff } : {}),
   };
 }

@@ -104,6 +104,10 @@ secrets('a changed secret shows as (sensitive, changed), never its old or new va
   const shown = formatServerPlan(p, { color: true, prune: false }) + JSON.stringify(planJson(p));
   assert.not.ok(shown.includes(CANARY));
   assert.not.ok(shown.includes('brand-new-secret-value'));
+  // Modes read as fleet.json writes them.
+  const json = (planJson(p)['files'] as { path: string; before: { mode: unknown }; after: { mode: unknown } }[]).find((f) => f.path === CONF)!;
+  assert.match(String(json.before.mode), /^0[0-7]{3}$/);
+  assert.match(String(json.after.mode), /^0[0-7]{3}$/);
 });
 
 secrets('two changed secrets are never said to be "the same change"', async () => {
