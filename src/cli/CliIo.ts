@@ -7,7 +7,8 @@ export interface CliIo {
 }
 
 /** Exit codes shared by both CLIs. */
-export const EXIT = { OK: 0, ERROR: 1, USAGE: 2 } as const;
+/** Exit codes shared by the CLIs; 2 means "changes pending" in blink-apply and blink-deploy --diff, so a usage mistake is 1. */
+export const EXIT = { OK: 0, ERROR: 1 } as const;
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
 export function useColor(io: CliIo, noColorFlag: boolean | undefined): boolean {

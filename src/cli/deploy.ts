@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cachedCompile } from './cachedBuild.js';
@@ -27,6 +26,7 @@ import { realRemotes } from '../remote/remoteFor.js';
 import { askTerminal } from './askTerminal.js';
 import { releaseCache } from './releaseCache.js';
 import { useColor, type CliIo } from './CliIo.js';
+import { parseCliArgs } from './parseCliArgs.js';
 import { printDiagnostics } from './printDiagnostics.js';
 import { wholeNumberFlag } from './wholeNumberFlag.js';
 
@@ -85,13 +85,9 @@ const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
 /** blink-deploy, minus the process: returns the exit code, never exits. */
 export async function deployCli(argv: string[], io: DeployIo, deps: DeployDeps = {}): Promise<number> {
-  let v;
-  try {
-    v = parseFlags(argv);
-  } catch (e) {
-    io.stderr.write(`blink-deploy: ${(e as Error).message}\nRun blink-deploy --help for the options.\n`);
-    return 1;
-  }
+  const parsed = parseFlags(argv);
+  if ('error' in parsed) return io.stderr.write(`blink-deploy: ${parsed.error}\nRun blink-deploy --help for the options.\n`), 1;
+  const v = parsed.values;
   if (v.help) return io.stdout.write(deployHelp + '\n'), 0;
   const color = useColor(io, v['no-color']);
   const json = v.json === true;
@@ -189,37 +185,30 @@ function parseUpdateModules(v: string | undefined, diagnostics: Diagnostic[]): U
 }
 
 function parseFlags(argv: string[]) {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      host: { type: 'string', multiple: true },
-      server: { type: 'string', multiple: true },
-      client: { type: 'string', multiple: true },
-      env: { type: 'string', multiple: true },
-      all: { type: 'boolean' },
-      branch: { type: 'string' },
-      commit: { type: 'string' },
-      'update-modules': { type: 'string' },
-      force: { type: 'boolean' },
-      'no-fetch': { type: 'boolean' },
-      diff: { type: 'boolean' },
-      yes: { type: 'boolean', short: 'y' },
-      status: { type: 'boolean' },
-      parallel: { type: 'string' },
-      notify: { type: 'string' },
-      json: { type: 'boolean' },
-      config: { type: 'string' },
-      addons: { type: 'string' },
-      templates: { type: 'string' },
-      'ssh-config': { type: 'string' },
-      'health-retries': { type: 'string' },
-      'health-interval': { type: 'string' },
-      'no-color': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  return parseCliArgs(argv, {
+    host: { type: 'string', multiple: true },
+    server: { type: 'string', multiple: true },
+    client: { type: 'string', multiple: true },
+    env: { type: 'string', multiple: true },
+    all: { type: 'boolean' },
+    branch: { type: 'string' },
+    commit: { type: 'string' },
+    'update-modules': { type: 'string' },
+    force: { type: 'boolean' },
+    'no-fetch': { type: 'boolean' },
+    diff: { type: 'boolean' },
+    yes: { type: 'boolean', short: 'y' },
+    status: { type: 'boolean' },
+    parallel: { type: 'string' },
+    notify: { type: 'string' },
+    json: { type: 'boolean' },
+    config: { type: 'string' },
+    addons: { type: 'string' },
+    templates: { type: 'string' },
+    'ssh-config': { type: 'string' },
+    'health-retries': { type: 'string' },
+    'health-interval': { type: 'string' },
+    'no-color': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
-  if (positionals.length) throw new Error(`unexpected argument '${positionals[0]}'`);
-  return values;
 }

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
@@ -6,6 +5,7 @@ import { formatDiagnostic, summarize } from '../diagnostics/formatDiagnostic.js'
 import { lockOut } from '../write/outLock.js';
 import { cachePath, fingerprint, saveCache, validCache } from '../write/renderCache.js';
 import { EXIT, useColor, type CliIo } from './CliIo.js';
+import { parseCliArgs } from './parseCliArgs.js';
 
 export const renderHelp = `Usage: blink-render [options]
 
@@ -25,7 +25,7 @@ Options:
   --no-color          plain output (also when NO_COLOR is set or not a terminal)
   -h, --help          this text
 
-Exit codes: 0 ok, 1 errors (or stale files with --check), 2 usage.`;
+Exit codes: 0 ok; 1 errors, stale files (--check) or a usage mistake.`;
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -37,12 +37,8 @@ interface Style {
 
 /** blink-render, minus the process: parse flags, run the library, print, return the exit code. */
 export async function renderCli(argv: string[], io: CliIo): Promise<number> {
-  let args;
-  try {
-    args = parseFlags(argv);
-  } catch (e) {
-    return usage(io, (e as Error).message);
-  }
+  const args = parseFlags(argv);
+  if ('error' in args) return usage(io, args.error);
   const v = args.values;
   if (v.help) {
     io.stdout.write(renderHelp + '\n');
@@ -134,11 +130,9 @@ function plural(n: number, word: string): string {
 }
 
 function parseFlags(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
+  return parseCliArgs(
+    argv,
+    {
       config: { type: 'string' },
       addons: { type: 'string' },
       templates: { type: 'string' },
@@ -152,12 +146,13 @@ function parseFlags(argv: string[]) {
       'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
-  });
+    true,
+  );
 }
 
 function usage(io: CliIo, message: string): number {
   io.stderr.write(`blink-render: ${message}\nRun blink-render --help for the options.\n`);
-  return EXIT.USAGE;
+  return EXIT.ERROR;
 }
 
 /** Prints diagnostics once, then the summary; decides the exit code. */
@@ -172,7 +167,5 @@ function report(io: CliIo, diagnostics: readonly Diagnostic[], style: Style, dat
     if (diagnostics.length) io.stderr.write(summarize(diagnostics) + '\n');
     if (summary && (!hasErrors(diagnostics) || stale.length)) io.stdout.write(summary + '\n');
   }
-  if (!failed) return EXIT.OK;
-  // A --host/--server selection that matches nothing is a usage problem, not a config error.
-  return diagnostics.some((d) => d.code === 'BLINK520') ? EXIT.USAGE : EXIT.ERROR;
+  return failed ? EXIT.ERROR : EXIT.OK;
 }

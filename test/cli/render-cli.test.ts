@@ -136,20 +136,24 @@ cli('--explain HOST KEY prints the chain', async () => {
     const r = await p.run('--explain', 'corteperfecto.somosblink.com', 'limit_time_real_cron');
     assert.is(r.code, 0, r.err);
     assert.match(r.out, /→ limit_time_real_cron = 1800\s+config\/hosts\/corteperfecto\.somosblink\.com\.conf:5:1/);
-    assert.is((await p.run('--explain', 'corteperfecto.somosblink.com')).code, 2);
+    assert.is((await p.run('--explain', 'corteperfecto.somosblink.com')).code, 1);
     assert.is((await p.run('--explain', 'nope.example.com', 'list_db')).code, 1);
   } finally {
     p.cleanup();
   }
 });
 
-cli('usage errors exit 2; --help exits 0', async () => {
+cli('usage mistakes exit 1 (2 is "changes pending" in the other CLIs), with a did-you-mean; --help exits 0', async () => {
   const p = project();
   try {
     const r = await p.run('--frobnicate');
-    assert.is(r.code, 2);
-    assert.match(r.err, /Unknown option '--frobnicate'/);
-    assert.is((await p.run('--host', 'nope.example.com')).code, 2);
+    assert.is(r.code, 1);
+    assert.match(r.err, /^blink-render: unknown option --frobnicate\nRun blink-render --help for the options\.$/m);
+    const typo = await p.run('--hots', 'x');
+    assert.match(typo.err, 'unknown option --hots (did you mean --host?)');
+    assert.match((await p.run('--out')).err, '--out needs a value');
+    assert.match((await p.run('--check=yes')).err, '--check takes no value');
+    assert.is((await p.run('--host', 'nope.example.com')).code, 1);
     assert.match((await p.run('--help')).out, /Usage: blink-render/);
   } finally {
     p.cleanup();
