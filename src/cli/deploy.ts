@@ -39,37 +39,43 @@ lacks, backup (production), odoo-bin -u of the changed modules, switch,
 restart, health check; goes back to the previous release on failure.
 
 Selection (filters combine; at least one):
-  --host GLOB         hosts (repeatable; * and ? wildcards)
-  --server NAME       instances on this server (repeatable)
-  --client NAME       instances of this client (repeatable)
-  --env NAME          environments of this name (repeatable)
-  --all               every instance; with --branch B, those that follow B
+  --host GLOB           only these hosts (repeatable; * and ? wildcards)
+  --server NAME         only these servers (repeatable)
+  --client NAME         only this client's instances (repeatable)
+  --env NAME            only environments of this name (repeatable)
+  --all                 every instance; with --branch B, those that follow B
 
 What to deploy:
-  --branch B          branch B instead of each environment's own
-  --commit SHA        this commit
-  --update-modules M  auto (default: changed and owed), all, none, or a,b,c
-  --force             let production take a commit that is not on its branch
-  --no-fetch          skip git fetch (offline); the checks use what is here
+  --branch B            branch B instead of each environment's own
+  --commit SHA          this commit
+  --update-modules M    auto (default: changed and owed), all, none, or a,b,c
+  --force               let production take a commit that is not on its branch
+  --no-fetch            skip git fetch (offline); the checks use what is here
 
 Run:
-  --diff              show what each instance would get; change nothing
-  --yes               deploy without asking (required when not on a terminal)
-  --status            deployed commit, branch, commits behind, when, by whom,
-                      updates owed, per instance
-  --parallel N        servers at once (default 4)
-  --notify URL        POST the JSON summary (default: deploy.notify in clients.yaml)
-  --json              JSON instead of text
-  --config DIR        config folder (default ./config)
-  --addons DIR        custom Odoo modules as checked out (default ./custom-addons)
-  --templates DIR     Handlebars templates (default: the ones shipped)
-  --ssh-config FILE   ssh_config passed to ssh as -F
-  --health-retries N  health check attempts (default ${DEFAULT_HEALTH.retries})
+  --diff                only show what each instance would get; touch nothing
+  --yes                 deploy without asking (required when not on a terminal)
+  --status              deployed commit, branch, commits behind, when, by whom,
+                        updates owed, per instance
+  --parallel N          servers at once (default 4)
+  --notify URL          POST the JSON summary to URL (default: deploy.notify in clients.yaml)
+  --json                the plan and the results as JSON
+  --config DIR          config folder (default ./config)
+  --addons DIR          custom Odoo modules as checked out (default ./custom-addons)
+  --templates DIR       Handlebars templates (default: the ones shipped with blink-fleet)
+  --ssh-config FILE     ssh_config passed to ssh as -F
+  --health-retries N    health check attempts (default ${DEFAULT_HEALTH.retries})
   --health-interval MS  pause between attempts (default ${DEFAULT_HEALTH.intervalMs})
-  --no-color          plain output
-  -h, --help          this text
+  --no-color            plain output (also when NO_COLOR is set or not a terminal)
+  -h, --help            this text
 
-Exit codes: 0 deployed or nothing to do, 2 deploys pending (--diff), 1 error.`;
+Examples:
+  blink-deploy --host acme-test.example.com --diff    what a deploy would do there
+  blink-deploy --env test --yes                       every test environment, its own branch
+  blink-deploy --branch main --all --yes              in CI after a merge: all that follow main
+  blink-deploy --status                               what runs where, and how far behind
+
+Exit codes: 0 deployed or nothing to do; 2 deploys pending (--diff); 1 an error or a usage mistake.`;
 
 export interface DeployIo extends CliIo {
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };

@@ -12,18 +12,23 @@ export const renderHelp = `Usage: blink-render [options]
 Compiles config/ into out/: one folder per host with every file its server needs.
 
 Options:
-  --config DIR        config folder (default ./config)
-  --addons DIR        custom Odoo modules (default ./custom-addons)
-  --templates DIR     Handlebars templates (default: the ones shipped with blink-fleet)
-  --out DIR           output folder (default ./out)
-  --host GLOB         only these hosts (repeatable; * and ? wildcards)
-  --server NAME       only these servers (repeatable)
-  --check             write nothing; exit 1 and list the files that are stale
-  --explain HOST KEY  show which files and lines set KEY in HOST's odoo.conf
-  --strict            warnings fail the run too
-  --json              print diagnostics and files as JSON
-  --no-color          plain output (also when NO_COLOR is set or not a terminal)
-  -h, --help          this text
+  --config DIR          config folder (default ./config)
+  --addons DIR          custom Odoo modules as checked out (default ./custom-addons)
+  --templates DIR       Handlebars templates (default: the ones shipped with blink-fleet)
+  --out DIR             output folder (default ./out)
+  --host GLOB           only these hosts (repeatable; * and ? wildcards)
+  --server NAME         only these servers (repeatable)
+  --check               write nothing; exit 1 when out/ is stale, naming each file
+  --explain HOST KEY    show which files and lines set KEY in HOST's odoo.conf
+  --strict              warnings fail the run too
+  --json                diagnostics and files as JSON
+  --no-color            plain output (also when NO_COLOR is set or not a terminal)
+  -h, --help            this text
+
+Examples:
+  blink-render                                    render the fleet into out/
+  blink-render --check                            in CI: fail when out/ was not re-rendered
+  blink-render --explain acme.example.com workers where workers comes from, layer by layer
 
 Exit codes: 0 ok; 1 errors, stale files (--check) or a usage mistake.`;
 
