@@ -17,7 +17,7 @@ export function fleetSummary(diffs: readonly ServerDiff[]): string {
   if (!files) return line;
   return (
     `${line}, ${t.notCompared} not compared\n` +
-    `not compared: the lines holding ${plural(secrets.length, 'secret')} this run does not have, in ${plural(files, 'file')} (${t.notCompared} otherwise unchanged); ` +
+    `not compared: the lines holding ${plural(secrets.length, 'secret')} this run does not have, in ${plural(files, 'file')} (${t.notCompared} differing nowhere else); ` +
     `the exit code covers everything else. Set them or pass --secrets FILE to compare them too`
   );
 }

@@ -66,7 +66,7 @@ s('nothing else differs: exit 0, each secret file listed as not compared, the su
   assert.match(r.out, `  s /etc/odoo/b.c1.test.conf  (not compared: needs secret ${B})\n`);
   assert.match(r.out, '\nc1: 2 not compared (secrets not available)\n');
   assert.match(r.out, 'fleet: 1 server, 0 with changes, 0 unreachable or failed; 0 to add, 0 to change, 0 mode/owner, 0 to delete, 0 orphans kept, 0 drifted, 2 not compared\n');
-  assert.match(r.out, 'not compared: the lines holding 2 secrets this run does not have, in 2 files (2 otherwise unchanged); the exit code covers everything else.');
+  assert.match(r.out, 'not compared: the lines holding 2 secrets this run does not have, in 2 files (2 differing nowhere else); the exit code covers everything else.');
   assert.match(r.err, `warning BLINK530: secret ${A} is not set (needed by c1-a (/etc/odoo/a.c1.test.conf)): the lines holding it are not compared`);
   assert.match(r.err, `warning BLINK530: secret ${B} is not set`);
   // Only the odoo.conf files hold a secret: every other file was compared and is unchanged.
@@ -134,7 +134,7 @@ s('another line edited on the server: exit 2, the change shown, the secret line 
       assert.match(r.out, '       admin_passwd = (sensitive, not compared)\n      -data_dir = /srv/hand-edited\n      +data_dir = ');
       assert.match(r.out, `  s /etc/odoo/b.c1.test.conf  (not compared: needs secret ${B})\n`);
       assert.match(r.out, 'c1: 1 to change, 1 drifted, 1 not compared (secrets not available)\n');
-      assert.match(r.out, 'in 2 files (1 otherwise unchanged)');
+      assert.match(r.out, 'in 2 files (1 differing nowhere else)');
       const json = JSON.parse((await cli(['--diff', '--json'], {})).out) as { complete: boolean; servers: { pending: boolean }[] };
       assert.is(json.complete, false);
       assert.is(json.servers[0]!.pending, true);
@@ -157,6 +157,13 @@ s('the secret line itself edited by hand: its text around the value differs, a c
       assert.not.match(r.out, 'fake-hand-typed');
     },
   );
+});
+
+s('--help describes --require-secrets and what the exit code means without a secret', async () => {
+  const r = await cli(['--help'], {});
+  assert.is(r.code, 0);
+  assert.match(r.out, '--require-secrets   with --diff: a missing secret is an error, as for an apply');
+  assert.match(r.out, 'Without some secret, 0 and 2 speak for what was compared');
 });
 
 s('an apply without the secrets refuses before touching the server', async () => {

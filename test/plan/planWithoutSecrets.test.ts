@@ -67,7 +67,7 @@ s('equal but for the secret line: not compared, neither a change nor unchanged',
   assert.match(shown, `  s ${CONF}  (not compared: needs secret ${NAME})\n`);
   assert.match(shown, 'aws-1: 1 not compared (secrets not available)\n');
   assert.match(shown, 'fleet: 1 server, 0 with changes, 0 unreachable or failed; 0 to add, 0 to change, 0 mode/owner, 0 to delete, 0 orphans kept, 0 drifted, 1 not compared\n');
-  assert.match(shown, 'not compared: the lines holding 1 secret this run does not have, in 1 file (1 otherwise unchanged)');
+  assert.match(shown, 'not compared: the lines holding 1 secret this run does not have, in 1 file (1 differing nowhere else)');
   const json = planJson(p) as { counts: { notCompared: number }; files: { path: string; notCompared?: boolean; missingSecrets?: string[] }[] };
   assert.is(json.counts.notCompared, 1);
   assert.equal(json.files.map((f) => [f.path, f.notCompared, f.missingSecrets]), [[CONF, true, [NAME]]]);
