@@ -76,10 +76,11 @@ function matches(w: WantedLine, live: string): boolean {
 /**
  * Masked sides for the diff. The alignment is the wildcard-aware one (jsdiff
  * with a comparator), so a live line taken by a wildcard shows as the same
- * masked context on both sides. A live line no wildcard took is shown only
- * when it cannot be the old secret line: one that fits a reference line of
- * the template, or that was replaced in the same block as a line holding a
- * missing secret, keeps its key and loses its value.
+ * masked context on both sides. A live line no wildcard took may still be
+ * the old secret line (its key or spacing changed): when it fits a reference
+ * line of the template, or was replaced in the same block as a line holding a
+ * missing secret, it keeps its key and loses its value. Every other line is
+ * scrubbed as in any diff.
  */
 function mask(live: string, liveLines: string[], lines: WantedLine[], values: readonly string[]): { old: string; new: string } {
   const fresh = live === '';
