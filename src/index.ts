@@ -49,6 +49,7 @@ export { renderCompiled } from './renderCompiled.js';
 
 // secrets, remote, plan, apply: the blink-apply half
 export { resolveSecrets } from './secrets/resolveSecrets.js';
+export type { ResolvedSecrets, ResolveOptions, UnresolvedSecrets, SecretSources } from './secrets/resolveSecrets.js';
 export { secretsReady } from './secrets/secretsReady.js';
 export { loadSecretsFile } from './secrets/loadSecretsFile.js';
 export { maskForDiff, scrub } from './secrets/maskSecrets.js';
@@ -65,6 +66,8 @@ export { shellSession } from './remote/shellSession.js';
 export type { ShellSession } from './remote/shellSession.js';
 export { realRemotes } from './remote/remoteFor.js';
 export { plan, pathsToFetch } from './plan/plan.js';
+export { compareUnresolved } from './plan/compareUnresolved.js';
+export type { UnresolvedText, UnresolvedComparison } from './plan/compareUnresolved.js';
 export type { ServerPlan, FilePlan } from './plan/ServerPlan.js';
 export type { Actions } from './plan/Actions.js';
 export { desiredFiles, readPaths } from './plan/DesiredFile.js';

@@ -11,6 +11,7 @@ import type { ApplyContext, HealthPolicy } from './ApplyContext.js';
 import { emptyReport, type ApplyReport } from './ApplyReport.js';
 import { applyPlan } from './applyPlan.js';
 import { mapLimit } from './mapLimit.js';
+import type { UnresolvedSecrets } from '../secrets/resolveSecrets.js';
 
 /** What a run covers: the selected servers, their selected instances and those instances' artifacts. */
 export interface FleetSelection {
@@ -28,6 +29,8 @@ export interface FleetOptions {
   prune: boolean;
   /** From resolveSecrets. */
   resolved: ReadonlyMap<Artifact, string>;
+  /** From resolveSecrets with `allowMissing` (`--diff` only): those files are compared without their missing secrets, never applied. */
+  unresolved?: ReadonlyMap<Artifact, UnresolvedSecrets>;
   secretValues: readonly string[];
   /** Per server, when known: scrubbing a server's output needs only its own values. */
   valuesByServer?: ReadonlyMap<string, string[]>;
@@ -46,7 +49,7 @@ export interface ServerDiff {
 
 /** Connect, read and plan every selected server, `parallel` at a time. `done` fires per server as it finishes. */
 export async function diffFleet(sel: FleetSelection, o: FleetOptions, done?: (index: number, d: ServerDiff) => void): Promise<ServerDiff[]> {
-  const desired = desiredFiles(sel.artifacts, o.resolved);
+  const desired = desiredFiles(sel.artifacts, o.resolved, o.unresolved);
   return mapLimit(sel.servers, o.parallel, async (server, index) => {
     const d: ServerDiff = { server, remote: o.remoteFor(server), desired: desired.filter((f) => f.server === server.name) };
     o.progress?.(server.name, 'connecting');
@@ -94,6 +97,9 @@ export async function applyFleet(diffs: readonly ServerDiff[], sel: FleetSelecti
 
 async function applyOne(d: ServerDiff, sel: FleetSelection, o: FleetApplyOptions): Promise<ApplyReport> {
   if (d.error || !d.plan) return { ...emptyReport(d.server.name), outcome: d.error?.code === 'BLINK510' ? 'unreachable' : 'failed', diagnostics: d.error ? [d.error] : [] };
+  // The CLI refuses an apply with a missing secret before any server is read; this keeps a library caller from writing a reference where a secret belongs.
+  const missing = [...new Set(d.desired.flatMap((f) => f.unresolved?.names ?? []))].sort();
+  if (missing.length) return { ...emptyReport(d.server.name), outcome: 'failed', diagnostics: missing.map((n) => error('BLINK500', `secret ${n} is not set: ${d.server.name} cannot be applied without it`)) };
   if (!isPending(d.plan)) return emptyReport(d.server.name);
   const ctx = applyContext(d, sel, o);
   const report = await applyPlan(d.remote, d.plan, ctx);

@@ -38,7 +38,8 @@ Options:
   --config DIR        config folder (default ./config)
   --addons DIR        custom Odoo modules (default ./custom-addons)
   --templates DIR     Handlebars templates (default: the ones shipped with blink-fleet)
-  --secrets FILE      YAML {instance: {KEY: value}}, mode 0600
+  --secrets FILE      YAML {instance: {KEY: value}}, mode 0600 (the environment wins)
+  --require-secrets   with --diff: a missing secret is an error, as for an apply
   --ssh-config FILE   ssh_config passed to ssh as -F
   --server NAME       only these servers (repeatable)
   --host GLOB         only these hosts (repeatable; * and ? wildcards)
@@ -56,7 +57,16 @@ Options:
 Orphans (files of removed instances) are listed always and count as changes
 only with --prune.
 
-Exit codes: 0 nothing to change (or applied), 2 changes pending (--diff), 1 error on any server.`;
+A --diff without some secret (a CI job on pull requests) compares everything
+else: a line holding a missing secret matches one server line with the same
+text around the value, which is never shown. A file that differs nowhere else
+is listed as "s PATH (not compared: needs secret NAME)": neither a change nor
+unchanged. A warning (BLINK530) names each missing secret. An apply refuses to
+start without every secret (BLINK500).
+
+Exit codes: 0 nothing to change (or applied), 2 changes pending (--diff), 1 error on any server.
+Without some secret, 0 and 2 speak for what was compared: the summary says what
+was not, and --json has "complete": false and "missingSecrets".`;
 
 export interface ApplyIo extends CliIo {
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -105,6 +115,8 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
   diagnostics.push(...(file?.diagnostics ?? []));
   if (hasErrors(diagnostics)) return fail();
   const sources = { env: io.env, ...(file?.secrets ? { file: file.secrets } : {}) };
+  // A --diff may go without secrets (a pull request's CI job has none); an apply never does.
+  const partial = v.diff === true && v['require-secrets'] !== true;
 
   // One remote per server for the whole run, closed at the end whatever happens.
   const real = deps.remoteFor ? undefined : realRemotes(v['ssh-config'] ? { sshConfig: at(v['ssh-config']) } : {});
@@ -114,23 +126,25 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
   let reports: ApplyReport[] | undefined;
   try {
     // Connecting is most of a diff's wall time. When the fleet alone shows
-    // that every secret will resolve, the first servers' connections open
-    // while the files are rendered; otherwise nothing is contacted before
-    // the exact check below has passed.
+    // that every secret will resolve (or, for a --diff, that none that is set
+    // is unusable), the first servers' connections open while the files are
+    // rendered; otherwise nothing is contacted before the exact check below
+    // has passed.
     const { servers, instances } = picked.selection;
     const onServers = fleet.instances.filter((i) => servers.some((s) => s.name === i.server));
-    if (secretsReady(servers, onServers, instances, sources)) for (const s of servers.slice(0, parallel)) void remoteFor(s).open();
+    if (secretsReady(servers, onServers, instances, sources, { allowMissing: partial })) for (const s of servers.slice(0, parallel)) void remoteFor(s).open();
 
     const rendered = renderCompiled(fleet, [], compiled.templates, { servers: servers.map((s) => s.name) });
     diagnostics.push(...rendered.diagnostics);
     const selection = withArtifacts(picked.selection, rendered.artifacts);
-    // Secrets first: a missing one stops the run before any server is read or written.
-    const secrets = resolveSecrets(selection.artifacts, sources);
+    // Secrets first: a missing one stops the run before any server is read or
+    // written, unless this is a --diff, which compares the other lines.
+    const secrets = resolveSecrets(selection.artifacts, sources, { allowMissing: partial });
     diagnostics.push(...secrets.diagnostics);
     if (hasErrors(diagnostics)) return fail();
 
     const progress = progressLine(io, servers.map((s) => s.name));
-    const options = { remoteFor, parallel, prune: v.prune === true, resolved: secrets.contents, secretValues: secrets.values, valuesByServer: secrets.valuesByServer, context, progress: progress.update };
+    const options = { remoteFor, parallel, prune: v.prune === true, resolved: secrets.contents, unresolved: secrets.unresolved, secretValues: secrets.values, valuesByServer: secrets.valuesByServer, context, progress: progress.update };
     // Formatted when printed, in fleet order, so a diff shown for one server can be referred to by the next.
     const seen: ShownChanges = new Map();
     const print = inOrder<ServerDiff>((d) => (progress.clear(), io.stdout.write((d.plan ? formatServerPlan(d.plan, { color, prune: options.prune, seen }) : formatDiagnostic(d.error!, { color })) + '\n')));
@@ -175,6 +189,7 @@ function parseFlags(argv: string[]) {
       addons: { type: 'string' },
       templates: { type: 'string' },
       secrets: { type: 'string' },
+      'require-secrets': { type: 'boolean' },
       'ssh-config': { type: 'string' },
       server: { type: 'string', multiple: true },
       host: { type: 'string', multiple: true },

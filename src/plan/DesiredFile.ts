@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Artifact, ArtifactKind } from '../model/Artifact.js';
+import type { UnresolvedSecrets } from '../secrets/resolveSecrets.js';
 
 /** An artifact with its secrets resolved: what should be on the server, byte for byte. */
 export interface DesiredFile {
@@ -14,15 +15,21 @@ export interface DesiredFile {
   content: Buffer;
   /** The content as rendered, references kept: what masking works from. */
   template: string;
+  /** Of `content`; meaningless when `unresolved` (the bytes are not known): plan never compares it then. */
   sha256: string;
   mode: number;
   owner: string;
   linkTarget?: string;
   sensitive: boolean;
+  /**
+   * Secrets this run does not have (a `--diff` without them): `content` keeps
+   * their references, so its lines holding one are unknown. Never uploaded.
+   */
+  unresolved?: UnresolvedSecrets;
 }
 
 /** Pair each artifact with its resolved content (from resolveSecrets). */
-export function desiredFiles(artifacts: readonly Artifact[], resolved: ReadonlyMap<Artifact, string>): DesiredFile[] {
+export function desiredFiles(artifacts: readonly Artifact[], resolved: ReadonlyMap<Artifact, string>, unresolved?: ReadonlyMap<Artifact, UnresolvedSecrets>): DesiredFile[] {
   return artifacts.map((a) => {
     const text = resolved.get(a) ?? a.content;
     const content = Buffer.from(text, 'utf8');
@@ -42,6 +49,8 @@ export function desiredFiles(artifacts: readonly Artifact[], resolved: ReadonlyM
     if (a.host !== undefined) d.host = a.host;
     if (a.bootstrapFor !== undefined) d.bootstrapFor = a.bootstrapFor;
     if (a.linkTarget !== undefined) d.linkTarget = a.linkTarget;
+    const left = unresolved?.get(a);
+    if (left) d.unresolved = left;
     return d;
   });
 }

@@ -27,6 +27,17 @@ export interface FilePlan {
   /** The HTTP-only ACME vhost stands in until the certificate exists. */
   bootstrap: boolean;
   sensitive: boolean;
+  /**
+   * Secrets this run does not have that the file needs (the names to set):
+   * its lines holding them are unknown here. Only a `--diff` gets this far without them.
+   */
+  missingSecrets?: string[];
+  /**
+   * Every line but those holding a missing secret is the same on the server:
+   * whether the file differs is not known. Neither a change nor unchanged
+   * (`change` still says what is known: `none`, or `mode`).
+   */
+  notCompared?: boolean;
   before?: FileState;
   after?: FileState;
   /** Unified diff, secrets masked, no colour. */
@@ -57,19 +68,22 @@ export interface PlanCounts {
   delete: number;
   orphan: number;
   drift: number;
+  /** Files whose only possible difference is in lines holding a missing secret. */
+  notCompared: number;
 }
 
 export function countPlan(p: ServerPlan): PlanCounts {
-  const c: PlanCounts = { add: 0, change: 0, mode: 0, delete: 0, orphan: 0, drift: 0 };
+  const c: PlanCounts = { add: 0, change: 0, mode: 0, delete: 0, orphan: 0, drift: 0, notCompared: 0 };
   for (const f of p.files) {
     if (f.change !== 'none') c[f.change]++;
+    if (f.notCompared) c.notCompared++;
     if (f.orphan && f.change === 'none') c.orphan++;
     if (f.drift) c.drift++;
   }
   return c;
 }
 
-/** Would an apply change anything on this server? */
+/** Would an apply change anything on this server? A file not compared is not counted: nothing known says it would. */
 export function isPending(p: ServerPlan): boolean {
   return p.files.some((f) => f.change !== 'none') || p.actions.certbot.length > 0 || p.interrupted !== undefined;
 }

@@ -1,5 +1,5 @@
 import type { Actions } from './Actions.js';
-import { SENSITIVE_CHANGED } from '../secrets/maskSecrets.js';
+import { SENSITIVE_CHANGED, SENSITIVE_NOT_COMPARED } from '../secrets/maskSecrets.js';
 import { countPlan, isPending, type FilePlan, type ServerPlan } from './ServerPlan.js';
 
 /** Changes already printed in a run (removed and added lines → where they were first shown). */
@@ -30,7 +30,7 @@ export function formatServerPlan(p: ServerPlan, style: PlanStyle): string {
   for (const n of p.notes) out.push(paint(C.yellow, `  ! ${n}`));
   const seen: ShownChanges = style.seen ?? new Map();
   for (const f of p.files) {
-    if (f.change === 'none' && !f.orphan && !f.drift) continue;
+    if (f.change === 'none' && !f.orphan && !f.drift && !f.notCompared) continue;
     out.push('  ' + fileLine(f, style, paint));
     if (!f.diff) continue;
     // The same change on many instances (a template or base.conf change) is
@@ -42,7 +42,7 @@ export function formatServerPlan(p: ServerPlan, style: PlanStyle): string {
       continue;
     }
     // Two masked secrets "changed the same way" would be a claim about values nobody sees.
-    if (f.change === 'change' && !body.includes(SENSITIVE_CHANGED)) seen.set(body, { server: p.server, path: f.path });
+    if (f.change === 'change' && !body.includes(SENSITIVE_CHANGED) && !body.includes(SENSITIVE_NOT_COMPARED)) seen.set(body, { server: p.server, path: f.path });
     for (const line of f.diff.split('\n')) out.push('      ' + diffLine(line, paint));
   }
   for (const host of p.actions.certbot) out.push(`  ${paint(C.yellow, '*')} ${host}: no certificate yet: serve the ACME vhost, run certbot, then install the TLS vhost`);
@@ -52,7 +52,7 @@ export function formatServerPlan(p: ServerPlan, style: PlanStyle): string {
   return out.join('\n') + '\n';
 }
 
-/** `aws-1: 2 to add, 1 to change, 1 orphan kept, 1 drifted` or `aws-1: no changes`. */
+/** `aws-1: 2 to add, 1 to change, 1 orphan kept, 1 drifted, 3 not compared (secrets not available)` or `aws-1: no changes`. */
 export function summaryLine(p: ServerPlan): string {
   const c = countPlan(p);
   const parts: string[] = [];
@@ -62,6 +62,7 @@ export function summaryLine(p: ServerPlan): string {
   if (c.delete) parts.push(`${c.delete} to delete`);
   if (c.orphan) parts.push(`${c.orphan} orphan${c.orphan === 1 ? '' : 's'} kept`);
   if (c.drift) parts.push(`${c.drift} drifted`);
+  if (c.notCompared) parts.push(`${c.notCompared} not compared (secrets not available)`);
   if (p.actions.certbot.length) parts.push(`${p.actions.certbot.length} certificate${p.actions.certbot.length === 1 ? '' : 's'} to get`);
   if (p.interrupted) parts.push('interrupted apply to recover');
   return `${p.server}: ${isPending(p) || parts.length ? parts.join(', ') : 'no changes'}`;
@@ -88,9 +89,12 @@ function fileLine(f: FilePlan, style: PlanStyle, paint: (c: string, s: string) =
   if (f.bootstrap) notes.push('ACME bootstrap vhost until the certificate exists');
   if (f.drift) notes.push(f.before ? 'drift: edited on the server since the last apply' : 'drift: removed on the server since the last apply');
   if (f.orphan) notes.push(f.change === 'delete' ? 'orphan: deleted' : style.prune ? 'orphan' : 'orphan: kept (--prune deletes it)');
-  if (f.sensitive && f.change === 'change') notes.push('holds secrets');
-  const sign = f.orphan && f.change === 'none' ? '?' : SIGN[f.change]!;
-  const color = f.change === 'add' ? C.green : f.change === 'delete' ? C.red : f.drift || f.orphan ? C.yellow : C.cyan;
+  if (f.sensitive && f.change === 'change' && !f.missingSecrets) notes.push('holds secrets');
+  const needs = f.missingSecrets?.join(', ');
+  if (f.notCompared) notes.push(`not compared: needs secret ${needs}`);
+  else if (needs && f.change !== 'none') notes.push(`lines holding secret ${needs} not compared`);
+  const sign = f.orphan && f.change === 'none' ? '?' : f.notCompared && f.change === 'none' ? 's' : SIGN[f.change]!;
+  const color = f.change === 'add' ? C.green : f.change === 'delete' ? C.red : f.drift || f.orphan || f.notCompared ? C.yellow : C.cyan;
   return `${paint(color, sign)} ${f.path}${notes.length ? paint(C.dim, `  (${notes.join('; ')})`) : ''}`;
 }
 

@@ -6,6 +6,7 @@ import { noActions, type Actions } from './Actions.js';
 import { certificatePath, type DesiredFile } from './DesiredFile.js';
 import type { FilePlan, FileState, ServerPlan } from './ServerPlan.js';
 import { maskForDiff, OLD_SECRET_MARK, SENSITIVE_CHANGED, scrub } from '../secrets/maskSecrets.js';
+import { compareUnresolved, type UnresolvedText } from './compareUnresolved.js';
 
 export interface PlanInput {
   server: Pick<Server, 'name' | 'commands'>;
@@ -16,7 +17,7 @@ export interface PlanInput {
   /** This server's desired files, bootstrap variants included. */
   desired: readonly DesiredFile[];
   state: RemoteState;
-  /** Live contents of the files whose bytes differ, for the diffs. */
+  /** Live contents of the files whose bytes differ, for the diffs, and of those with a missing secret, to compare. */
   oldContents?: ReadonlyMap<string, Uint8Array>;
   prune: boolean;
   /** Which manifest entries this run answers for (narrowed by --host); default: all. */
@@ -65,11 +66,24 @@ export function plan(input: PlanInput): ServerPlan {
       f.before = { mode: live.mode, owner: live.owner };
       if (live.sha256) f.before.sha256 = live.sha256;
       if (live.linkTarget !== undefined) f.before.linkTarget = live.linkTarget;
-      const sameBytes = d.linkTarget !== undefined ? live.type === 'link' && live.linkTarget === d.linkTarget : live.type === 'file' && live.sha256 === d.sha256;
       // Links carry no mode of their own worth comparing.
       const sameMeta = d.linkTarget !== undefined || (live.mode === d.mode && live.owner === d.owner);
-      f.change = !sameBytes ? 'change' : !sameMeta ? 'mode' : 'none';
+      if (d.unresolved && d.linkTarget === undefined && live.type === 'file') {
+        // The desired bytes are not known, so neither is their hash: compare the lines that are.
+        const old = input.oldContents?.get(d.path);
+        const same = old === undefined || compareUnresolved(Buffer.from(old).toString('utf8'), unresolvedText(d), input.secretValues).same;
+        f.change = !same ? 'change' : !sameMeta ? 'mode' : 'none';
+        if (same) f.notCompared = true;
+      } else {
+        const sameBytes = d.linkTarget !== undefined ? live.type === 'link' && live.linkTarget === d.linkTarget : live.type === 'file' && live.sha256 === d.sha256;
+        f.change = !sameBytes ? 'change' : !sameMeta ? 'mode' : 'none';
+      }
       f.drift = written !== undefined && f.change !== 'none' && (written.linkTarget ?? written.sha256) !== (live.linkTarget ?? live.sha256);
+    }
+    if (d.unresolved) {
+      f.missingSecrets = d.unresolved.names;
+      // A hash of the content with references in it is no file's: not shown as the one to come.
+      delete after.sha256;
     }
     if (f.change === 'add' || f.change === 'change') {
       const diff = fileDiff(d, input.oldContents?.get(d.path), live?.linkTarget, input);
@@ -118,14 +132,22 @@ export function plan(input: PlanInput): ServerPlan {
   return p;
 }
 
-/** Paths whose live bytes differ from the desired ones: the only contents worth fetching. */
+/**
+ * Paths whose live bytes differ from the desired ones: the only contents
+ * worth fetching. A file with a missing secret has no desired hash to compare:
+ * its content is always fetched, to be compared line by line.
+ */
 export function pathsToFetch(desired: readonly DesiredFile[], state: RemoteState): string[] {
   const out: string[] = [];
   for (const d of chooseFiles(desired, state).chosen.values()) {
     const live = state.files.get(d.path);
-    if (live?.type === 'file' && d.linkTarget === undefined && live.sha256 !== d.sha256) out.push(d.path);
+    if (live?.type === 'file' && d.linkTarget === undefined && (d.unresolved !== undefined || live.sha256 !== d.sha256)) out.push(d.path);
   }
   return out;
+}
+
+function unresolvedText(d: DesiredFile): UnresolvedText {
+  return { content: d.content.toString('utf8'), template: d.template, refs: d.unresolved?.refs ?? [] };
 }
 
 /**
@@ -173,7 +195,7 @@ function fileDiff(d: DesiredFile, old: Uint8Array | undefined, oldLink: string |
   if (d.linkTarget !== undefined) return `${oldLink !== undefined ? `-> ${oldLink}\n` : ''}+> ${d.linkTarget}`;
   if (d.content.length > MAX_DIFF_BYTES || (old && old.length > MAX_DIFF_BYTES)) return '(large file: diff not shown)';
   const oldText = old ? Buffer.from(old).toString('utf8') : '';
-  const masked = maskForDiff(oldText, d.content.toString('utf8'), d.template, input.secretValues);
+  const masked = d.unresolved ? compareUnresolved(oldText, unresolvedText(d), input.secretValues).masked() : maskForDiff(oldText, d.content.toString('utf8'), d.template, input.secretValues);
   const patch = structuredPatch('a', 'b', masked.old, masked.new, '', '', { context: input.context ?? 3 });
   const lines: string[] = [];
   for (const h of patch.hunks) {

@@ -3,6 +3,8 @@ import { SECRET_REF } from './secretRef.js';
 /** Shown in place of a secret value. */
 export const SENSITIVE = '(sensitive)';
 export const SENSITIVE_CHANGED = '(sensitive, changed)';
+/** A secret this run does not have (`--diff` without it): its value was not compared. */
+export const SENSITIVE_NOT_COMPARED = '(sensitive, not compared)';
 /** Marks the old side of a changed sensitive line; formatDiff drops such lines. */
 export const OLD_SECRET_MARK = '\u0001';
 
@@ -66,6 +68,6 @@ function matcher(values: readonly string[]): RegExp | undefined {
   return matchers.get(values);
 }
 
-function escapeRe(s: string): string {
+export function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

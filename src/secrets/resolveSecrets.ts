@@ -1,5 +1,5 @@
 import type { Artifact } from '../model/Artifact.js';
-import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
+import { error, warning, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { SECRET_REF, instanceSecretEnv, normalizeRef } from './secretRef.js';
 import type { SecretsFile } from './loadSecretsFile.js';
 
@@ -8,9 +8,31 @@ export interface SecretSources {
   file?: SecretsFile;
 }
 
+/**
+ * The references of one artifact left verbatim because their secret is not
+ * available (only with `allowMissing`): the lines holding them are unknown.
+ */
+export interface UnresolvedSecrets {
+  /** As written, without `${}`: `secret:admin_passwd`, `API_TOKEN`. */
+  refs: string[];
+  /** What to set to resolve them: `BLINK_SECRET_C1_A_ADMIN_PASSWD`, `API_TOKEN`. */
+  names: string[];
+}
+
+export interface ResolveOptions {
+  /**
+   * `--diff` without every secret: a missing one is a warning (BLINK530) and
+   * its references stay in the content, listed in `unresolved`, instead of an
+   * error. A value with a line break is an error either way.
+   */
+  allowMissing?: boolean;
+}
+
 export interface ResolvedSecrets {
-  /** Content with every reference replaced, for the artifacts that had any. */
+  /** Content with every reference replaced (the unresolved ones kept), for the artifacts that had any. */
   contents: Map<Artifact, string>;
+  /** Artifacts holding a reference whose secret is missing; empty unless `allowMissing`. */
+  unresolved: Map<Artifact, UnresolvedSecrets>;
   /** Every value used, so any output can be scrubbed of them. */
   values: string[];
   /** The values each server's files hold: what that server's output is scrubbed of. */
@@ -22,8 +44,9 @@ export interface ResolvedSecrets {
  * Resolve every reference in memory, before any server is touched. All
  * missing names are reported at once; values never appear in a message.
  */
-export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSources): ResolvedSecrets {
+export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSources, o: ResolveOptions = {}): ResolvedSecrets {
   const contents = new Map<Artifact, string>();
+  const unresolved = new Map<Artifact, UnresolvedSecrets>();
   const values = new Set<string>();
   const byServer = new Map<string, Set<string>>();
   const missing = new Map<string, string>();
@@ -33,11 +56,14 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
   for (const a of artifacts) {
     const refs = new Set(a.secretRefs.map(normalizeRef));
     if (refs.size === 0) continue;
+    const left: UnresolvedSecrets = { refs: [], names: [] };
     const content = a.content.replace(SECRET_REF, (whole, ref: string) => {
       if (!refs.has(ref)) return whole;
-      const { name, value } = lookupSecret(ref, a.instance, sources);
+      const { name, alsoIn, value } = lookupSecret(ref, a.instance, sources);
       if (value === undefined) {
-        missing.set(name, a.instance ? `${a.instance} (${a.path})` : a.path);
+        missing.set(alsoIn ? `${name} (or ${alsoIn} in the secrets file)` : name, a.instance ? `${a.instance} (${a.path})` : a.path);
+        if (!left.refs.includes(ref)) left.refs.push(ref);
+        if (!left.names.includes(name)) left.names.push(name);
         return whole;
       }
       if (/[\r\n]/.test(value)) {
@@ -49,6 +75,7 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
       return value;
     });
     contents.set(a, content);
+    if (o.allowMissing && left.refs.length) unresolved.set(a, { refs: left.refs.sort(), names: left.names.sort() });
     if (a.kind === 'odoo-conf' && a.role === 'managed' && a.instance) {
       const m = /^admin_passwd\s*=\s*(.*)$/m.exec(content);
       if (m && !m[1]!.includes('${')) adminPasswd.set(m[1]!, [...(adminPasswd.get(m[1]!) ?? []), a.instance]);
@@ -57,7 +84,12 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
 
   const diagnostics: Diagnostic[] = [];
   for (const [name, where] of [...missing].sort(([x], [y]) => x.localeCompare(y))) {
-    diagnostics.push(error('BLINK500', `secret ${name} is not set (needed by ${where})`, undefined, sources.file ? undefined : 'export it, or pass --secrets FILE'));
+    const how = sources.file ? 'export it or add it to the secrets file' : 'export it, or pass --secrets FILE';
+    diagnostics.push(
+      o.allowMissing
+        ? warning('BLINK530', `secret ${name} is not set (needed by ${where}): the lines holding it are not compared`, undefined, `${how} to compare them too`)
+        : error('BLINK500', `secret ${name} is not set (needed by ${where})`, undefined, sources.file ? undefined : 'export it, or pass --secrets FILE'),
+    );
   }
   for (const name of [...bad].sort()) diagnostics.push(error('BLINK500', `secret ${name} contains a line break`));
   for (const instances of adminPasswd.values()) {
@@ -68,15 +100,19 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
     }
   }
   const valuesByServer = new Map([...byServer].map(([k, v]) => [k, [...v]]));
-  return { contents, values: [...values].filter((v) => v.length > 0), valuesByServer, diagnostics };
+  return { contents, unresolved, values: [...values].filter((v) => v.length > 0), valuesByServer, diagnostics };
 }
 
-/** Where a reference's value comes from, and the name to ask for when it is missing. */
-export function lookupSecret(ref: string, instance: string | undefined, s: SecretSources): { name: string; value?: string } {
+/**
+ * Where a reference's value comes from, and the names to ask for when it is
+ * missing: the environment variable, and its `instance.KEY` in a secrets file
+ * when one was given.
+ */
+export function lookupSecret(ref: string, instance: string | undefined, s: SecretSources): { name: string; alsoIn?: string; value?: string } {
   if (!ref.startsWith('secret:')) return { name: ref, value: s.env[ref] };
   const key = ref.slice('secret:'.length);
   if (!instance) return { name: ref };
   const name = instanceSecretEnv(instance, key);
   const value = s.env[name] ?? s.file?.[instance]?.[key];
-  return { name: s.file ? `${name} (or ${instance}.${key} in the secrets file)` : name, value };
+  return { name, ...(s.file ? { alsoIn: `${instance}.${key}` } : {}), value };
 }

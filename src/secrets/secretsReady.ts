@@ -10,15 +10,16 @@ import { lookupSecret, type SecretSources } from './resolveSecrets.js';
  * more values than the templates use, so it can only say no too often, never
  * yes wrongly (for the shipped templates). blink-apply uses it to open
  * connections while it renders; when it says no, nothing is contacted until
- * the exact check has passed.
+ * the exact check has passed. With `allowMissing` (a `--diff` that may lack
+ * secrets, as resolveSecrets' option) a missing value is no obstacle.
  */
-export function secretsReady(servers: readonly Server[], instances: readonly Instance[], selected: readonly Instance[], sources: SecretSources): boolean {
+export function secretsReady(servers: readonly Server[], instances: readonly Instance[], selected: readonly Instance[], sources: SecretSources, opts: { allowMissing?: boolean } = {}): boolean {
   // A server's values have no instance to name a per-instance secret after: any reference there waits for the exact check.
   if (servers.some((s) => refsIn(s).length)) return false;
   for (const i of instances) {
     for (const ref of refsIn(i)) {
       const { value } = lookupSecret(ref, i.id, sources);
-      if (value === undefined || /[\r\n]/.test(value)) return false;
+      if (value === undefined ? !opts.allowMissing : /[\r\n]/.test(value)) return false;
     }
   }
   const seen = new Set<string>();
@@ -26,6 +27,8 @@ export function secretsReady(servers: readonly Server[], instances: readonly Ins
     const raw = i.options.find((o) => o.key === 'admin_passwd')?.value;
     if (raw === undefined) continue;
     const value = raw.replace(SECRET_REF, (whole, ref: string) => lookupSecret(ref, i.id, sources).value ?? whole);
+    // A reference left in the value is a missing secret: resolveSecrets compares no such value either.
+    if (value.includes('${')) continue;
     if (seen.has(value)) return false;
     seen.add(value);
   }

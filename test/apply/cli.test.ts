@@ -54,17 +54,19 @@ s.after(async () => {
   ctx.tmp?.cleanup();
 });
 
-s('a missing secret fails before any server is touched, listing every name', async () => {
-  const sp = spy();
+s('a missing secret fails an apply (and --diff --require-secrets) before any server is touched, listing every name', async () => {
   const env = { ...ctx.env! };
   delete env['BLINK_SECRET_C1_A_ADMIN_PASSWD'];
   delete env['BLINK_SECRET_C2_B_ADMIN_PASSWD'];
-  const r = await cli(['--diff'], { env, remoteFor: sp.remoteFor });
-  assert.is(r.code, 1);
-  assert.match(r.err, 'BLINK500: secret BLINK_SECRET_C1_A_ADMIN_PASSWD is not set');
-  assert.match(r.err, 'BLINK500: secret BLINK_SECRET_C2_B_ADMIN_PASSWD is not set');
-  assert.equal(sp.calls, []);
-  assert.not.ok(existsSync(join(ctx.world!.rootOf('c1'), 'var/lib/blink')));
+  for (const args of [['--yes'], ['--diff', '--require-secrets']]) {
+    const sp = spy();
+    const r = await cli(args, { env, remoteFor: sp.remoteFor });
+    assert.is(r.code, 1, args.join(' '));
+    assert.match(r.err, 'BLINK500: secret BLINK_SECRET_C1_A_ADMIN_PASSWD is not set');
+    assert.match(r.err, 'BLINK500: secret BLINK_SECRET_C2_B_ADMIN_PASSWD is not set');
+    assert.equal(sp.calls, []);
+    assert.not.ok(existsSync(join(ctx.world!.rootOf('c1'), 'var/lib/blink')));
+  }
 });
 
 s('the same admin_passwd on two instances fails before any server is contacted', async () => {
@@ -130,7 +132,7 @@ s('--json emits the plan as data', async () => {
 s('--server and --host limit what is contacted and which secrets are needed', async () => {
   const sp = spy();
   const env = Object.fromEntries(Object.entries(ctx.env!).filter(([k]) => k.includes('_C2_B_')));
-  const r = await cli(['--diff', '--host', 'b.c2.*'], { env, remoteFor: sp.remoteFor });
+  const r = await cli(['--diff', '--require-secrets', '--host', 'b.c2.*'], { env, remoteFor: sp.remoteFor });
   assert.is(r.code, 0, r.err);
   assert.equal(sp.calls, ['c2']);
   const bad = await cli(['--diff', '--server', 'nope']);

@@ -27,6 +27,30 @@ s('every missing name is listed at once, without values', () => {
   assert.not.ok(JSON.stringify(r.diagnostics).includes('x-secret-1'));
 });
 
+s('a --diff may go without a secret: a warning each, the reference left in place, a line break still refused', () => {
+  const env = { BLINK_SECRET_BLINK_INTERNAL_ADMIN_PASSWD: 'x-secret-1' };
+  const r = resolveSecrets(awsArtifacts(), { env }, { allowMissing: true });
+  assert.equal(r.diagnostics.map((d) => [d.code, d.severity]), [['BLINK530', 'warning'], ['BLINK530', 'warning']]);
+  assert.match(r.diagnostics[0]!.message, 'secret BLINK_SECRET_CORTEPERFECTO_PROD_ADMIN_PASSWD is not set');
+  const left = [...r.unresolved].map(([a, u]) => [a.path, u]).sort();
+  assert.equal(left, [
+    ['/etc/odoo/corteperfecto-test.somosblink.com.conf', { refs: ['secret:admin_passwd'], names: ['BLINK_SECRET_CORTEPERFECTO_TEST_ADMIN_PASSWD'] }],
+    ['/etc/odoo/corteperfecto.somosblink.com.conf', { refs: ['secret:admin_passwd'], names: ['BLINK_SECRET_CORTEPERFECTO_PROD_ADMIN_PASSWD'] }],
+  ]);
+  for (const [a] of r.unresolved) assert.match(r.contents.get(a)!, 'admin_passwd = ${secret:admin_passwd}\n');
+  // With a secrets file, the message names both places; the name to set stays the variable.
+  const withFile = resolveSecrets(awsArtifacts(), { env, file: {} }, { allowMissing: true });
+  assert.match(withFile.diagnostics[0]!.message, 'BLINK_SECRET_CORTEPERFECTO_PROD_ADMIN_PASSWD (or corteperfecto-prod.admin_passwd in the secrets file)');
+  assert.equal([...withFile.unresolved.values()].flatMap((u) => u.names).sort(), ['BLINK_SECRET_CORTEPERFECTO_PROD_ADMIN_PASSWD', 'BLINK_SECRET_CORTEPERFECTO_TEST_ADMIN_PASSWD']);
+  // Without the option: errors, and nothing is marked unresolved (an apply never gets that far).
+  const strict = resolveSecrets(awsArtifacts(), { env });
+  assert.equal(strict.diagnostics.map((d) => d.code), ['BLINK500', 'BLINK500']);
+  assert.is(strict.unresolved.size, 0);
+  // A secret is one line, which is what lets a line holding a missing one stand for exactly one server line.
+  const broken = resolveSecrets(awsArtifacts(), { env: { ...env, BLINK_SECRET_CORTEPERFECTO_PROD_ADMIN_PASSWD: 'two\nlines' } }, { allowMissing: true });
+  assert.ok(broken.diagnostics.some((d) => d.code === 'BLINK500' && d.severity === 'error' && d.message.includes('contains a line break')));
+});
+
 s('the same admin_passwd on two instances is refused, naming them but not the value', () => {
   const env = {
     BLINK_SECRET_BLINK_INTERNAL_ADMIN_PASSWD: 'shared-value',
@@ -87,6 +111,11 @@ s('secretsReady: says yes only when the exact check after render is sure to pass
     if (ready) assert.equal(resolveSecrets(awsArtifacts(fleet), { env }).diagnostics, [], what);
     else assert.ok(resolveSecrets(awsArtifacts(fleet), { env }).diagnostics.length > 0, what);
   }
+  // A --diff that may lack secrets: a missing one does not hold the connections back; a broken one still does.
+  assert.ok(secretsReady(aws, on, on, { env: without('BLINK_SECRET_CORTEPERFECTO_TEST_ADMIN_PASSWD') }, { allowMissing: true }));
+  assert.ok(secretsReady(aws, on, on, { env: {} }, { allowMissing: true }));
+  assert.not.ok(secretsReady(aws, on, on, { env: { ...full, BLINK_SECRET_BLINK_INTERNAL_ADMIN_PASSWD: 'two\nlines' } }, { allowMissing: true }));
+  assert.equal(resolveSecrets(awsArtifacts(fleet), { env: {} }, { allowMissing: true }).diagnostics.filter((d) => d.severity === 'error'), []);
   // A reference in a server's own values has no instance to be looked up for: wait for the exact check.
   assert.not.ok(secretsReady([{ ...aws[0]!, ssh: 'ubuntu@${HOST_OF_AWS}' }], on, on, { env: { ...full, HOST_OF_AWS: 'x' } }));
   // Instances on the server but outside a --host selection still feed its shared files: they count too.
