@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cachedCompile } from './cachedBuild.js';
@@ -24,6 +23,7 @@ import { secretsReady } from '../secrets/secretsReady.js';
 import { renderCompiled } from '../renderCompiled.js';
 import { askTerminal } from './askTerminal.js';
 import { useColor, type CliIo } from './CliIo.js';
+import { parseCliArgs } from './parseCliArgs.js';
 import { printDiagnostics } from './printDiagnostics.js';
 import { wholeNumberFlag } from './wholeNumberFlag.js';
 
@@ -34,25 +34,30 @@ the server, atomic swap, restart only what changed, health check, roll back
 on failure.
 
 Options:
-  --diff              only show the changes; touch nothing
-  --config DIR        config folder (default ./config)
-  --addons DIR        custom Odoo modules (default ./custom-addons)
-  --templates DIR     Handlebars templates (default: the ones shipped with blink-fleet)
-  --secrets FILE      YAML {instance: {KEY: value}}, mode 0600 (the environment wins)
-  --require-secrets   with --diff: a missing secret is an error, as for an apply
-  --ssh-config FILE   ssh_config passed to ssh as -F
-  --server NAME       only these servers (repeatable)
-  --host GLOB         only these hosts (repeatable; * and ? wildcards)
-  --prune             delete files of removed instances (stopping their services first)
-  --parallel N        servers at once (default 4)
-  --yes               apply without asking (required when not on a terminal)
-  --notify URL        POST the JSON summary to URL after an apply
-  --context N         lines of context in diffs (default 3)
-  --health-retries N  health check attempts (default ${DEFAULT_HEALTH.retries})
+  --diff                only show what would change; touch nothing
+  --server NAME         only these servers (repeatable)
+  --host GLOB           only these hosts (repeatable; * and ? wildcards)
+  --prune               delete files of removed instances (stopping their services first)
+  --yes                 apply without asking (required when not on a terminal)
+  --parallel N          servers at once (default 4)
+  --notify URL          POST the JSON summary to URL after an apply
+  --json                the plan and the results as JSON
+  --config DIR          config folder (default ./config)
+  --addons DIR          custom Odoo modules as checked out (default ./custom-addons)
+  --templates DIR       Handlebars templates (default: the ones shipped with blink-fleet)
+  --secrets FILE        YAML {instance: {KEY: value}}, mode 0600 (the environment wins)
+  --require-secrets     with --diff: a missing secret is an error, as for an apply
+  --ssh-config FILE     ssh_config passed to ssh as -F
+  --context N           lines of context in diffs (default 3)
+  --health-retries N    health check attempts (default ${DEFAULT_HEALTH.retries})
   --health-interval MS  pause between attempts (default ${DEFAULT_HEALTH.intervalMs})
-  --json              print the plan and the results as JSON
-  --no-color          plain output
-  -h, --help          this text
+  --no-color            plain output (also when NO_COLOR is set or not a terminal)
+  -h, --help            this text
+
+Examples:
+  blink-apply --diff                       what would change on every server
+  blink-apply --server aws-1 --yes         apply one server without asking
+  blink-apply --diff --json > plan.json    in CI on a pull request (no secrets needed)
 
 Orphans (files of removed instances) are listed always and count as changes
 only with --prune.
@@ -64,7 +69,7 @@ is listed as "s PATH (not compared: needs secret NAME)": neither a change nor
 unchanged. A warning (BLINK530) names each missing secret. An apply refuses to
 start without every secret (BLINK500).
 
-Exit codes: 0 nothing to change (or applied), 2 changes pending (--diff), 1 error on any server.
+Exit codes: 0 nothing to change (or applied); 2 changes pending (--diff); 1 an error on any server or a usage mistake.
 Without some secret, 0 and 2 speak for what was compared: the summary says what
 was not, and --json has "complete": false and "missingSecrets".`;
 
@@ -82,13 +87,9 @@ const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
 /** blink-apply, minus the process: returns the exit code, never exits. */
 export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}): Promise<number> {
-  let v;
-  try {
-    v = parseFlags(argv);
-  } catch (e) {
-    io.stderr.write(`blink-apply: ${(e as Error).message}\nRun blink-apply --help for the options.\n`);
-    return 1;
-  }
+  const parsed = parseFlags(argv);
+  if ('error' in parsed) return io.stderr.write(`blink-apply: ${parsed.error}\nRun blink-apply --help for the options.\n`), 1;
+  const v = parsed.values;
   if (v.help) return io.stdout.write(applyHelp + '\n'), 0;
   const color = useColor(io, v['no-color']);
   const json = v.json === true;
@@ -179,32 +180,25 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
 }
 
 function parseFlags(argv: string[]) {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      diff: { type: 'boolean' },
-      config: { type: 'string' },
-      addons: { type: 'string' },
-      templates: { type: 'string' },
-      secrets: { type: 'string' },
-      'require-secrets': { type: 'boolean' },
-      'ssh-config': { type: 'string' },
-      server: { type: 'string', multiple: true },
-      host: { type: 'string', multiple: true },
-      prune: { type: 'boolean' },
-      parallel: { type: 'string' },
-      yes: { type: 'boolean', short: 'y' },
-      notify: { type: 'string' },
-      context: { type: 'string' },
-      'health-retries': { type: 'string' },
-      'health-interval': { type: 'string' },
-      json: { type: 'boolean' },
-      'no-color': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  return parseCliArgs(argv, {
+    diff: { type: 'boolean' },
+    config: { type: 'string' },
+    addons: { type: 'string' },
+    templates: { type: 'string' },
+    secrets: { type: 'string' },
+    'require-secrets': { type: 'boolean' },
+    'ssh-config': { type: 'string' },
+    server: { type: 'string', multiple: true },
+    host: { type: 'string', multiple: true },
+    prune: { type: 'boolean' },
+    parallel: { type: 'string' },
+    yes: { type: 'boolean', short: 'y' },
+    notify: { type: 'string' },
+    context: { type: 'string' },
+    'health-retries': { type: 'string' },
+    'health-interval': { type: 'string' },
+    json: { type: 'boolean' },
+    'no-color': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
-  if (positionals.length) throw new Error(`unexpected argument '${positionals[0]}'`);
-  return values;
 }

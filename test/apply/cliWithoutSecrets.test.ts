@@ -162,7 +162,7 @@ s('the secret line itself edited by hand: its text around the value differs, a c
 s('--help describes --require-secrets and what the exit code means without a secret', async () => {
   const r = await cli(['--help'], {});
   assert.is(r.code, 0);
-  assert.match(r.out, '--require-secrets   with --diff: a missing secret is an error, as for an apply');
+  assert.match(r.out, '--require-secrets     with --diff: a missing secret is an error, as for an apply');
   assert.match(r.out, 'Without some secret, 0 and 2 speak for what was compared');
 });
 

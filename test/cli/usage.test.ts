@@ -1,6 +1,7 @@
 /** Usage mistakes read the same in every CLI: the CLI's name, what is wrong, a did-you-mean, exit 1. */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { applyCli } from '../../src/cli/apply.js';
 import { deployCli } from '../../src/cli/deploy.js';
 import { parseCliArgs } from '../../src/cli/parseCliArgs.js';
 import { renderCli } from '../../src/cli/render.js';
@@ -25,8 +26,8 @@ s('each kind of mistake in words a user can act on', () => {
   assert.is(said(['-y', '--host', 'a', '--host', 'b']), 'ok');
 });
 
-s('blink-render and blink-deploy say it the same way and exit 1', async () => {
-  for (const [name, cli] of [['blink-render', renderCli], ['blink-deploy', deployCli]] as const) {
+s('the three CLIs say it the same way and exit 1', async () => {
+  for (const [name, cli] of [['blink-render', renderCli], ['blink-apply', applyCli], ['blink-deploy', deployCli]] as const) {
     const io = recordingIo('/nonexistent');
     const code = await cli(['--hots', 'x'], io);
     assert.is(code, 1, name);
