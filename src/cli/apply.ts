@@ -35,6 +35,7 @@ on failure.
 
 Options:
   --diff                only show what would change; touch nothing
+  --summary             one line per file and the counts, without the diff text
   --server NAME         only these servers (repeatable)
   --host GLOB           only these hosts (repeatable; * and ? wildcards)
   --prune               delete files of removed instances (stopping their services first)
@@ -148,7 +149,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
     const options = { remoteFor, parallel, prune: v.prune === true, resolved: secrets.contents, unresolved: secrets.unresolved, secretValues: secrets.values, valuesByServer: secrets.valuesByServer, context, progress: progress.update };
     // Formatted when printed, in fleet order, so a diff shown for one server can be referred to by the next.
     const seen: ShownChanges = new Map();
-    const print = inOrder<ServerDiff>((d) => (progress.clear(), io.stdout.write((d.plan ? formatServerPlan(d.plan, { color, prune: options.prune, seen }) : formatDiagnostic(d.error!, { color })) + '\n')));
+    const print = inOrder<ServerDiff>((d) => (progress.clear(), io.stdout.write((d.plan ? formatServerPlan(d.plan, { color, prune: options.prune, seen, summary: v.summary === true }) : formatDiagnostic(d.error!, { color })) + '\n')));
     diffs = await diffFleet(selection, options, (i, d) => !json && print(i, d));
     progress.clear();
     const pending = diffs.filter((d) => d.plan && isPending(d.plan));
@@ -191,6 +192,7 @@ function parseFlags(argv: string[]) {
     server: { type: 'string', multiple: true },
     host: { type: 'string', multiple: true },
     prune: { type: 'boolean' },
+    summary: { type: 'boolean' },
     parallel: { type: 'string' },
     yes: { type: 'boolean', short: 'y' },
     notify: { type: 'string' },

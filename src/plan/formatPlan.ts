@@ -15,6 +15,8 @@ export interface PlanStyle {
    * is shown once, then referred to.
    */
   seen?: ShownChanges;
+  /** One line per file and the counts, no diff text (`--summary`): a first apply's diff runs to thousands of lines. */
+  summary?: boolean;
 }
 
 const C = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m', bold: '\x1b[1m', dim: '\x1b[2m', reset: '\x1b[0m' };
@@ -32,7 +34,7 @@ export function formatServerPlan(p: ServerPlan, style: PlanStyle): string {
   for (const f of p.files) {
     if (f.change === 'none' && !f.orphan && !f.drift && !f.notCompared) continue;
     out.push('  ' + fileLine(f, style, paint));
-    if (!f.diff) continue;
+    if (!f.diff || style.summary) continue;
     // The same change on many instances (a template or base.conf change) is
     // printed once: same lines removed and added, whatever the context around them.
     const body = f.diff.split('\n').filter((l) => /^[-+]/.test(l)).join('\n');

@@ -97,6 +97,13 @@ s('--diff exits 2 with changes pending; apply; then --diff exits 0', async () =>
   assert.is(d.code, 2, d.err);
   assert.match(d.out, /c1: \d+ to add/);
   assert.match(d.out, /fleet: 2 servers, 2 with changes/);
+  // --summary: the same files and counts, without a line of diff text.
+  const brief = await cli(['--diff', '--summary']);
+  assert.is(brief.code, 2, brief.err);
+  const fileLines = (out: string): string[] => out.split('\n').filter((l) => /^ {2}[+~m-] \//.test(l));
+  assert.equal(fileLines(brief.out), fileLines(d.out));
+  assert.not.ok(brief.out.split('\n').some((l) => /^ {6}/.test(l)), brief.out);
+  assert.ok(brief.out.split('\n').length * 3 < d.out.split('\n').length, 'much shorter');
   const a = await cli(['--yes']);
   assert.is(a.code, 0, a.out + a.err);
   assert.match(a.out, /c1: applied \(\d+ files\)/);
