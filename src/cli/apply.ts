@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cachedCompile } from './cachedBuild.js';
-import { error, hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
+import { error, forServers, hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/formatDiagnostic.js';
 import type { Server } from '../model/Fleet.js';
 import { applyFleet, diffFleet, type ServerDiff } from '../apply/applyFleet.js';
@@ -107,11 +107,10 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
 
   const configDir = at(v.config ?? 'config');
   const compiled = await cachedCompile({ configDir, addonsDir: at(v.addons ?? 'custom-addons'), templatesDir: v.templates ? at(v.templates) : join(packageRoot, 'templates'), cwd: io.cwd, env: io.env }, packageRoot);
-  diagnostics.push(...compiled.diagnostics);
-  if (!compiled.fleet || hasErrors(diagnostics)) return fail();
+  if (!compiled.fleet || hasErrors(compiled.diagnostics)) return diagnostics.push(...compiled.diagnostics), fail();
   const fleet = compiled.fleet;
   const picked = selectFleet(fleet, v.server ?? [], v.host ?? []);
-  diagnostics.push(...picked.diagnostics);
+  diagnostics.push(...forServers(compiled.diagnostics, new Set(picked.selection.servers.map((s) => s.name))), ...picked.diagnostics);
   // The YAML parser is loaded only for a secrets file: a cached run never needs it otherwise.
   const file = v.secrets ? (await import('../secrets/loadSecretsFile.js')).loadSecretsFile(at(v.secrets)) : undefined;
   diagnostics.push(...(file?.diagnostics ?? []));

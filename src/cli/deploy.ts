@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cachedCompile } from './cachedBuild.js';
-import { error, hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
+import { error, forServers, hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/formatDiagnostic.js';
 import type { Server } from '../model/Fleet.js';
 import { DEFAULT_HEALTH } from '../apply/ApplyContext.js';
@@ -112,12 +112,11 @@ export async function deployCli(argv: string[], io: DeployIo, deps: DeployDeps =
   // Step 1: the hosts exist and the fleet compiles.
   const configDir = at(v.config ?? 'config');
   const compiled = await cachedCompile({ configDir, addonsDir: at(v.addons ?? 'custom-addons'), templatesDir: v.templates ? at(v.templates) : join(packageRoot, 'templates'), cwd: io.cwd, env: io.env }, packageRoot);
-  diagnostics.push(...compiled.diagnostics);
-  if (!compiled.fleet || hasErrors(diagnostics)) return fail();
+  if (!compiled.fleet || hasErrors(compiled.diagnostics)) return diagnostics.push(...compiled.diagnostics), fail();
   const fleet = compiled.fleet;
   const flags = { host: v.host ?? [], server: v.server ?? [], client: v.client ?? [], env: v.env ?? [], all: v.all === true || (v.status === true && !v.host && !v.server && !v.client && !v.env) };
   const picked = selectDeploy(fleet, { ...flags, ...(v.branch !== undefined ? { branch: v.branch } : {}) });
-  diagnostics.push(...picked.diagnostics);
+  diagnostics.push(...forServers(compiled.diagnostics, new Set(picked.instances.map((i) => i.server))), ...picked.diagnostics);
   const found = fleet.deploy.repository ? { root: fleet.deploy.repository, diagnostics: [] } : repoRoot(configDir);
   const repo = found.root;
   diagnostics.push(...found.diagnostics);

@@ -131,11 +131,11 @@ function checkCapacity(fleet: Fleet): Diagnostic[] {
     }
     const needMb = Math.round(bytes / MIB);
     if (needMb > s.memoryMb) {
-      out.push(warning('BLINK310', `server ${s.name}: processes × limit_memory_soft add up to ${needMb} MB, more than its ${s.memoryMb} MB (${parts.join(', ')} MB)`, s.source, 'lower workers or limit_memory_soft, or move an instance to another server'));
+      out.push({ ...warning('BLINK310', `server ${s.name}: processes × limit_memory_soft add up to ${needMb} MB, more than its ${s.memoryMb} MB (${parts.join(', ')} MB)`, s.source, 'lower workers or limit_memory_soft, or move an instance to another server'), server: s.name });
     }
     const max = 2 * s.cpus + 1;
     if (workers > max) {
-      out.push(warning('BLINK311', `server ${s.name}: ${workers} workers in all, more than 2 × ${s.cpus} CPUs + 1 = ${max}`, s.source, 'Odoo suggests (2 × CPUs) + 1 workers per machine; lower workers or add CPUs'));
+      out.push({ ...warning('BLINK311', `server ${s.name}: ${workers} workers in all, more than 2 × ${s.cpus} CPUs + 1 = ${max}`, s.source, 'Odoo suggests (2 × CPUs) + 1 workers per machine; lower workers or add CPUs'), server: s.name });
     }
   }
   return out;

@@ -15,6 +15,13 @@ export interface Diagnostic {
   /** 1-based. */
   column?: number;
   hint?: string;
+  /** The server a warning is about: a run limited to other servers leaves it out. */
+  server?: string;
+}
+
+/** Warnings about servers a run does not touch are noise there; errors always count. */
+export function forServers(diagnostics: readonly Diagnostic[], servers: ReadonlySet<string>): Diagnostic[] {
+  return diagnostics.filter((d) => d.severity !== 'warning' || d.server === undefined || servers.has(d.server));
 }
 
 /** Where a value came from: a file position, used for provenance and diagnostics. */
