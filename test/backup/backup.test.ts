@@ -30,12 +30,7 @@ const backup = suite('backup');
 
 backup.before(async () => {
   for (const tool of ['shellcheck', 'age', 'age-keygen', 'gpg', 'flock', 'python3', 'psql', 'pg_dump', 'pg_restore']) requireTool(tool);
-  try {
-    server = await setUpServer();
-  } catch (err) {
-    console.error(err);
-    throw err;
-  }
+  server = await setUpServer();
 });
 
 backup.after(async () => {
