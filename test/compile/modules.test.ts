@@ -109,6 +109,12 @@ declared('a declared folder on no addons_path is BLINK221 at its key, with a did
   assert.match(ds[0]!.hint!, "did you mean '/opt/odoo/enterprise'?");
 });
 
+declared('addons_path_modules takes absolute folders and module names only', () => {
+  const t = tree([[ENTERPRISE[0], ENTERPRISE[1].replace('    /opt/odoo/enterprise: [documents, sale_subscription]', '    enterprise: [documents]\n    /opt/odoo/enterprise: [Documents]')]]);
+  const ds = buildTree(t).diagnostics;
+  assert.equal(ds.map(brief), [`BLINK014 ${at(t, Y, 'enterprise: [documents]')}`, `BLINK012 ${at(t, Y, 'Documents')}`]);
+});
+
 declared('a host file that drops the folder from addons_path takes its modules away from that instance', () => {
   const t = tree([ENTERPRISE, [CORTE, 'modules: [blink_ar_fixes, documents]']], {
     'config/hosts/corteperfecto-test.somosblink.com.conf': '[options]\naddons_path = /opt/odoo/odoo/addons,/opt/odoo/releases/corteperfecto-test/current\n',
