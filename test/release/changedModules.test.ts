@@ -31,7 +31,7 @@ changed('only added and changed modules; no record before means all of them', ()
   assert.equal(changedModules(moduleHashes(after), before), ['a']);
 });
 
-changed('dependencyClosure adds release dependencies transitively, skips standard modules, sorts', () => {
+changed('dependencyClosure adds release dependencies transitively, returns no Odoo module it is not asked for, sorts', () => {
   assert.equal(dependencyClosure(before, ['c']), ['a', 'b', 'c']);
   assert.equal(dependencyClosure(before, ['d', 'a']), ['a', 'd']);
   assert.equal(dependencyClosure(before, []), []);
