@@ -31,6 +31,10 @@ export { compileFleet } from './compile/compileFleet.js';
 export { explain, formatExplanation } from './compile/explain.js';
 export type { Explanation } from './compile/explain.js';
 export { checkOption } from './compile/checkOption.js';
+export { odooModules } from './compile/odooModules.js';
+export type { OdooModule } from './compile/odooModules.js';
+export { locateModule } from './compile/locateModule.js';
+export type { ModuleLocation, ModuleSources } from './compile/locateModule.js';
 
 // render
 export { renderFleet } from './render/renderFleet.js';

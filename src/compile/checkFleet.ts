@@ -2,7 +2,7 @@ import { error, warning, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { didYouMean } from '../diagnostics/didYouMean.js';
 import type { FleetSource } from '../load/loadFleetSource.js';
 import type { Fleet, Instance, ResolvedOption } from '../model/Fleet.js';
-import { STANDARD_MODULES } from './standardModules.js';
+import { checkModules } from './checkModules.js';
 
 const SECRET_REF = /^\$\{(secret:)?[A-Za-z0-9_.-]+\}$/;
 const MIB = 1024 * 1024;
@@ -72,38 +72,6 @@ function checkPolicy(i: Instance): Diagnostic[] {
     out.push(error('BLINK305', `${i.id} is production: admin_passwd must be a secret reference, not a literal`, whereSet(i, pw), 'write admin_passwd = ${secret:admin_passwd} and provide the value at apply time (see README, Secrets)'));
   }
   return out;
-}
-
-function checkModules(fleet: Fleet, source: FleetSource): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const known = [...source.addons.keys(), ...STANDARD_MODULES];
-  const exists = (m: string): boolean => source.addons.has(m) || STANDARD_MODULES.has(m);
-  const clients = source.clients!;
-  for (const i of fleet.instances) {
-    for (const m of i.modules) {
-      if (exists(m)) continue;
-      const guess = didYouMean(m, known);
-      out.push(error('BLINK022', `${i.id}: module '${m}' is neither in ${source.addonsLabel}/ nor a known Odoo 18 module`, modulePos(clients, i, m), guess ? `did you mean '${guess}'?` : `add it to ${source.addonsLabel}/ or fix the name`));
-    }
-  }
-  // depends are checked per custom module, once, whatever enables it.
-  for (const [name, man] of source.addons) {
-    for (const dep of man.depends) {
-      if (exists(dep)) continue;
-      const guess = didYouMean(dep, known);
-      out.push(error('BLINK023', `module ${name} depends on '${dep}', which is neither in ${source.addonsLabel}/ nor a known Odoo 18 module`, { file: man.file, line: 1, column: 1 }, guess ? `did you mean '${guess}'?` : 'fix depends in the manifest'));
-    }
-  }
-  return out;
-}
-
-function modulePos(clients: NonNullable<FleetSource['clients']>, i: Instance, m: string) {
-  const data = clients.data as { clients: Record<string, { modules?: string[]; environments: Record<string, { modules?: string[] }> }> };
-  const envMods = data.clients[i.client]?.environments[i.env]?.modules ?? [];
-  const idx = envMods.indexOf(m);
-  if (idx >= 0) return clients.pos(['clients', i.client, 'environments', i.env, 'modules', idx]);
-  const cIdx = (data.clients[i.client]?.modules ?? []).indexOf(m);
-  return clients.pos(['clients', i.client, 'modules', Math.max(0, cIdx)]);
 }
 
 function num(i: Instance, key: string, fallback: number): number {

@@ -67,3 +67,8 @@ export const instanceRuntime = (id: string, releasesDir: string = DEPLOY_DEFAULT
 export function addonsPathOf(i: { addonsPaths: readonly string[]; releaseDir: string }): string[] {
   return [...i.addonsPaths, `${i.releaseDir}/current`];
 }
+
+/** A folder as addons_path entries compare: Odoo strips each entry, and a trailing slash names the same folder. */
+export function folderKey(folder: string): string {
+  return folder.trim().replace(/(.)\/+$/, '$1');
+}

@@ -5,7 +5,7 @@ import { optionsOf } from '../load/IniFile.js';
 import type { BackupInput, ClientsFile } from '../model/ClientsFile.js';
 import type { BackupSettings, Instance, Server } from '../model/Fleet.js';
 import { checkCron } from './checkCron.js';
-import { addonsPathOf, DEFAULTS, instanceRuntime, type KindSettings } from './defaults.js';
+import { addonsPathOf, DEFAULTS, folderKey, instanceRuntime, type KindSettings } from './defaults.js';
 import type { ExtendsResolver } from './ExtendsResolver.js';
 import { layerOptions, type LayerEntry } from './layerOptions.js';
 import { checkOption } from './checkOption.js';
@@ -97,6 +97,7 @@ export function deriveInstance(ctx: DeriveContext): { instance?: Instance; diagn
     odooBin: defaults.odoo_bin,
     python: defaults.python,
     addonsPaths: defaults.addons_paths,
+    declaredModules: declaredModules(file.defaults?.addons_path_modules, layered.options.find((o) => o.key === 'addons_path')?.value ?? ''),
     releaseDir: paths.releaseDir,
     logKeepDays: kind.log_keep_days,
     backup,
@@ -105,6 +106,21 @@ export function deriveInstance(ctx: DeriveContext): { instance?: Instance; diagn
     source: clients.pos(path, true),
   };
   return { instance, diagnostics };
+}
+
+/**
+ * The modules clients.yaml says its extra addons folders hold, for the
+ * folders this instance's final addons_path has: an INI layer may drop a
+ * folder from it, and then its modules are not there for this instance.
+ */
+function declaredModules(byFolder: Record<string, string[]> | undefined, addonsPath: string): Record<string, string> {
+  const onPath = new Set(addonsPath.split(',').map(folderKey));
+  const out: Record<string, string> = {};
+  for (const [folder, modules] of Object.entries(byFolder ?? {})) {
+    if (!onPath.has(folderKey(folder))) continue;
+    for (const m of modules) if (!Object.hasOwn(out, m)) out[m] = folder;
+  }
+  return out;
 }
 
 interface Derived {

@@ -27,8 +27,8 @@ export const EXTENDS_KEY = 'extends';
 let cached: OdooCatalogue | undefined;
 
 /**
- * The catalogue, read once from `<package root>/schema/odoo-options.json` — the one
- * disk read in compile. Read rather than `import … with { type: 'json' }`: the
+ * The catalogue, read once from `<package root>/schema/odoo-options.json` — with
+ * schema/odoo-modules.json (odooModules.ts), the only disk reads in compile. Read rather than `import … with { type: 'json' }`: the
  * attribute syntax is a SyntaxError on Node 20 before 20.10 (engines says >=20),
  * and `../../schema` is the same place from `src/compile/` and `dist/compile/`.
  */

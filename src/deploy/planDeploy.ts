@@ -8,9 +8,9 @@ import type { InstanceDeployPlan, PlanInput, UploadPlan } from './DeployPlan.js'
 /**
  * Pure: what deploying `release` to one instance would do, given what its
  * server has. Modules to update are those whose content changed since the
- * running release, among the instance's modules and what they depend on,
- * plus any owed by an earlier deploy; modules newly listed in clients.yaml
- * are installed.
+ * running release, among the instance's modules, what they depend on and
+ * what Odoo auto-installs with them (dependencyClosure), plus any owed by an
+ * earlier deploy; modules newly listed in clients.yaml are installed.
  */
 export function planDeploy(p: PlanInput): InstanceDeployPlan {
   const { instance, release, live } = p;
@@ -33,7 +33,7 @@ export function planDeploy(p: PlanInput): InstanceDeployPlan {
   } else {
     install = instance.modules.filter((m) => !listed.has(m));
     const changed = from === to ? [] : changedModules(live.record?.modules, release);
-    const inUse = new Set(dependencyClosure(release, [...new Set([...instance.modules, ...listed])]));
+    const inUse = new Set(changed.length ? dependencyClosure(release, [...new Set([...instance.modules, ...listed])]) : []);
     const due = sorted([...changed.filter((m) => inUse.has(m)), ...owedBefore].filter((m) => !install.includes(m)));
     if (p.updateModules === 'auto') update = due;
     else if (p.updateModules === 'all') update = due.length || install.length || from !== to ? ['all'] : [];

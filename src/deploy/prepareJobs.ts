@@ -1,6 +1,6 @@
 import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import type { Instance } from '../model/Fleet.js';
-import { STANDARD_MODULES } from '../compile/standardModules.js';
+import { locateModule } from '../compile/locateModule.js';
 import { branchPolicy } from '../release/branchPolicy.js';
 import { checkRelease } from '../release/checkRelease.js';
 import { checkSources, isSource, sourceKey } from '../release/checkSources.js';
@@ -71,7 +71,9 @@ export function prepareJobs(instances: readonly Instance[], o: PrepareOptions): 
     });
     diagnostics.push(...r.diagnostics);
     if (!r.release) continue;
-    diagnostics.push(...checkRelease(r.release, { addonsDir: o.addonsDir, label }));
+    // The instances on this commit share clients.yaml's defaults: their declared modules are one set.
+    const declared = Object.assign({}, ...wanted.filter((w) => w.commit === commit).map((w) => w.instance.declaredModules)) as Record<string, string>;
+    diagnostics.push(...checkRelease(r.release, { addonsDir: o.addonsDir, label, declared }));
     checks.push(checkSources(r.release, { addonsDir: o.addonsDir, label, ...(o.python ? { python: o.python } : {}), ...(o.knownSources ? { known: o.knownSources } : {}) }));
     releases.set(commit, r.release);
   }
@@ -79,7 +81,13 @@ export function prepareJobs(instances: readonly Instance[], o: PrepareOptions): 
   for (const w of wanted) {
     const release = releases.get(w.commit);
     if (!release) continue;
-    const missing = w.instance.modules.filter((m) => !release.modules.has(m) && !STANDARD_MODULES.has(m));
+    const found = w.instance.modules.map((m) => ({ m, where: locateModule(m, { custom: release.modules, declared: w.instance.declaredModules }) }));
+    const refused = found.filter((f) => f.where.in === 'not-installable').map((f) => f.m);
+    if (refused.length) {
+      diagnostics.push(error('BLINK220', `${w.instance.id} lists ${refused.join(', ')}, which ${refused.length === 1 ? 'is' : 'are'} not installable at ${w.commit.slice(0, 12)} (${w.branch}): the manifest says 'installable': False`, w.instance.source, `Odoo 18 would refuse to install ${refused.length === 1 ? 'it' : 'them'}: make ${refused.length === 1 ? 'it' : 'them'} installable on ${w.branch}, or remove ${refused.length === 1 ? 'it' : 'them'} from the environment's modules`));
+      continue;
+    }
+    const missing = found.filter((f) => f.where.in === 'nowhere').map((f) => f.m);
     if (missing.length) {
       diagnostics.push(error('BLINK612', `${w.instance.id} lists ${missing.join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not in ${o.addonsDir} at ${w.commit.slice(0, 12)} (${w.branch})`, w.instance.source, `add ${missing.length === 1 ? 'it' : 'them'} to ${w.branch}, or remove ${missing.length === 1 ? 'it' : 'them'} from the environment's modules`));
       continue;

@@ -33,7 +33,8 @@ export interface SourcePos {
 
 /**
  * The closed catalogue of codes. Numbers are grouped by stage so a code says
- * where to look: 0xx load, 1xx clients.yaml meaning, 2xx INI, 3xx fleet checks,
+ * where to look: 0xx load, 1xx clients.yaml meaning, 2xx INI (22x: modules
+ * against the Odoo 18 module catalogue), 3xx fleet checks,
  * 4xx render/write, 5xx apply, 6xx deploy (60x git and branch policy, 61x the
  * release's own checks, 62x on the server).
  */
@@ -70,6 +71,9 @@ export const CODES = {
   BLINK212: 'invalid number',
   BLINK213: 'option owned by clients.yaml',
   BLINK214: 'section not rendered',
+  BLINK220: 'module not installable',
+  BLINK221: 'declared addons folder not on addons_path',
+  BLINK222: 'custom module named like an Odoo module',
   BLINK260: 'ssh option refused',
   BLINK261: 'check command without its file',
   BLINK300: 'port collision',

@@ -9,6 +9,10 @@ export interface AddonManifest {
   license: string;
   depends: string[];
   data: string[];
+  /** False only when the manifest says `'installable': False`: Odoo then refuses to install the module. */
+  installable: boolean;
+  /** The manifest as read, so a later check can point at an entry in it. */
+  text: string;
 }
 
 const VERSION = /^18\.0\.\d+\.\d+\.\d+$/;
@@ -40,7 +44,7 @@ export function parseManifest(text: string, module: string, file: string): { man
     return x as string[];
   };
   const str = (key: string): string => (typeof v[key] === 'string' ? (v[key] as string) : '');
-  const manifest: AddonManifest = { module, file, name: str('name'), version: str('version'), license: str('license'), depends: strList('depends'), data: strList('data') };
+  const manifest: AddonManifest = { module, file, name: str('name'), version: str('version'), license: str('license'), depends: strList('depends'), data: strList('data'), installable: v['installable'] !== false, text };
   if (!manifest.name) diagnostics.push(error('BLINK024', "manifest has no 'name'", at));
   if (!VERSION.test(manifest.version)) {
     diagnostics.push(error('BLINK024', `version ${JSON.stringify(manifest.version)} is not an Odoo 18 module version`, lineOf(text, 'version', file), "write '18.0.x.y.z', e.g. '18.0.1.0.0'"));

@@ -30,6 +30,8 @@ export interface DefaultsInput {
   python?: string;
   system_user?: string;
   addons_paths?: string[];
+  /** Folder (one of addons_paths) → the modules it holds that instances enable. */
+  addons_path_modules?: Record<string, string[]>;
   tls?: 'letsencrypt' | 'none';
   backup_dir?: string;
   backup?: BackupInput;

@@ -114,6 +114,12 @@ export interface Instance {
   python: string;
   /** Odoo's own and any other fixed addons folders; the release's `current` is appended after them in addons_path. */
   addonsPaths: string[];
+  /**
+   * Modules of addons folders blink cannot read (Enterprise, OCA…), as
+   * clients.yaml's `defaults.addons_path_modules` declares them: module →
+   * folder. Only folders on this instance's final addons_path count.
+   */
+  declaredModules: Record<string, string>;
   /** `<releases_dir>/<instance>`: the instance's code releases and their `current` link. */
   releaseDir: string;
   logKeepDays: number;

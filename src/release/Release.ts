@@ -40,4 +40,6 @@ export interface ReleaseModule {
   depends: string[];
   /** `auto_install` from the manifest (true, or a list of modules). */
   autoInstall?: boolean | string[];
+  /** Present, and false, only when the manifest says `'installable': False`: Odoo refuses to install the module. */
+  installable?: false;
 }

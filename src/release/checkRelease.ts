@@ -1,7 +1,6 @@
 import { posix } from 'node:path';
-import { STANDARD_MODULES } from '../compile/standardModules.js';
+import { locateModule, unknownModuleHint } from '../compile/locateModule.js';
 import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
-import { didYouMean } from '../diagnostics/didYouMean.js';
 import { parsePythonLiteral, PyLiteralError, type PyValue } from '../load/parsePythonLiteral.js';
 import { globToRegExp } from './globToRegExp.js';
 import { ManifestText, type Pos } from './ManifestText.js';
@@ -13,9 +12,11 @@ const DIRECTIVES_WITH_TARGET = new Set(['replace', 'before', 'after']);
 /**
  * Odoo 18's rules for the modules of one release, checked before anything
  * reaches a server: what Odoo would refuse at `-u` time is cheaper to learn
- * here. `label` names the commit in messages (a short id).
+ * here. `label` names the commit in messages (a short id); `declared` are
+ * the modules clients.yaml says other addons folders hold (module → folder),
+ * which a module may depend on besides Odoo's own and the release's.
  */
-export function checkRelease(release: Release, o: { addonsDir: string; label: string }): Diagnostic[] {
+export function checkRelease(release: Release, o: { addonsDir: string; label: string; declared?: Readonly<Record<string, string>> }): Diagnostic[] {
   const dir = o.addonsDir.replace(/\/+$/, '');
   const paths = new Set(release.files.map((f) => f.path));
   const diagnostics: Diagnostic[] = [];
@@ -62,14 +63,19 @@ export function checkRelease(release: Release, o: { addonsDir: string; label: st
 
     const depends = list('depends');
     for (const dep of depends) {
-      if (release.modules.has(dep) || STANDARD_MODULES.has(dep)) continue;
-      const guess = didYouMean(dep, [...release.modules.keys(), ...STANDARD_MODULES]);
+      const found = locateModule(dep, { custom: release.modules, ...(o.declared ? { declared: o.declared } : {}) });
+      if (found.in === 'custom' || found.in === 'odoo' || found.in === 'declared') continue;
+      if (found.in === 'not-installable') {
+        const why = found.by === 'odoo' ? "Odoo 18.0 ships it with 'installable': False" : `${dir}/${dep}/__manifest__.py at ${o.label} says 'installable': False`;
+        diagnostics.push(error('BLINK220', `${at} depends on '${dep}', which is not installable: ${why}`, where(text.entryPos('depends', dep)), `Odoo 18 cannot install ${name} either; remove '${dep}' from its depends`));
+        continue;
+      }
       diagnostics.push(
         error(
           'BLINK612',
-          `${at} depends on '${dep}', which is neither in ${dir}/ at ${o.label} nor an Odoo 18 standard module`,
+          `${at} depends on '${dep}', which is neither in ${dir}/ at ${o.label}, nor an Odoo 18.0 Community module, nor listed under defaults.addons_path_modules`,
           where(text.entryPos('depends', dep)),
-          guess ? `did you mean '${guess}'?` : `commit ${dir}/${dep} in this release, or remove it from 'depends' (a standard module missing from blink's list belongs in src/compile/standardModules.ts)`,
+          unknownModuleHint(found.guess, dir),
         ),
       );
     }

@@ -117,6 +117,7 @@ function describeModule(name: string, files: readonly ReleaseFile[]): ReleaseMod
   const auto = v['auto_install'];
   if (typeof auto === 'boolean') module.autoInstall = auto;
   else if (Array.isArray(auto) && auto.every((d) => typeof d === 'string')) module.autoInstall = auto as string[];
+  if (v['installable'] === false) module.installable = false;
   return module;
 }
 

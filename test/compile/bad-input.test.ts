@@ -106,7 +106,8 @@ const cases: Case[] = [
   {
     name: 'module depends on a missing module',
     tree: () => patchedTree({ 'custom-addons/blink_ar_fixes/__manifest__.py': sampleTree()['custom-addons/blink_ar_fixes/__manifest__.py']!.replace("'l10n_ar'", "'l10n_arr_nope'") }),
-    expect: () => `BLINK023 custom-addons/blink_ar_fixes/__manifest__.py:1:1`,
+    expect: (t) => `BLINK023 custom-addons/blink_ar_fixes/__manifest__.py:${lineOf(t, 'custom-addons/blink_ar_fixes/__manifest__.py', 'l10n_arr_nope')}:*`,
+    hint: /^fix the name, or add an addons path that holds it/,
   },
   {
     name: 'colliding ports on one server',

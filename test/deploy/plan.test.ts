@@ -52,6 +52,19 @@ s('auto: changed modules the instance uses (through depends), not others; produc
   assert.not.ok(p.unchanged);
 });
 
+s('auto: a custom module Odoo auto-installs with the instance\'s modules is updated when it changes', () => {
+  const glued = (commit: string, v: string): Release => {
+    const r = release(commit, { 'a_base/__init__.py': '', 'a_sale/__init__.py': '', 'glue/__init__.py': v, 'loose/__init__.py': v }, { a_sale: ['a_base'], glue: ['a_sale', 'sale'], loose: ['stock'] });
+    r.modules.get('glue')!.autoInstall = true;
+    r.modules.get('loose')!.autoInstall = true;
+    return r;
+  };
+  const [before, after] = [glued(C1, 'v1'), glued(C2, 'v2')];
+  const p = planDeploy({ instance: { ...inst, modules: ['a_sale', 'sale'] }, release: after, branch: 'main', live: running({ record: { ...running().record!, modules: hashes(before) } }), updateModules: 'auto' });
+  // Nothing lists glue, but a_sale and sale are installed, so Odoo installed it; stock is not, so loose is not.
+  assert.equal(p.update, ['glue']);
+});
+
 s('files the same at the same path stay linked, moved ones are linked from their old path, the rest sent', () => {
   const u = uploadPlan(R2, { commit: C1, files: running().files! });
   assert.equal(u.files.map((f) => f.path), ['a_base/x.py', 'other/__init__.py']);

@@ -55,7 +55,7 @@ rules('a module without __init__.py is BLINK610 on the folder', () => {
   assert.match(ds[0]!.hint!, 'custom-addons/blink_x/__init__.py');
 });
 
-rules('depends on a module neither in the release nor standard is BLINK612 at the entry, with did-you-mean', () => {
+rules('depends on a module neither in the release nor in Odoo is BLINK612 at the entry, with did-you-mean', () => {
   const ds = checkRelease(
     releaseOf({
       ...manifest("{\n    'version': '18.0.1.0.0',\n    'depends': [\n        'acount',\n        'blink_y',\n        'blink_hepler',\n        'zzz_unheard_of',\n    ],\n}\n"),
@@ -67,10 +67,35 @@ rules('depends on a module neither in the release nor standard is BLINK612 at th
     O,
   );
   assert.equal(ds.map(brief), [`BLINK612 ${M}:4:9`, `BLINK612 ${M}:6:9`, `BLINK612 ${M}:7:9`]);
-  assert.is(ds[0]!.message, "blink_x at 1a2b3c4d depends on 'acount', which is neither in custom-addons/ at 1a2b3c4d nor an Odoo 18 standard module");
-  assert.is(ds[0]!.hint, "did you mean 'account'?");
-  assert.is(ds[1]!.hint, "did you mean 'blink_helper'?");
-  assert.match(ds[2]!.hint!, "remove it from 'depends'");
+  assert.is(ds[0]!.message, "blink_x at 1a2b3c4d depends on 'acount', which is neither in custom-addons/ at 1a2b3c4d, nor an Odoo 18.0 Community module, nor listed under defaults.addons_path_modules");
+  assert.match(ds[0]!.hint!, /^did you mean 'account'\? If not, add an addons path that holds it/);
+  assert.match(ds[1]!.hint!, /^did you mean 'blink_helper'\?/);
+  assert.match(ds[2]!.hint!, /^fix the name, or add an addons path that holds it: commit it under custom-addons\/, or list its folder/);
+});
+
+rules('depends resolve against the whole Odoo 18.0 Community catalogue, not a short list', () => {
+  const ds = check(manifest("{\n  'version': '18.0.1.0.0',\n  'depends': ['sale_timesheet', 'stock_dropshipping', 'l10n_ar_withholding', 'payment_mercado_pago', 'website_event', 'hr_contract', 'pos_loyalty'],\n}"));
+  assert.equal(ds.map(brief), []);
+});
+
+rules('Enterprise modules are refused unless clients.yaml declares a folder that holds them', () => {
+  const body = manifest("{\n  'version': '18.0.1.0.0',\n  'depends': ['account', 'documents'],\n}");
+  const ds = check(body);
+  assert.equal(ds.map(brief), [`BLINK612 ${M}:3:26`]);
+  assert.match(ds[0]!.message, "depends on 'documents', which is neither in custom-addons/ at 1a2b3c4d, nor an Odoo 18.0 Community module");
+  assert.equal(checkRelease(releaseOf(body), { ...O, declared: { documents: '/opt/odoo/enterprise' } }), []);
+});
+
+rules('depending on a module that is not installable is BLINK220 at the entry, for Odoo\'s and the release\'s own', () => {
+  const ds = check({
+    ...manifest("{\n  'version': '18.0.1.0.0',\n  'depends': [\n    'hw_drivers',\n    'blink_old',\n  ],\n}"),
+    'blink_old/__init__.py': '',
+    'blink_old/__manifest__.py': "{'version': '18.0.1.0.0', 'installable': False}",
+  });
+  assert.equal(ds.map(brief), [`BLINK220 ${M}:4:5`, `BLINK220 ${M}:5:5`]);
+  assert.match(ds[0]!.message, "depends on 'hw_drivers', which is not installable: Odoo 18.0 ships it with 'installable': False");
+  assert.match(ds[1]!.message, "custom-addons/blink_old/__manifest__.py at 1a2b3c4d says 'installable': False");
+  assert.match(ds[0]!.hint!, "remove 'hw_drivers' from its depends");
 });
 
 rules('depends that is not a list of strings is BLINK610 at the value', () => {

@@ -79,6 +79,7 @@ export function sampleInstance(spec: SampleSpec, overrides: SampleOverrides = {}
     odooBin: DEFAULTS.odoo_bin,
     python: DEFAULTS.python,
     addonsPaths: [...DEFAULTS.addons_paths],
+    declaredModules: {},
     logKeepDays: production ? 30 : 7,
     backup: production
       ? { enabled: true, schedule: '0 */6 * * *', keepDays: 30, dir: '/var/backups/odoo' }
