@@ -6,9 +6,7 @@
  * checks with is kept (depends, auto_install, installable), one module a
  * line, so the file stays small to read at start-up and easy to review.
  *
- * The reference is not part of this repository. Without it the generator
- * says so and leaves the committed catalogue alone, so it never fails a
- * machine that only has the repository. The catalogue records the sha256 of
+ * The catalogue records the sha256 of
  * the reference it came from and of its own modules text; the test in
  * odooModules.test.ts checks that fingerprint on every run, and compares the
  * whole file with a fresh generation where the reference is at hand.
@@ -16,8 +14,9 @@
  *   node --import tsx test/compile/buildModuleCatalogue.ts [REFERENCE.json]          # rewrite the catalogue
  *   node --import tsx test/compile/buildModuleCatalogue.ts [REFERENCE.json] --check  # exit 1 if it is stale
  *
- * REFERENCE.json defaults to shared/reference/odoo18-modules.json in the
- * folder above the checkout.
+ * REFERENCE.json defaults to test/fixtures/modules/odoo18-modules.reference.json:
+ * the manifest facts of every module directory of Odoo 18.0 Community, kept in
+ * the repository as the options reference is (test/fixtures/ini/).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -40,7 +39,7 @@ export interface Reference {
   modules: Record<string, ReferenceModule>;
 }
 
-export const DEFAULT_REFERENCE_PATH = fileURLToPath(new URL('../../../shared/reference/odoo18-modules.json', import.meta.url));
+export const DEFAULT_REFERENCE_PATH = fileURLToPath(new URL('../fixtures/modules/odoo18-modules.reference.json', import.meta.url));
 export const CATALOGUE_PATH = fileURLToPath(new URL('../../schema/odoo-modules.json', import.meta.url));
 
 // Odoo's technical names: a Python package name, in practice lower case.
