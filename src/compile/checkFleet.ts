@@ -110,7 +110,12 @@ function checkCapacity(fleet: Fleet): Diagnostic[] {
 }
 
 function checkHostFiles(fleet: Fleet, source: FleetSource): Diagnostic[] {
+  // Every host clients.yaml names, not only the instances that compiled: an
+  // instance left out by another error (a broken extends in this very file)
+  // still owns its host file.
   const hosts = new Set(fleet.instances.map((i) => i.host));
+  const clients = (source.clients?.data ?? {}) as { clients?: Record<string, { environments?: Record<string, { host?: unknown }> }> };
+  for (const c of Object.values(clients.clients ?? {})) for (const e of Object.values(c?.environments ?? {})) if (typeof e?.host === 'string') hosts.add(e.host);
   const out: Diagnostic[] = [];
   for (const rel of source.ini.keys()) {
     const m = /^hosts\/(.+)\.conf$/.exec(rel);

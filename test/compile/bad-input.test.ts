@@ -295,6 +295,13 @@ for (const c of cases) {
   });
 }
 
+bad('a host file whose extends is broken gets that error only, not a "matches no instance" warning too', () => {
+  const H = 'config/hosts/corteperfecto.somosblink.com.conf';
+  const text = sampleTree()[H]!;
+  const r = buildTree(patchedTree({ [H]: text.replace(/^extends = .*$/m, 'extends = nope.conf') }));
+  assert.equal(r.diagnostics.map(brief), [`BLINK208 ${H}:${text.split('\n').findIndex((l) => l.startsWith('extends')) + 1}:11`]);
+});
+
 bad('the sample fleet itself has no errors and no warnings', () => {
   const r = buildTree(sampleTree());
   assert.equal(r.diagnostics.map(brief), []);
