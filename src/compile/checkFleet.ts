@@ -28,11 +28,24 @@ function checkCollisions(fleet: Fleet): Diagnostic[] {
     }
     else if (!prev) claims.set(key, inst);
   };
+  // A port clash points at the port that clashes, and says which of each instance's two ports it is.
+  const ports = new Map<string, Instance>();
+  const role = (i: Instance, p: number): string => (p === i.port ? 'its http port' : i.geventPort === i.port + 3 ? 'its gevent port, port + 3' : 'its gevent_port');
+  const portAt = (i: Instance, p: number) => whereSet(i, option(i, p === i.port ? 'http_port' : 'gevent_port'));
+  const claimPort = (i: Instance, p: number): void => {
+    const key = `${i.server}:${p}`;
+    const prev = ports.get(key);
+    if (!prev) return void ports.set(key, i);
+    if (prev.id === i.id) return;
+    const [first, second] = prev.source.line <= i.source.line ? [prev, i] : [i, prev];
+    const at = portAt(first, p);
+    out.push(error('BLINK300', `port ${p} on server ${i.server} is used by both ${first.id} (${role(first, p)}) and ${second.id} (${role(second, p)})`, portAt(second, p), `give each instance its own pair of ports: http port and gevent port, port + 3 unless set (${first.id}'s is at ${at.file}:${at.line})`));
+  };
   for (const i of fleet.instances) {
     claim(`host:${i.host}`, i, 'BLINK303', `host ${i.host}`, 'each instance needs its own hostname');
     const ports = new Set([i.port, i.geventPort]);
     if (ports.size === 1) out.push(error('BLINK300', `${i.id}: http port and gevent port are both ${i.port}`, i.source, 'set gevent_port to a free port'));
-    for (const p of ports) claim(`port:${i.server}:${p}`, i, 'BLINK300', `port ${p} on server ${i.server}`, 'give each instance its own port pair (http port and gevent port, default port + 3)');
+    for (const p of ports) claimPort(i, p);
     claim(`db:${i.server}:${i.db}`, i, 'BLINK301', `database ${i.db} on server ${i.server}`, 'set a distinct db');
     claim(`data:${i.server}:${i.dataDir}`, i, 'BLINK302', `data_dir ${i.dataDir} on server ${i.server}`, 'each instance needs its own data_dir');
   }

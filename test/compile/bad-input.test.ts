@@ -18,7 +18,11 @@ interface Case {
   hint?: RegExp;
   /** The mistake is reported once: no second error for it. */
   single?: true;
+  message?: RegExp;
 }
+
+/** 1-based column of `needle` on the clients.yaml line holding `line`. */
+const columnOf = (t: Record<string, string>, line: string, needle: string): number => t[Y]!.split('\n').find((x) => x.includes(line))!.indexOf(needle) + 1;
 
 const clientsLine = (needle: string) => (t: Record<string, string>) => lineOf(t, Y, needle);
 
@@ -110,15 +114,16 @@ const cases: Case[] = [
     hint: /^fix the name, or add an addons path that holds it/,
   },
   {
-    name: 'colliding ports on one server',
+    name: 'colliding ports on one server: pointed at the port',
     tree: () => editClients('kind: test, port: 8089', 'kind: test, port: 8079'),
-    expect: (t) => `BLINK300 ${Y}:${clientsLine('    internal:')(t)}:7`,
-    hint: /corteperfecto-test is at config\/clients.yaml:42/,
+    expect: (t) => `BLINK300 ${Y}:${clientsLine('    internal:')(t)}:${columnOf(t, '    internal:', 'port: 8079') + 6}`,
+    hint: /corteperfecto-test's is at config\/clients.yaml:42/,
   },
   {
     name: 'gevent port of one instance is the http port of another',
     tree: () => editClients('kind: test, port: 8089', 'kind: test, port: 8082'),
-    expect: (t) => `BLINK300 ${Y}:${clientsLine('    internal:')(t)}:7`,
+    expect: (t) => `BLINK300 ${Y}:${clientsLine('    internal:')(t)}:${columnOf(t, '    internal:', 'port: 8082') + 6}`,
+    message: /port 8082 on server aws-1 is used by both corteperfecto-test \(its gevent port, port \+ 3\) and blink-internal \(its http port\)/,
   },
   {
     name: 'colliding databases',
@@ -291,6 +296,7 @@ for (const c of cases) {
     assert.ok(match, `expected ${want}, got:\n  ${errors.map(brief).join('\n  ') || '(no errors)'}`);
     if (c.hint) assert.match(match!.hint ?? '', c.hint);
     if (c.single) assert.is(errors.length, 1, errors.map(brief).join('\n'));
+    if (c.message) assert.match(match!.message, c.message);
     assert.is(r.artifacts.length, 0, 'no artifacts when there are errors');
   });
 }
