@@ -140,7 +140,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
     const selection = withArtifacts(picked.selection, rendered.artifacts);
     // Secrets first: a missing one stops the run before any server is read or
     // written, unless this is a --diff, which compares the other lines.
-    const secrets = resolveSecrets(selection.artifacts, sources, { allowMissing: partial });
+    const secrets = resolveSecrets(selection.artifacts, sources, { allowMissing: partial, production: new Set(fleet.instances.filter((i) => i.production).map((i) => i.id)) });
     diagnostics.push(...secrets.diagnostics);
     if (hasErrors(diagnostics)) return fail();
 

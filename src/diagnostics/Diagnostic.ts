@@ -101,6 +101,7 @@ export const CODES = {
   BLINK515: 'rolled back',
   BLINK520: 'usage',
   BLINK530: 'secret not available to --diff: its lines not compared',
+  BLINK540: 'weak admin_passwd',
   BLINK600: 'git failed or not a repository',
   BLINK601: 'working tree not clean',
   BLINK602: 'branch or commit missing',
