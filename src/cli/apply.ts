@@ -47,7 +47,7 @@ Options:
   --yes               apply without asking (required when not on a terminal)
   --notify URL        POST the JSON summary to URL after an apply
   --context N         lines of context in diffs (default 3)
-  --health-retries N  health check attempts (default ${DEFAULT_HEALTH.retries})
+  --health-retries N  attempts per health URL (default ${DEFAULT_HEALTH.retries})
   --health-interval MS  pause between attempts (default ${DEFAULT_HEALTH.intervalMs})
   --json              print the plan and the results as JSON
   --no-color          plain output

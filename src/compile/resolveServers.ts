@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { Diagnostic } from '../diagnostics/Diagnostic.js';
+import { checkHealthUrls } from './checkHealthUrls.js';
 import type { YamlSource } from '../load/YamlSource.js';
 import type { ClientsFile } from '../model/ClientsFile.js';
 import type { Server, ServerCommands } from '../model/Fleet.js';
@@ -8,10 +9,12 @@ import { DEFAULT_COMMANDS } from './defaults.js';
 /** Servers with their defaults applied, in name order. */
 export function resolveServers(file: ClientsFile, clients: YamlSource, configDir: string): { servers: Server[]; diagnostics: Diagnostic[] } {
   const servers: Server[] = [];
+  const diagnostics: Diagnostic[] = [];
   for (const name of Object.keys(file.servers).sort()) {
     const s = file.servers[name]!;
     const commands: ServerCommands = { ...DEFAULT_COMMANDS };
     for (const [k, v] of Object.entries(s.commands ?? {})) if (v !== undefined) commands[k as keyof ServerCommands] = v;
+    diagnostics.push(...checkHealthUrls(name, s.commands ?? {}, (key) => clients.pos(['servers', name, 'commands', key])));
     servers.push({
       name,
       transport: s.ssh ? 'ssh' : 'local',
@@ -24,5 +27,5 @@ export function resolveServers(file: ClientsFile, clients: YamlSource, configDir
       source: clients.pos(['servers', name], true),
     });
   }
-  return { servers, diagnostics: [] };
+  return { servers, diagnostics };
 }

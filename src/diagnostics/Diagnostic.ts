@@ -92,6 +92,8 @@ export const CODES = {
   BLINK513: 'validation failed on server',
   BLINK514: 'health check failed',
   BLINK515: 'rolled back',
+  BLINK516: 'health URL does not check the database',
+  BLINK517: 'invalid health URL',
   BLINK520: 'usage',
   BLINK600: 'git failed or not a repository',
   BLINK601: 'working tree not clean',
