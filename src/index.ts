@@ -52,7 +52,7 @@ export { resolveSecrets } from './secrets/resolveSecrets.js';
 export { secretsReady } from './secrets/secretsReady.js';
 export { loadSecretsFile } from './secrets/loadSecretsFile.js';
 export { maskForDiff, scrub } from './secrets/maskSecrets.js';
-export type { Transport, ExecResult } from './remote/Transport.js';
+export type { Transport, ExecResult, HttpResult } from './remote/Transport.js';
 export type { Remote } from './remote/Remote.js';
 export type { RemoteState, Manifest } from './remote/RemoteState.js';
 export type { Journal } from './remote/Journal.js';

@@ -13,7 +13,7 @@ import type { HttpResult } from '../remote/Transport.js';
 export function judgeHealth(url: string, answer: HttpResult): HealthProblem | undefined {
   if ('error' in answer) return { answered: answer.error };
   const data = parseJson(answer.body);
-  const shown = `HTTP ${answer.status} ${data === undefined ? excerpt(answer.body) : JSON.stringify(data)}`.trimEnd();
+  const shown = `HTTP ${answer.status} ${data === undefined ? excerpt(answer.body) : cut(JSON.stringify(data))}`;
   const wantsDatabase = asksDatabase(url);
   if (isObject(data) && data['db_server_status'] === false) {
     return { answered: shown, databaseDown: true };
@@ -48,4 +48,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
 function excerpt(body: string): string {
   const flat = body.replace(/\s+/g, ' ').trim();
   return flat.length > 60 ? `${JSON.stringify(flat.slice(0, 60))}…` : flat ? JSON.stringify(flat) : '(empty body)';
+}
+
+/** Odoo's answers are short; anything else is shown by its start. */
+function cut(json: string): string {
+  return json.length > 200 ? `${json.slice(0, 200)}…` : json;
 }

@@ -1,4 +1,5 @@
 import { error, warning, type Diagnostic, type SourcePos } from '../diagnostics/Diagnostic.js';
+import { pythonStrip } from '../load/parseIni.js';
 import type { OptionSpec } from './odooOptions.js';
 
 /**
@@ -35,8 +36,10 @@ const UNREAD = new Set(['csv_internal_sep']);
  */
 const EMPTY_MEANS_SOMETHING = new Set(['admin_passwd', 'smtp_server', 'server_wide_modules', 'geoip_city_db', 'geoip_country_db']);
 
-/** Python's logging level names; netsvc.init_logger takes `getattr(logging, LEVEL)`. */
+/** Python's logging level names; netsvc.init_logger takes `getattr(logging, LEVEL, INFO)`. */
 const LOG_LEVELS = ['CRITICAL', 'FATAL', 'ERROR', 'WARN', 'WARNING', 'INFO', 'DEBUG', 'NOTSET'];
+/** The lower-case names that are functions of Python's logging module (`logging.debug`): a level Odoo cannot set. */
+const LOG_FUNCTIONS = ['critical', 'fatal', 'error', 'warn', 'warning', 'info', 'debug'];
 /** netsvc.init_logger's `db_levels` for log_db_level; any other text goes through int(). */
 const DB_LOG_LEVELS = ['debug', 'info', 'warning', 'error', 'critical'];
 const DECIMAL_INT = /^[+-]?(?:0|[1-9][0-9]*)$/;
@@ -145,7 +148,7 @@ function lostDefault(key: string, v: string, spec: OptionSpec, at: SourcePos): D
 /** `_normalize` expands $VARS and ~, then makes anything else absolute from the working directory. */
 function relativePaths(key: string, v: string, spec: OptionSpec, at: SourcePos): Diagnostic[] {
   if (v === '' || v === 'False' || v === 'false') return [];
-  const parts = spec.type === 'comma-list-of-paths' ? v.split(',').map((p) => p.trim()) : [v];
+  const parts = spec.type === 'comma-list-of-paths' ? v.split(',').map(pythonStrip) : [v];
   const relative = parts.filter((p) => p !== '' && !/^[/~$]/.test(p));
   if (!relative.length) return [];
   return [
@@ -161,14 +164,14 @@ function relativePaths(key: string, v: string, spec: OptionSpec, at: SourcePos):
 /**
  * netsvc.init_logger splits the value on commas, each item on `:` into exactly
  * LOGGER and LEVEL (anything else aborts startup), and takes
- * `getattr(logging, LEVEL, INFO)`: a lower-case name finds a function
- * (`logging.debug`) and aborts startup, any other unknown name silently logs INFO.
+ * `getattr(logging, LEVEL, INFO)`: a lower-case name may find a function
+ * (`logging.debug`) and abort startup, any other unknown name silently logs INFO.
  */
 function logHandlerProblem(v: string): { what: string; hint: string } | undefined {
   const example = 'write LOGGER:LEVEL pairs such as :INFO,werkzeug:WARNING (an empty LOGGER is the root logger), or omit the key to keep :INFO';
   if (v === 'True' || v === 'true' || v === 'False' || v === 'false') return { what: `${v} is a boolean to Odoo, not a list, and startup aborts`, hint: example };
   if (v === '') return { what: 'an empty value aborts Odoo\'s startup', hint: example };
-  for (const item of v.split(',').map((x) => x.trim())) {
+  for (const item of v.split(',').map(pythonStrip)) {
     const parts = item.split(':');
     if (parts.length !== 2) return { what: `${JSON.stringify(item)} is not LOGGER:LEVEL, and Odoo aborts startup`, hint: example };
     const level = parts[1]!;
@@ -177,7 +180,7 @@ function logHandlerProblem(v: string): { what: string; hint: string } | undefine
     const known = LOG_LEVELS.includes(upper);
     const fix = known ? `write ${parts[0]}:${upper}: Odoo reads level names in capitals only` : `write one of ${LOG_LEVELS.filter((l) => l !== 'FATAL' && l !== 'WARN').join(', ')}`;
     // logging.debug, logging.warn, …: a function where Odoo wants a level.
-    const effect = known && level === level.toLowerCase() ? "aborts Odoo's startup" : "is no logging level: Odoo logs at INFO instead (or aborts startup where Python's logging module has something of that name)";
+    const effect = LOG_FUNCTIONS.includes(level) ? "aborts Odoo's startup" : "is no logging level: Odoo logs at INFO instead (or aborts startup where Python's logging module has something of that name)";
     return { what: `level ${JSON.stringify(level)} of ${JSON.stringify(item)} ${effect}`, hint: fix };
   }
   return undefined;

@@ -136,6 +136,8 @@ const USE: { key: string; value: string; want: string; stricter?: string }[] = [
   { key: 'log_handler', value: 'False', want: 'BLINK235 error' },
   { key: 'log_handler', value: 'odoo:VERBOSE', want: 'BLINK235 error', stricter: 'no such level: Odoo silently logs INFO' },
   { key: 'log_handler', value: 'odoo:Debug', want: 'BLINK235 error', stricter: 'no such level: Odoo silently logs INFO' },
+  { key: 'log_handler', value: 'odoo:notset', want: 'BLINK235 error', stricter: 'no such level: Odoo silently logs INFO' },
+  { key: 'log_handler', value: 'odoo: DEBUG', want: 'BLINK235 error', stricter: 'the level keeps its space: Odoo silently logs INFO' },
   { key: 'log_db_level', value: 'warning', want: '' },
   { key: 'log_db_level', value: 'critical', want: '' },
   { key: 'log_db_level', value: '25', want: '' },
@@ -162,6 +164,8 @@ for (const [i, c] of USE.entries()) {
 
 s('hints for logging options say what to write', () => {
   assert.match(check('log_handler', 'odoo:debug')[0]!.hint!, /odoo:DEBUG/);
+  assert.match(check('log_handler', 'odoo:debug')[0]!.message, /aborts Odoo's startup/);
+  assert.match(check('log_handler', 'odoo:notset')[0]!.message, /Odoo logs at INFO instead/);
   assert.match(check('log_db_level', 'WARNING')[0]!.hint!, /write warning/);
   assert.match(check('registry_lru_size', '10')[0]!.hint!, /limit_memory_soft/);
 });
