@@ -57,7 +57,7 @@ export type { ResolvedSecrets, ResolveOptions, UnresolvedSecrets, SecretSources 
 export { secretsReady } from './secrets/secretsReady.js';
 export { loadSecretsFile } from './secrets/loadSecretsFile.js';
 export { maskForDiff, scrub } from './secrets/maskSecrets.js';
-export type { Transport, ExecResult } from './remote/Transport.js';
+export type { Transport, ExecResult, HttpResult } from './remote/Transport.js';
 export type { Remote } from './remote/Remote.js';
 export type { RemoteState, Manifest } from './remote/RemoteState.js';
 export type { Journal } from './remote/Journal.js';

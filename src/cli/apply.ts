@@ -50,7 +50,7 @@ Options:
   --require-secrets     with --diff: a missing secret is an error, as for an apply
   --ssh-config FILE     ssh_config passed to ssh as -F
   --context N           lines of context in diffs (default 3)
-  --health-retries N    health check attempts (default ${DEFAULT_HEALTH.retries})
+  --health-retries N    attempts per health URL (default ${DEFAULT_HEALTH.retries})
   --health-interval MS  pause between attempts (default ${DEFAULT_HEALTH.intervalMs})
   --no-color            plain output (also when NO_COLOR is set or not a terminal)
   -h, --help            this text

@@ -36,7 +36,9 @@ export const DEFAULT_COMMANDS: ServerCommands = {
   unit_verify: 'systemd-analyze verify {unit}',
   logrotate_verify: 'logrotate -d {file}',
   certbot: 'certbot certonly --webroot -w /var/www/letsencrypt -d {host} --non-interactive --agree-tos',
-  health: 'http://127.0.0.1:{port}/web/health',
+  // Odoo 18 answers 500 {"status": "fail"} here when its database server does not answer.
+  health: 'http://127.0.0.1:{port}/web/health?db_server_status=1',
+  websocket_health: 'http://127.0.0.1:{gevent_port}/websocket/health',
   backup: '/usr/local/sbin/blink-backup {instance}',
 };
 

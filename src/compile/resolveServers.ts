@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
+import { checkHealthUrls } from './checkHealthUrls.js';
 import type { YamlSource } from '../load/YamlSource.js';
 import type { ClientsFile } from '../model/ClientsFile.js';
 import type { Server, ServerCommands } from '../model/Fleet.js';
@@ -32,6 +33,7 @@ export function resolveServers(file: ClientsFile, clients: YamlSource, configDir
         diagnostics.push(error('BLINK261', `server ${name}: commands.${k} has no ${placeholder}: it would check the server's current files, not the ones blink is about to install`, clients.pos(['servers', name, 'commands', k]), `put ${placeholder} where the file to check goes, e.g. ${JSON.stringify(DEFAULT_COMMANDS[k as keyof ServerCommands])}`));
       }
     }
+    diagnostics.push(...checkHealthUrls(name, s.commands ?? {}, (key) => clients.pos(['servers', name, 'commands', key])));
     servers.push({
       name,
       transport: s.ssh ? 'ssh' : 'local',

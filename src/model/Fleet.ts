@@ -36,7 +36,10 @@ export interface ServerCommands {
   unit_verify: string;
   logrotate_verify: string;
   certbot: string;
+  /** URL proving an instance up: `{port}`, `{instance}`, `{service}`; its answer must be Odoo's health JSON. */
   health: string;
+  /** URL proving the gevent process up, for instances with workers: `{gevent_port}` too. */
+  websocket_health: string;
   /** The pre-update backup blink-deploy takes of a production instance. */
   backup: string;
 }

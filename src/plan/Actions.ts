@@ -1,3 +1,6 @@
+import type { HealthUrlValues } from '../compile/healthUrls.js';
+import type { Instance } from '../model/Fleet.js';
+
 /** What a server owes once its files are in place, derived from the plan. */
 export interface Actions {
   daemonReload: boolean;
@@ -15,10 +18,18 @@ export interface Actions {
   certbot: string[];
 }
 
-export interface HealthTarget {
-  instance: string;
-  service: string;
-  port: number;
+/**
+ * One instance to check. `geventPort` is set only when the instance runs
+ * workers (prefork): its gevent process then serves /websocket/health there,
+ * seconds after the HTTP port is up. Journals written before it existed lack it.
+ */
+export type HealthTarget = HealthUrlValues;
+
+/** What the health check of one instance needs: its ports, and whether a gevent process runs. */
+export function healthTarget(i: Instance): HealthTarget {
+  // The layered value, wherever it was set (clients.yaml, a template, a host file).
+  const workers = Number(i.options.find((o) => o.key === 'workers')?.value ?? 0);
+  return { instance: i.id, service: i.service, port: i.port, ...(workers > 0 ? { geventPort: i.geventPort } : {}) };
 }
 
 export function noActions(): Actions {

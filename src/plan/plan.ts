@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { structuredPatch } from 'diff';
 import type { Instance, Server } from '../model/Fleet.js';
 import type { ManifestEntry, RemoteState } from '../remote/RemoteState.js';
-import { noActions, type Actions } from './Actions.js';
+import { healthTarget, noActions, type Actions } from './Actions.js';
 import { certificatePath, type DesiredFile } from './DesiredFile.js';
 import type { FilePlan, FileState, ServerPlan } from './ServerPlan.js';
 import { maskForDiff, OLD_SECRET_MARK, SENSITIVE_CHANGED, scrub } from '../secrets/maskSecrets.js';
@@ -185,7 +185,7 @@ function planActions(files: readonly FilePlan[], input: PlanInput, certbot: stri
     if (unit?.change === 'add') a.enable.push(inst.service);
     else if (unit || changed.some((f) => f.kind === 'odoo-conf')) a.restart.push(inst.service);
     else continue;
-    a.health.push({ instance: inst.id, service: inst.service, port: inst.port });
+    a.health.push(healthTarget(inst));
   }
   a.certbot = certbot;
   return a;

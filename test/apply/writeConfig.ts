@@ -16,7 +16,7 @@ export function writeConfig(dir: string, fleet: Fleet): string {
   const clients: Record<string, { name: string; environments: Record<string, unknown> }> = {};
   for (const i of fleet.instances) {
     clients[i.client] ??= { name: i.clientName, environments: {} };
-    clients[i.client]!.environments[i.env] = { host: i.host, server: i.server, branch: i.branch, kind: i.kind, port: i.port, gevent_port: i.geventPort };
+    clients[i.client]!.environments[i.env] = { host: i.host, server: i.server, branch: i.branch, kind: i.kind, port: i.port, gevent_port: i.geventPort, ...(i.workers !== undefined ? { workers: i.workers } : {}) };
   }
   const doc = {
     version: 1,

@@ -215,6 +215,40 @@ const cases: Case[] = [
     expect: (t) => `BLINK015 ${Y}:${clientsLine('smtp_server')(t)}:*`,
   },
   {
+    name: 'None in the odoo: map is the text None to Odoo',
+    tree: () => editClients('tls: none\n', 'tls: none\n        odoo: { email_from: None }\n'),
+    expect: (t) => `BLINK231 ${Y}:${clientsLine('email_from: None')(t)}:29`,
+    hint: /False/,
+  },
+  {
+    name: 'True in the odoo: map where Odoo wants a database name',
+    tree: () => editClients('tls: none\n', 'tls: none\n        odoo: { log_db: true }\n'),
+    expect: (t) => `BLINK230 ${Y}:${clientsLine('log_db: true')(t)}:25`,
+    hint: /%d/,
+  },
+  {
+    name: 'registry_lru_size in base.conf reaches Odoo as text',
+    tree: () => patchedTree({ 'config/base.conf': `${sampleTree()['config/base.conf']}registry_lru_size = 20\n` }),
+    expect: (t) => `BLINK233 config/base.conf:${lineOf(t, 'config/base.conf', 'registry_lru_size')}:21`,
+    hint: /limit_memory_soft/,
+  },
+  {
+    name: 'syslog in a host file drops the logfile',
+    tree: () => patchedTree({ 'config/hosts/demo.somosblink.com.conf': '[options]\nsyslog = True\n' }),
+    expect: () => `BLINK234 config/hosts/demo.somosblink.com.conf:2:10`,
+  },
+  {
+    name: 'pg_path = None in a kind template is a relative path',
+    tree: () => patchedTree({ 'config/templates/test.template.conf': '[options]\nextends = ../base.conf\npg_path = None\n' }),
+    expect: () => `BLINK231 config/templates/test.template.conf:3:11`,
+  },
+  {
+    name: 'a lower-case level in log_handler aborts startup',
+    tree: () => patchedTree({ 'config/hosts/demo.somosblink.com.conf': '[options]\nlog_handler = :INFO,odoo.sql_db:debug\n' }),
+    expect: () => `BLINK235 config/hosts/demo.somosblink.com.conf:2:15`,
+    hint: /odoo\.sql_db:DEBUG/,
+  },
+  {
     name: 'newline injected through a client name',
     tree: () => editClients('name: Demo showcase', 'name: "Demo\\n[Service]\\nExecStart=/bin/sh"'),
     expect: (t) => `BLINK015 ${Y}:${clientsLine('ExecStart')(t)}:11`,
