@@ -173,7 +173,9 @@ function fileDiff(d: DesiredFile, old: Uint8Array | undefined, oldLink: string |
   if (d.linkTarget !== undefined) return `${oldLink !== undefined ? `-> ${oldLink}\n` : ''}+> ${d.linkTarget}`;
   if (d.content.length > MAX_DIFF_BYTES || (old && old.length > MAX_DIFF_BYTES)) return '(large file: diff not shown)';
   const oldText = old ? Buffer.from(old).toString('utf8') : '';
-  const masked = maskForDiff(oldText, d.content.toString('utf8'), d.template, input.secretValues);
+  // Only a file that holds secrets has lines to mask by their template: `${VAR}` in a
+  // shell script is the script's own syntax (render kept no reference from it).
+  const masked = maskForDiff(oldText, d.content.toString('utf8'), d.sensitive ? d.template : '', input.secretValues);
   const patch = structuredPatch('a', 'b', masked.old, masked.new, '', '', { context: input.context ?? 3 });
   const lines: string[] = [];
   for (const h of patch.hunks) {

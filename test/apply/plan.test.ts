@@ -120,6 +120,15 @@ secrets('two changed secrets are never said to be "the same change"', async () =
   assert.not.match(text, 'same change');
 });
 
+secrets('a shell script\'s own ${VAR} shows as written: only config values bring secrets', async () => {
+  const r = await memRun(memoryServer());
+  const script = r.plan.files.find((f) => f.path === '/usr/local/sbin/blink-backup')!;
+  assert.is(script.sensitive, false);
+  assert.match(script.diff!, '+PG_BIN=${BLINK_PG_BINDIR:+${BLINK_PG_BINDIR}/}');
+  assert.match(script.diff!, '+  line="$(date -u +%Y-%m-%dT%H:%M:%SZ) ${PROG}[$$] $LOG_TAG: $*"');
+  assert.not.match(script.diff!, '(sensitive');
+});
+
 secrets.run();
 
 // ---
