@@ -40,7 +40,7 @@ export function plan(input: PlanInput): ServerPlan {
 
   for (const d of chosen.values()) {
     const live = state.files.get(d.path);
-    const after: FileState = { sha256: d.sha256, mode: d.mode, owner: d.owner };
+    const after: FileState = { sha256: d.sha256, mode: d.mode, ...(d.owner !== undefined ? { owner: d.owner } : {}) };
     if (d.linkTarget !== undefined) {
       delete after.sha256;
       after.linkTarget = d.linkTarget;
@@ -67,7 +67,7 @@ export function plan(input: PlanInput): ServerPlan {
       if (live.linkTarget !== undefined) f.before.linkTarget = live.linkTarget;
       const sameBytes = d.linkTarget !== undefined ? live.type === 'link' && live.linkTarget === d.linkTarget : live.type === 'file' && live.sha256 === d.sha256;
       // Links carry no mode of their own worth comparing.
-      const sameMeta = d.linkTarget !== undefined || (live.mode === d.mode && live.owner === d.owner);
+      const sameMeta = d.linkTarget !== undefined || (live.mode === d.mode && (d.owner === undefined || live.owner === d.owner));
       f.change = !sameBytes ? 'change' : !sameMeta ? 'mode' : 'none';
       f.drift = written !== undefined && f.change !== 'none' && (written.linkTarget ?? written.sha256) !== (live.linkTarget ?? live.sha256);
     }
@@ -140,7 +140,8 @@ function chooseFiles(desired: readonly DesiredFile[], state: RemoteState): { cho
     if (d.role !== 'bootstrap' || !d.host || !d.bootstrapFor) continue;
     if (state.files.has(certificatePath(d.host))) continue;
     const managed = chosen.get(d.bootstrapFor);
-    chosen.set(d.bootstrapFor, { ...d, path: d.bootstrapFor, mode: managed?.mode ?? d.mode, owner: managed?.owner ?? d.owner });
+    const owner = managed ? managed.owner : d.owner;
+    chosen.set(d.bootstrapFor, { ...d, path: d.bootstrapFor, mode: managed?.mode ?? d.mode, ...(owner !== undefined ? { owner } : {}) });
     certbot.add(d.host);
   }
   return { chosen: new Map([...chosen].sort(([a], [b]) => a.localeCompare(b))), certbot: [...certbot].sort() };

@@ -6,6 +6,7 @@ import { applyFleet, diffFleet } from '../../src/apply/applyFleet.js';
 import { resolveSecrets } from '../../src/secrets/resolveSecrets.js';
 import { formatServerPlan, type ShownChanges } from '../../src/plan/formatPlan.js';
 import { planJson } from '../../src/plan/planJson.js';
+import { fileOps } from '../../src/apply/applyPlan.js';
 import { sampleFleet } from '../support/sampleFleet.js';
 import { awsArtifacts, awsServer, memRun } from './memoryWorld.js';
 import { CANARY, secretEnv } from './harness.js';
@@ -76,6 +77,25 @@ kinds('the same change on many files is shown once, then referred to, also acros
   const second = formatServerPlan({ ...r.plan, server: 'aws-2' }, { color: false, prune: false, seen });
   assert.not.match(second, '+# rotated by blink');
   assert.match(second, '~ /etc/logrotate.d/odoo-blink-internal\n      (same change as aws-1:/etc/logrotate.d/odoo-blink-internal)');
+});
+
+kinds('a server with set_owners: false neither shows, compares nor sets owners; modes still count', async () => {
+  const w = awsServer();
+  const base = sampleFleet();
+  const fleet = { ...base, servers: base.servers.map((s) => (s.name === 'aws-1' ? { ...s, setOwners: false } : s)) };
+  const first = await memRun(w, { fleet, apply: true });
+  assert.ok(first.plan.files.every((f) => f.change === 'add' && f.after!.owner === undefined));
+  const text = formatServerPlan(first.plan, { color: false, prune: false });
+  assert.match(text, `+ ${CONF}  (new, 0640)`);
+  assert.not.ok(text.split('\n').some((l) => l.startsWith('  + ') && l.includes('root:')), text);
+  assert.ok(fileOps(first.plan).every((o) => o.owner === undefined), 'the swap chowns nothing');
+  // Files owned by whoever applied them: no change. A mode changed by hand: a change.
+  for (const f of w.files.values()) f.owner = 'alice:alice';
+  w.files.get('/etc/logrotate.d/odoo-blink-internal')!.mode = 0o600;
+  const again = await memRun(w, { fleet });
+  const changed = again.plan.files.filter((f) => f.change !== 'none');
+  assert.equal(changed.map((f) => [f.path, f.change]), [['/etc/logrotate.d/odoo-blink-internal', 'mode']]);
+  assert.match(formatServerPlan(again.plan, { color: false, prune: false }), '(mode 0600 → 0644)');
 });
 
 kinds.run();

@@ -33,6 +33,12 @@ const cases: Case[] = [
     hint: /memory_mb/,
   },
   {
+    name: 'set_owners: false on a server without a root folder',
+    tree: () => editClients('    cpus: 2\n    memory_mb: 4096', '    cpus: 2\n    memory_mb: 4096\n    set_owners: false'),
+    expect: (t) => `BLINK240 ${Y}:${clientsLine('set_owners: false')(t)}:5`,
+    hint: /give the server a root:/,
+  },
+  {
     name: 'unknown key in an environment',
     tree: () => editClients('kind: test, port: 8079 }', 'kind: test, port: 8079, colour: red }'),
     expect: (t) => `BLINK010 ${Y}:${clientsLine('colour')(t)}:*`,
