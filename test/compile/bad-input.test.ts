@@ -86,7 +86,7 @@ const cases: Case[] = [
     name: 'colliding ports on one server',
     tree: () => editClients('kind: test, port: 8089', 'kind: test, port: 8079'),
     expect: (t) => `BLINK300 ${Y}:${clientsLine('    internal:')(t)}:7`,
-    hint: /corteperfecto-test is at config\/clients.yaml:42/,
+    hint: new RegExp(`corteperfecto-test is at config/clients.yaml:${lineOf(sampleTree(), Y, 'test: { host: corteperfecto-test.')}\\b`),
   },
   {
     name: 'gevent port of one instance is the http port of another',

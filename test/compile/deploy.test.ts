@@ -164,6 +164,16 @@ commands('commands.backup can be set per server', () => {
   assert.is(r.fleet!.servers.find((s) => s.name === 'lab')!.commands.backup, '/config/.lab-server/usr/local/sbin/blink-backup {instance}');
 });
 
+commands('{root} in a command is the server\'s root folder; a server without ssh runs its commands in the config folder', () => {
+  const r = buildTree(sampleTree());
+  const by = new Map(r.fleet!.servers.map((s) => [s.name, s]));
+  assert.is(by.get('lab')!.commands.restart, 'sh lab/standin.sh /config/.lab-server restart {service}');
+  assert.is(by.get('lab')!.commandDir, '/config');
+  assert.is(by.get('lab')!.setOwners, false);
+  assert.is(by.get('aws-1')!.commandDir, undefined);
+  assert.is(by.get('aws-1')!.setOwners, true);
+});
+
 commands('commands.backup must be one line', () => {
   const tree = editClients('    cpus: 2\n    memory_mb: 4096', '    cpus: 2\n    memory_mb: 4096\n    commands: { backup: "a\\nb" }');
   assert.equal(errorsOf(buildTree(tree)).map(brief), [`BLINK015 ${Y}:${at(tree, '"a\\nb"')}`]);
