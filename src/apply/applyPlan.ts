@@ -147,7 +147,8 @@ export function fileOps(p: ServerPlan): FileOp[] {
       continue;
     }
     const d = p.desired.get(f.path)!;
-    const op: FileOp = { path: f.path, op: 'write', hadOld: f.before !== undefined, mode: d.mode, owner: d.owner };
+    // No owner (set_owners: false): the swap leaves the file to whoever applies.
+    const op: FileOp = { path: f.path, op: 'write', hadOld: f.before !== undefined, mode: d.mode, ...(d.owner !== undefined ? { owner: d.owner } : {}) };
     if (d.linkTarget !== undefined) op.linkTarget = d.linkTarget;
     ops.push(op);
   }

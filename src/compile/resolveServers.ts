@@ -4,6 +4,8 @@ import { checkHealthUrls } from './checkHealthUrls.js';
 import type { YamlSource } from '../load/YamlSource.js';
 import type { ClientsFile } from '../model/ClientsFile.js';
 import type { Server, ServerCommands } from '../model/Fleet.js';
+import { SERVER_PATHS } from '../render/serverPaths.js';
+import { shellQuote } from '../remote/shellQuote.js';
 import { DEFAULT_COMMANDS } from './defaults.js';
 import { sshOptionRefusal } from './sshOptionPolicy.js';
 
@@ -24,7 +26,21 @@ export function resolveServers(file: ClientsFile, clients: YamlSource, configDir
         );
       }
     });
+    const root = s.root ? posix.resolve(configDir, s.root) : '/';
+    if (s.set_owners === false && root === '/') {
+      // Files owned by whoever applies, in the real /etc: odoo.conf (0640) would be unreadable to Odoo.
+      diagnostics.push(
+        error(
+          'BLINK240',
+          `server ${name} sets set_owners: false but has no root folder: its files would land in / owned by whoever applies, and Odoo could not read its odoo.conf`,
+          clients.pos(['servers', name, 'set_owners'], true),
+          'set_owners: false is for a server kept under a root: folder (a local trial); remove it, or give the server a root:',
+        ),
+      );
+    }
     const commands: ServerCommands = { ...DEFAULT_COMMANDS };
+    // The pre-update backup runs the server's own blink-backup: under its root folder when it has one.
+    if (root !== '/') commands.backup = `${shellQuote(root)}${SERVER_PATHS.backupScript} {instance}`;
     for (const [k, v] of Object.entries(s.commands ?? {})) if (v !== undefined) commands[k as keyof ServerCommands] = v;
     // A check without the candidate's path checks what the server runs now, and passes whatever blink is about to write.
     for (const [k, placeholder] of Object.entries(CHECKED_FILE)) {
@@ -34,12 +50,15 @@ export function resolveServers(file: ClientsFile, clients: YamlSource, configDir
       }
     }
     diagnostics.push(...checkHealthUrls(name, s.commands ?? {}, (key) => clients.pos(['servers', name, 'commands', key])));
+    // {root} is known now, and the same for every command of the server.
+    for (const k of Object.keys(commands) as (keyof ServerCommands)[]) commands[k] = commands[k].replace(/\{root\}/g, () => shellQuote(root));
     servers.push({
       name,
       transport: s.ssh ? 'ssh' : 'local',
-      ...(s.ssh ? { ssh: s.ssh } : {}),
+      ...(s.ssh ? { ssh: s.ssh } : { commandDir: configDir }),
       sshOptions: (s.ssh_options ?? []).filter((o) => !sshOptionRefusal(o)),
-      root: s.root ? posix.resolve(configDir, s.root) : '/',
+      root,
+      setOwners: s.set_owners ?? true,
       cpus: s.cpus,
       memoryMb: s.memory_mb,
       commands,

@@ -81,6 +81,7 @@ export const CODES = {
   BLINK234: 'syslog drops the logfile',
   BLINK235: 'logging option Odoo cannot read',
   BLINK236: 'empty value with a meaning',
+  BLINK240: 'set_owners: false on a server without a root folder',
   BLINK260: 'ssh option refused',
   BLINK261: 'check command without its file',
   BLINK300: 'port collision',

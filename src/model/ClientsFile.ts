@@ -58,6 +58,7 @@ export interface ServerInput {
   ssh?: string;
   ssh_options?: string[];
   root?: string;
+  set_owners?: boolean;
   cpus: number;
   memory_mb: number;
   commands?: Partial<Record<string, string>>;

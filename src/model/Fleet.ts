@@ -52,6 +52,10 @@ export interface Server {
   sshOptions: string[];
   /** Folder every managed path is relocated under, absolute; `/` for none. */
   root: string;
+  /** Apply sets each file's owner; false: files belong to whoever applies, owners are not compared (clients.yaml `set_owners`). */
+  setOwners: boolean;
+  /** Where commands run on a server without ssh: the config folder, so they may name scripts kept beside clients.yaml. */
+  commandDir?: string;
   cpus: number;
   memoryMb: number;
   commands: ServerCommands;

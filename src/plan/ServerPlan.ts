@@ -9,7 +9,8 @@ export type Change = 'add' | 'change' | 'mode' | 'delete' | 'none';
 export interface FileState {
   sha256?: string;
   mode: number;
-  owner: string;
+  /** Absent in a plan's `after` when the server does not set owners. */
+  owner?: string;
   linkTarget?: string;
 }
 

@@ -83,10 +83,10 @@ export function formatActions(a: Actions): string {
 
 function fileLine(f: FilePlan, style: PlanStyle, paint: (c: string, s: string) => string): string {
   const notes: string[] = [];
-  if (f.change === 'add' && f.after) notes.push(f.after.linkTarget !== undefined ? 'new link' : `new, ${octal(f.after.mode)} ${f.after.owner}`);
+  if (f.change === 'add' && f.after) notes.push(f.after.linkTarget !== undefined ? 'new link' : `new, ${octal(f.after.mode)}${f.after.owner !== undefined ? ` ${f.after.owner}` : ''}`);
   if ((f.change === 'mode' || f.change === 'change') && f.before && f.after && !f.after.linkTarget) {
     if (f.before.mode !== f.after.mode) notes.push(`mode ${octal(f.before.mode)} → ${octal(f.after.mode)}`);
-    if (f.before.owner !== f.after.owner) notes.push(`owner ${f.before.owner} → ${f.after.owner}`);
+    if (f.after.owner !== undefined && f.before.owner !== f.after.owner) notes.push(`owner ${f.before.owner} → ${f.after.owner}`);
   }
   if (f.bootstrap) notes.push('ACME bootstrap vhost until the certificate exists');
   if (f.drift) notes.push(f.before ? 'drift: edited on the server since the last apply' : 'drift: removed on the server since the last apply');

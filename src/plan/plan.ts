@@ -41,7 +41,7 @@ export function plan(input: PlanInput): ServerPlan {
 
   for (const d of chosen.values()) {
     const live = state.files.get(d.path);
-    const after: FileState = { sha256: d.sha256, mode: d.mode, owner: d.owner };
+    const after: FileState = { sha256: d.sha256, mode: d.mode, ...(d.owner !== undefined ? { owner: d.owner } : {}) };
     if (d.linkTarget !== undefined) {
       delete after.sha256;
       after.linkTarget = d.linkTarget;
@@ -67,7 +67,7 @@ export function plan(input: PlanInput): ServerPlan {
       if (live.sha256) f.before.sha256 = live.sha256;
       if (live.linkTarget !== undefined) f.before.linkTarget = live.linkTarget;
       // Links carry no mode of their own worth comparing.
-      const sameMeta = d.linkTarget !== undefined || (live.mode === d.mode && live.owner === d.owner);
+      const sameMeta = d.linkTarget !== undefined || (live.mode === d.mode && (d.owner === undefined || live.owner === d.owner));
       if (d.unresolved && d.linkTarget === undefined && live.type === 'file') {
         // The desired bytes are not known, so neither is their hash: compare the lines that are.
         const old = input.oldContents?.get(d.path);
@@ -162,7 +162,8 @@ function chooseFiles(desired: readonly DesiredFile[], state: RemoteState): { cho
     if (d.role !== 'bootstrap' || !d.host || !d.bootstrapFor) continue;
     if (state.files.has(certificatePath(d.host))) continue;
     const managed = chosen.get(d.bootstrapFor);
-    chosen.set(d.bootstrapFor, { ...d, path: d.bootstrapFor, mode: managed?.mode ?? d.mode, owner: managed?.owner ?? d.owner });
+    const owner = managed ? managed.owner : d.owner;
+    chosen.set(d.bootstrapFor, { ...d, path: d.bootstrapFor, mode: managed?.mode ?? d.mode, ...(owner !== undefined ? { owner } : {}) });
     certbot.add(d.host);
   }
   return { chosen: new Map([...chosen].sort(([a], [b]) => a.localeCompare(b))), certbot: [...certbot].sort() };
@@ -195,7 +196,9 @@ function fileDiff(d: DesiredFile, old: Uint8Array | undefined, oldLink: string |
   if (d.linkTarget !== undefined) return `${oldLink !== undefined ? `-> ${oldLink}\n` : ''}+> ${d.linkTarget}`;
   if (d.content.length > MAX_DIFF_BYTES || (old && old.length > MAX_DIFF_BYTES)) return '(large file: diff not shown)';
   const oldText = old ? Buffer.from(old).toString('utf8') : '';
-  const masked = d.unresolved ? compareUnresolved(oldText, unresolvedText(d), input.secretValues).masked() : maskForDiff(oldText, d.content.toString('utf8'), d.template, input.secretValues);
+  // Only a file that holds secrets has lines to mask by their template: `${VAR}` in a
+  // shell script is the script's own syntax (render kept no reference from it).
+  const masked = d.unresolved ? compareUnresolved(oldText, unresolvedText(d), input.secretValues).masked() : maskForDiff(oldText, d.content.toString('utf8'), d.sensitive ? d.template : '', input.secretValues);
   const patch = structuredPatch('a', 'b', masked.old, masked.new, '', '', { context: input.context ?? 3 });
   const lines: string[] = [];
   for (const h of patch.hunks) {

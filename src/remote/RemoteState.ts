@@ -29,7 +29,8 @@ export interface ManifestEntry {
   sha256?: string;
   linkTarget?: string;
   mode: number;
-  owner: string;
+  /** Absent when the server does not set owners. */
+  owner?: string;
   instance?: string;
   host?: string;
 }

@@ -27,6 +27,12 @@ export interface ServerView {
   name: string;
   cpus: number;
   memoryMb: number;
+  /**
+   * The server keeps blink's files under a root folder (clients.yaml `root:`).
+   * Rendered files still name server paths (out/ is the same on every machine);
+   * what runs on the server finds the folder itself (blink-backup, blink-restore).
+   */
+  relocated: boolean;
 }
 
 export interface InstanceView {

@@ -16,5 +16,5 @@ export function buildServerContext(fleet: Fleet, server: Server, extra: { header
 }
 
 export function buildServerView(server: Server): ServerView {
-  return { name: server.name, cpus: server.cpus, memoryMb: server.memoryMb };
+  return { name: server.name, cpus: server.cpus, memoryMb: server.memoryMb, relocated: server.root !== '/' };
 }

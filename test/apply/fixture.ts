@@ -99,6 +99,7 @@ export async function testWorld(dir: string, servers: TestServer[], perServer = 
       ...(s.ssh ? { ssh: s.ssh } : {}),
       sshOptions: [],
       root,
+      setOwners: true,
       cpus: 2,
       memoryMb: 4096,
       commands,

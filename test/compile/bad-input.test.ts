@@ -52,6 +52,12 @@ const cases: Case[] = [
     hint: /memory_mb/,
   },
   {
+    name: 'set_owners: false on a server without a root folder',
+    tree: () => editClients('    cpus: 2\n    memory_mb: 4096', '    cpus: 2\n    memory_mb: 4096\n    set_owners: false'),
+    expect: (t) => `BLINK240 ${Y}:${clientsLine('set_owners: false')(t)}:5`,
+    hint: /give the server a root:/,
+  },
+  {
     name: 'unknown key in an environment',
     tree: () => editClients('kind: test, port: 8079 }', 'kind: test, port: 8079, colour: red }'),
     expect: (t) => `BLINK010 ${Y}:${clientsLine('colour')(t)}:*`,
@@ -117,7 +123,7 @@ const cases: Case[] = [
     name: 'colliding ports on one server: pointed at the port',
     tree: () => editClients('kind: test, port: 8089', 'kind: test, port: 8079'),
     expect: (t) => `BLINK300 ${Y}:${clientsLine('    internal:')(t)}:${columnOf(t, '    internal:', 'port: 8079') + 6}`,
-    hint: /corteperfecto-test's is at config\/clients.yaml:42/,
+    hint: new RegExp(`corteperfecto-test's is at config/clients.yaml:${lineOf(sampleTree(), Y, 'test: { host: corteperfecto-test.')}\\b`),
   },
   {
     name: 'gevent port of one instance is the http port of another',
