@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostics/Diagnostic.js';
+import { serverMode } from '../compile/serverMode.js';
 import type { Instance } from '../model/Fleet.js';
 import type { DeployRemote } from '../remote/DeployRemote.js';
 import { fillCommand } from '../remote/shellQuote.js';
@@ -23,15 +24,16 @@ export async function restartAndCheck(remote: DeployRemote, i: Instance, ctx: De
 
 /**
  * Odoo 18's own health routes: `/web/health?db_server_status=1` answers 200
- * only when the database answers too; with workers, the gevent process
- * serves `/websocket/health`, and it comes up seconds after the HTTP port.
+ * only when the database answers too; in prefork mode (odoo.conf's effective
+ * workers, which a host file may set or clear), the gevent process serves
+ * `/websocket/health`, and it comes up seconds after the HTTP port.
  */
 export function healthUrls(i: Instance, healthCommand: string): string[] {
   const fill = (port: number): string => healthUrl(healthCommand, { port, instance: i.id, service: i.service });
   const web = new URL(fill(i.port));
   web.searchParams.set('db_server_status', '1');
   const urls = [web.href];
-  if (i.workers !== undefined && i.workers > 0) {
+  if (serverMode(i).mode === 'prefork') {
     const ws = new URL(fill(i.geventPort));
     ws.pathname = '/websocket/health';
     ws.search = '';

@@ -63,6 +63,7 @@ export const CODES = {
   BLINK212: 'invalid number',
   BLINK213: 'option owned by clients.yaml',
   BLINK214: 'section not rendered',
+  BLINK215: 'workers unknown when rendering',
   BLINK300: 'port collision',
   BLINK301: 'database collision',
   BLINK302: 'data_dir collision',

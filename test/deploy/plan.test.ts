@@ -9,6 +9,7 @@ import { planDeploy, uploadPlan } from '../../src/deploy/planDeploy.js';
 import { updateRun } from '../../src/deploy/updateRun.js';
 import { healthUrls } from '../../src/deploy/instanceOps.js';
 import type { Release, ReleaseFile } from '../../src/release/Release.js';
+import type { Instance } from '../../src/model/Fleet.js';
 import type { InstanceReleases } from '../../src/remote/DeployState.js';
 import { sampleInstance } from '../support/sampleFleet.js';
 
@@ -113,9 +114,18 @@ s('odoo-bin runs the new release in place of current, as the service user, on th
   assert.equal(updateRun({ instance: inst, to: C2, update: [], install: ['base', 'a_sale'], first: true }, { root: '/', run: 'r1' }).args, ['-i', 'base,a_sale', '--without-demo=all']);
 });
 
-s('health: Odoo 18 routes, the websocket one only with workers', () => {
+s('health: Odoo 18 routes, the websocket one only in prefork mode', () => {
   assert.equal(healthUrls(inst, 'http://127.0.0.1:{port}/web/health'), ['http://127.0.0.1:8069/web/health?db_server_status=1', `http://127.0.0.1:${inst.geventPort}/websocket/health`]);
-  assert.equal(healthUrls({ ...inst, workers: undefined }, 'http://127.0.0.1:{port}/web/health'), ['http://127.0.0.1:8069/web/health?db_server_status=1']);
+  const withWorkers = (value: string | undefined): Instance => ({
+    ...inst,
+    options: [...inst.options.filter((o) => o.key !== 'workers'), ...(value === undefined ? [] : [{ key: 'workers', value, chain: [] }])],
+  });
+  const webOnly = ['http://127.0.0.1:8069/web/health?db_server_status=1'];
+  assert.equal(healthUrls(withWorkers(undefined), 'http://127.0.0.1:{port}/web/health'), webOnly);
+  // odoo.conf decides, not clients.yaml: a host file's `workers = 0` means no gevent process to wait for.
+  assert.is(inst.workers, 2);
+  assert.equal(healthUrls(withWorkers('0'), 'http://127.0.0.1:{port}/web/health'), webOnly);
+  assert.equal(healthUrls({ ...withWorkers('4'), workers: undefined }, 'http://127.0.0.1:{port}/web/health')[1], `http://127.0.0.1:${inst.geventPort}/websocket/health`);
 });
 
 s.run();
