@@ -21,8 +21,13 @@ export interface ServerMode {
   origin?: OptionOrigin;
   /** Where nginx must send `/websocket`; absent when the mode is unknown. */
   websocket?: { key: 'http_port' | 'gevent_port'; port: number };
-  /** One line for --explain and the vhost: the value, then what it means for `/websocket`. */
+  /** One line for --explain: the value, then what it means for `/websocket`. */
   reason: string;
+  /**
+   * The same without the count, for the vhost's comment: the vhost changes
+   * (and nginx reloads) when the route moves, not when workers goes from 2 to 4.
+   */
+  rule: string;
 }
 
 /** Odoo 18's built-in `workers` (odoo/tools/config.py, `--workers` my_default=0). */
@@ -37,10 +42,13 @@ export function serverMode(instance: Pick<Instance, 'options' | 'port' | 'gevent
   const origin = option?.chain[option.chain.length - 1];
   const at = origin ? { origin } : {};
   if (!WHOLE_NUMBER.test(workers)) {
-    return { mode: 'unknown', workers, ...at, reason: `workers = ${workers}: not a number until apply resolves it, so the server mode is unknown` };
+    const what = 'not a number until apply resolves it, so the server mode is unknown';
+    return { mode: 'unknown', workers, ...at, reason: `workers = ${workers}: ${what}`, rule: `workers is ${what}` };
   }
   if (Number(workers) === 0) {
-    return { mode: 'threaded', workers, ...at, websocket: { key: 'http_port', port: instance.port }, reason: `workers = ${workers}: threaded server serves /websocket on the HTTP port` };
+    const what = 'threaded server serves /websocket on the HTTP port';
+    return { mode: 'threaded', workers, ...at, websocket: { key: 'http_port', port: instance.port }, reason: `workers = ${workers}: ${what}`, rule: `workers = 0: ${what}` };
   }
-  return { mode: 'prefork', workers, ...at, websocket: { key: 'gevent_port', port: instance.geventPort }, reason: `workers = ${workers}: prefork server serves /websocket from its gevent process on the gevent port` };
+  const what = 'prefork server serves /websocket from its gevent process on the gevent port';
+  return { mode: 'prefork', workers, ...at, websocket: { key: 'gevent_port', port: instance.geventPort }, reason: `workers = ${workers}: ${what}`, rule: `workers not 0: ${what}` };
 }

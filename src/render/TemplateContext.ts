@@ -53,8 +53,8 @@ export interface InstanceView {
   serverMode: 'threaded' | 'prefork';
   /** Where nginx sends `/websocket`: `port` when threaded, `geventPort` when prefork. */
   websocketPort: number;
-  /** Why, in one line (`workers = 0: threaded server serves /websocket on the HTTP port`). */
-  websocketReason: string;
+  /** Why, in one line without the count (`workers not 0: prefork server serves /websocket …`), so the vhost only changes when the route does. */
+  websocketRule: string;
   /** Seconds: Odoo's guide's 720, or `limit_time_real` when longer, so nginx never gives up on a request Odoo may still finish. */
   proxyReadTimeout: number;
   /** Absolute folders nginx serves `/<module>/static/` from, in addons_path order; empty: Odoo serves them all. */

@@ -57,7 +57,7 @@ export function buildInstanceView(instance: Instance): InstanceView {
     // An unknown mode never renders (renderFleet refuses the instance); the gevent port is only a placeholder.
     serverMode: mode.mode === 'unknown' ? 'prefork' : mode.mode,
     websocketPort: mode.websocket?.port ?? instance.geventPort,
-    websocketReason: mode.reason,
+    websocketRule: mode.rule,
     proxyReadTimeout: Math.max(GUIDE_PROXY_TIMEOUT, limitTimeReal(instance)),
     staticFolders: statics.folders,
     staticNote: statics.why ?? '',

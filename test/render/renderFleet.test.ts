@@ -326,7 +326,7 @@ content('vhost: /websocket goes to the HTTP port without workers, to the gevent 
   assert.is(websocketUpstream(v('corteperfecto-test.somosblink.com'), 'corteperfecto-test'), '# workers = 0: threaded server serves /websocket on the HTTP port. -> 8079');
   assert.is(websocketUpstream(v('blink.somosblink.com'), 'blink-internal'), '# workers = 0: threaded server serves /websocket on the HTTP port. -> 8089');
   assert.is(websocketUpstream(v('demo.lab.somosblink.com'), 'demo-showcase'), '# workers = 0: threaded server serves /websocket on the HTTP port. -> 8069');
-  assert.is(websocketUpstream(v('corteperfecto.somosblink.com'), 'corteperfecto-prod'), '# workers = 2: prefork server serves /websocket from its gevent process on the gevent port. -> 8072');
+  assert.is(websocketUpstream(v('corteperfecto.somosblink.com'), 'corteperfecto-prod'), '# workers not 0: prefork server serves /websocket from its gevent process on the gevent port. -> 8072');
   // The HTTP upstream never moves.
   assert.match(v('corteperfecto-test.somosblink.com'), 'upstream odoo-corteperfecto-test {\n    server 127.0.0.1:8079;\n}');
 });
@@ -338,9 +338,15 @@ content('vhost: the mode follows odoo.conf\'s effective workers, not clients.yam
   assert.is(websocketUpstream(vhostOf(down, 'corteperfecto.somosblink.com'), 'corteperfecto-prod'), '# workers = 0: threaded server serves /websocket on the HTTP port. -> 8069');
   // clients.yaml says nothing, a host file sets workers: prefork.
   const up = withWorkers('corteperfecto-test', '3');
-  assert.is(websocketUpstream(vhostOf(up, 'corteperfecto-test.somosblink.com'), 'corteperfecto-test'), '# workers = 3: prefork server serves /websocket from its gevent process on the gevent port. -> 8082');
+  assert.is(websocketUpstream(vhostOf(up, 'corteperfecto-test.somosblink.com'), 'corteperfecto-test'), '# workers not 0: prefork server serves /websocket from its gevent process on the gevent port. -> 8082');
   // Odoo tests the int's truth: a negative count still starts the prefork server.
   assert.match(websocketUpstream(vhostOf(withWorkers('corteperfecto-test', '-1'), 'corteperfecto-test.somosblink.com'), 'corteperfecto-test'), /-> 8082$/);
+});
+
+content('vhost: a new worker count that keeps the mode leaves the vhost as it is (no nginx reload)', () => {
+  const v = vhostOf(sampleFleet(), 'corteperfecto.somosblink.com');
+  assert.is(vhostOf(withWorkers('corteperfecto-prod', '4'), 'corteperfecto.somosblink.com'), v);
+  assert.is.not(vhostOf(withWorkers('corteperfecto-prod', '0'), 'corteperfecto.somosblink.com'), v);
 });
 
 content('vhost: a workers value only apply resolves renders nothing for that instance (BLINK215)', () => {

@@ -5,7 +5,7 @@ upstream odoo-corteperfecto-prod {
     server 127.0.0.1:8069;
 }
 
-# workers = 2: prefork server serves /websocket from its gevent process on the gevent port.
+# workers not 0: prefork server serves /websocket from its gevent process on the gevent port.
 upstream odoo-corteperfecto-prod-ws {
     server 127.0.0.1:8072;
 }
