@@ -29,7 +29,9 @@ export { loadTemplates } from './load/loadTemplates.js';
 // compile
 export { compileFleet } from './compile/compileFleet.js';
 export { explain, formatExplanation } from './compile/explain.js';
-export type { Explanation } from './compile/explain.js';
+export type { Explanation, WebsocketRoute } from './compile/explain.js';
+export { serverMode } from './compile/serverMode.js';
+export type { ServerMode } from './compile/serverMode.js';
 export { checkOption } from './compile/checkOption.js';
 export { odooModules } from './compile/odooModules.js';
 export type { OdooModule } from './compile/odooModules.js';

@@ -71,6 +71,7 @@ export const CODES = {
   BLINK212: 'invalid number',
   BLINK213: 'option owned by clients.yaml',
   BLINK214: 'section not rendered',
+  BLINK215: 'workers unknown when rendering',
   BLINK220: 'module not installable',
   BLINK221: 'declared addons folder not on addons_path',
   BLINK222: 'custom module named like an Odoo module',

@@ -1,3 +1,4 @@
+import { serverMode } from '../compile/serverMode.js';
 import type { HealthUrlValues } from '../compile/healthUrls.js';
 import type { Instance } from '../model/Fleet.js';
 
@@ -27,9 +28,8 @@ export type HealthTarget = HealthUrlValues;
 
 /** What the health check of one instance needs: its ports, and whether a gevent process runs. */
 export function healthTarget(i: Instance): HealthTarget {
-  // The layered value, wherever it was set (clients.yaml, a template, a host file).
-  const workers = Number(i.options.find((o) => o.key === 'workers')?.value ?? 0);
-  return { instance: i.id, service: i.service, port: i.port, ...(workers > 0 ? { geventPort: i.geventPort } : {}) };
+  // The server mode of the rendered odoo.conf (any layer may set workers): only prefork runs a gevent process.
+  return { instance: i.id, service: i.service, port: i.port, ...(serverMode(i).mode === 'prefork' ? { geventPort: i.geventPort } : {}) };
 }
 
 export function noActions(): Actions {

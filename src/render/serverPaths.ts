@@ -1,6 +1,8 @@
 /** Where blink's per-server files live on a server (absolute, before any `root` relocation). */
 export const SERVER_PATHS = {
   websocketMap: '/etc/nginx/conf.d/blink-websocket-map.conf',
+  /** `$content_type_csp`, for the static files vhosts serve from disk. */
+  staticCspMap: '/etc/nginx/conf.d/blink-static-csp-map.conf',
   backupScript: '/usr/local/sbin/blink-backup',
   restoreScript: '/usr/local/sbin/blink-restore',
   /** The backup scripts' own log (/var/log/blink/backup.log). */

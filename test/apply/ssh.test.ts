@@ -119,11 +119,12 @@ s('an immediate diff has nothing to do and an immediate apply restarts nothing',
 
 s('one template change restarts only the affected service', async () => {
   w().clearCommands();
-  const fleet = { ...w().fleet, instances: w().fleet.instances.map((i) => (i.id === 's1-b' ? { ...i, options: [...i.options, { key: 'workers', value: '3', chain: [] }].sort((a, b) => a.key.localeCompare(b.key)) } : i)) };
+  // Not workers: from 0 to 3 it also moves the vhost's /websocket route (and reloads nginx).
+  const fleet = { ...w().fleet, instances: w().fleet.instances.map((i) => (i.id === 's1-b' ? { ...i, options: [...i.options, { key: 'db_maxconn', value: '32', chain: [] }].sort((a, b) => a.key.localeCompare(b.key)) } : i)) };
   const r = await run({ fleet, apply: true });
   const changed = r.plan('s1').files.filter((f) => f.change !== 'none');
   assert.equal(changed.map((f) => f.path), ['/etc/odoo/b.s1.test.conf']);
-  assert.ok(changed[0]!.diff!.includes('+workers = 3'));
+  assert.ok(changed[0]!.diff!.includes('+db_maxconn = 32'));
   assert.is(r.report('s1').outcome, 'applied');
   assert.is(r.report('s2').outcome, 'unchanged');
   assert.equal(w().commands(), ['s1 restart odoo-s1-b']);

@@ -36,9 +36,9 @@ const STEPS: Step[] = [
     command: /^npx blink-apply --server lab --diff(\s|$)/,
     exit: 2,
     // Files of a server that does not set owners: no owner shown, none compared.
-    shows: ['  + /etc/odoo/demo.somosblink.com.conf  (new, 0640)', '  + /usr/local/sbin/blink-backup  (new, 0755)', 'then: daemon-reload; enable and start odoo-demo-showcase; reload nginx; check health of demo-showcase', 'lab: 11 to add'],
+    shows: ['  + /etc/odoo/demo.somosblink.com.conf  (new, 0640)', '  + /usr/local/sbin/blink-backup  (new, 0755)', 'then: daemon-reload; enable and start odoo-demo-showcase; reload nginx; check health of demo-showcase', 'lab: 12 to add'],
   },
-  { command: /^npx blink-apply --server lab --yes(\s|$)/, exit: 0, shows: ['  installed 11 files', '  enable odoo-demo-showcase', '  health demo-showcase', 'lab: applied (11 files)'] },
+  { command: /^npx blink-apply --server lab --yes(\s|$)/, exit: 0, shows: ['  installed 12 files', '  enable odoo-demo-showcase', '  health demo-showcase', 'lab: applied (12 files)'] },
   { command: /^echo 'log_level = debug' >> config\/\.lab-server\/etc\/odoo\/demo\.somosblink\.com\.conf(\s|$)/, exit: 0 },
   {
     command: /^npx blink-apply --server lab --diff(\s|$)/,

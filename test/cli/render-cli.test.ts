@@ -145,6 +145,23 @@ cli('--explain HOST KEY prints the chain', async () => {
   }
 });
 
+cli('--explain HOST workers says where nginx sends /websocket, also when no layer sets workers', async () => {
+  const p = project();
+  try {
+    const prod = await p.run('--explain', 'corteperfecto.somosblink.com', 'workers');
+    assert.is(prod.code, 0, prod.err);
+    assert.match(prod.out, '  nginx: /websocket → 127.0.0.1:8072 (gevent_port): workers = 2: prefork server serves /websocket from its gevent process on the gevent port\n');
+    const test = await p.run('--explain', 'corteperfecto-test.somosblink.com', 'workers');
+    assert.is(test.code, 0, test.err);
+    assert.is(test.out, 'corteperfecto-test.somosblink.com (corteperfecto-test): workers = (not set)\n  nginx: /websocket → 127.0.0.1:8079 (http_port): workers = 0: threaded server serves /websocket on the HTTP port\n');
+    assert.match(test.err, 'workers is not set for corteperfecto-test.somosblink.com');
+    const json = JSON.parse((await p.run('--explain', 'corteperfecto-test.somosblink.com', 'workers', '--json')).out);
+    assert.equal(json.explanation.websocket, { mode: 'threaded', target: { key: 'http_port', port: 8079 }, reason: 'workers = 0: threaded server serves /websocket on the HTTP port' });
+  } finally {
+    p.cleanup();
+  }
+});
+
 cli('usage mistakes exit 1 (2 is "changes pending" in the other CLIs), with a did-you-mean; --help exits 0', async () => {
   const p = project();
   try {

@@ -11,6 +11,7 @@ import { healthUrls } from '../../src/compile/healthUrls.js';
 import { DEFAULT_COMMANDS } from '../../src/compile/defaults.js';
 import { healthTarget } from '../../src/plan/Actions.js';
 import type { Release, ReleaseFile } from '../../src/release/Release.js';
+import type { Instance } from '../../src/model/Fleet.js';
 import type { InstanceReleases } from '../../src/remote/DeployState.js';
 import { sampleInstance } from '../support/sampleFleet.js';
 
@@ -137,6 +138,11 @@ s('health: Odoo 18 routes, the websocket one only with workers (wherever workers
   assert.equal(healthUrls(healthTarget(fromIni), DEFAULT_COMMANDS).length, 2);
   // A configured URL is kept as written.
   assert.equal(healthUrls(healthTarget(threaded), { health: 'http://10.0.0.5:{port}/health/{instance}', websocket_health: DEFAULT_COMMANDS.websocket_health }), ['http://10.0.0.5:8079/health/acme-test']);
+  // odoo.conf decides, not clients.yaml: a host file's `workers = 0` means no gevent process to wait for; negative is prefork too.
+  const withWorkers = (value: string): Instance => ({ ...inst, options: [...inst.options.filter((o) => o.key !== 'workers'), { key: 'workers', value, chain: [] }] });
+  assert.is(inst.workers, 2);
+  assert.equal(healthUrls(healthTarget(withWorkers('0')), DEFAULT_COMMANDS).length, 1);
+  assert.equal(healthUrls(healthTarget(withWorkers('-1')), DEFAULT_COMMANDS).length, 2);
 });
 
 s.run();
