@@ -23,6 +23,7 @@ import { secretsReady } from '../secrets/secretsReady.js';
 import { renderCompiled } from '../renderCompiled.js';
 import { askTerminal } from './askTerminal.js';
 import { useColor, type CliIo } from './CliIo.js';
+import { localRootsIgnored } from './localRootsIgnored.js';
 import { parseCliArgs } from './parseCliArgs.js';
 import { printDiagnostics } from './printDiagnostics.js';
 import { wholeNumberFlag } from './wholeNumberFlag.js';
@@ -114,6 +115,8 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
   // The YAML parser is loaded only for a secrets file: a cached run never needs it otherwise.
   const file = v.secrets ? (await import('../secrets/loadSecretsFile.js')).loadSecretsFile(at(v.secrets)) : undefined;
   diagnostics.push(...(file?.diagnostics ?? []));
+  // Only an apply writes secrets; a --diff reads.
+  if (!v.diff) diagnostics.push(...localRootsIgnored(picked.selection.servers));
   if (hasErrors(diagnostics)) return fail();
   const sources = { env: io.env, ...(file?.secrets ? { file: file.secrets } : {}) };
   // A --diff may go without secrets (a pull request's CI job has none); an apply never does.

@@ -113,6 +113,7 @@ export const CODES = {
   BLINK520: 'usage',
   BLINK530: 'secret not available to --diff: its lines not compared',
   BLINK540: 'weak admin_passwd',
+  BLINK541: 'local root not ignored by git',
   BLINK600: 'git failed or not a repository',
   BLINK601: 'working tree not clean',
   BLINK602: 'branch or commit missing',
