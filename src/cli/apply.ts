@@ -64,6 +64,13 @@ Examples:
 Orphans (files of removed instances) are listed always and count as changes
 only with --prune.
 
+A file that may hold secrets (one with a secret reference, one that held a
+secret when blink last wrote it, every odoo.conf) shows each secret value as
+(sensitive), and of the server's lines only those known not to be secret: the
+repository's own lines, blank lines, and typed Odoo options such as
+"list_db = True"; any other server line shows as "key = (sensitive)". --json
+and the --notify body mark it "sensitive": true and give no sha256 for it.
+
 A --diff without some secret (a CI job on pull requests) compares everything
 else: a line holding a missing secret matches one server line with the same
 text around the value, which is never shown. A file that differs nowhere else

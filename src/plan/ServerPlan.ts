@@ -14,7 +14,7 @@ export interface FileState {
   linkTarget?: string;
 }
 
-/** One managed path on one server. Holds no secret: `diff` is masked. */
+/** One managed path on one server. Holds no secret: `diff` is masked, a file with secrets has no hash. */
 export interface FilePlan {
   path: string;
   kind: ArtifactKind;
@@ -27,6 +27,11 @@ export interface FilePlan {
   orphan: boolean;
   /** The HTTP-only ACME vhost stands in until the certificate exists. */
   bootstrap: boolean;
+  /**
+   * The file may hold a secret, here or on the server (mayHoldSecrets): its
+   * server lines show in `diff` only when known not to be secret, and neither
+   * `before` nor `after` has a sha256.
+   */
   sensitive: boolean;
   /**
    * Secrets this run does not have that the file needs (the names to set):

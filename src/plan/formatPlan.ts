@@ -1,5 +1,5 @@
 import type { Actions } from './Actions.js';
-import { SENSITIVE_CHANGED, SENSITIVE_NOT_COMPARED } from '../secrets/maskSecrets.js';
+import { SENSITIVE, SENSITIVE_CHANGED, SENSITIVE_NOT_COMPARED } from '../secrets/maskSecrets.js';
 import { countPlan, isPending, type FilePlan, type ServerPlan } from './ServerPlan.js';
 
 /** Changes already printed in a run (removed and added lines → where they were first shown). */
@@ -43,8 +43,8 @@ export function formatServerPlan(p: ServerPlan, style: PlanStyle): string {
       out.push(paint(C.dim, `      (same change as ${first.server === p.server ? '' : `${first.server}:`}${first.path})`));
       continue;
     }
-    // Two masked secrets "changed the same way" would be a claim about values nobody sees.
-    if (f.change === 'change' && !body.includes(SENSITIVE_CHANGED) && !body.includes(SENSITIVE_NOT_COMPARED)) seen.set(body, { server: p.server, path: f.path });
+    // Two masked lines "changed the same way" would be a claim about values nobody sees.
+    if (f.change === 'change' && ![SENSITIVE, SENSITIVE_CHANGED, SENSITIVE_NOT_COMPARED].some((m) => body.includes(m))) seen.set(body, { server: p.server, path: f.path });
     for (const line of f.diff.split('\n')) out.push('      ' + diffLine(line, paint));
   }
   for (const host of p.actions.certbot) out.push(`  ${paint(C.yellow, '*')} ${host}: no certificate yet: serve the ACME vhost, run certbot, then install the TLS vhost`);

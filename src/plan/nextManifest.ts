@@ -10,6 +10,7 @@ export function nextManifest(p: ServerPlan, meta: { run: string; time: string; c
     else e.sha256 = d.sha256;
     if (d.instance !== undefined) e.instance = d.instance;
     if (d.host !== undefined) e.host = d.host;
+    if (d.sensitive) e.sensitive = true;
     files[d.path] = e;
   }
   const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));

@@ -7,6 +7,7 @@ import { certificatePath, type DesiredFile } from './DesiredFile.js';
 import type { FilePlan, FileState, ServerPlan } from './ServerPlan.js';
 import { maskForDiff, OLD_SECRET_MARK, SENSITIVE_CHANGED, scrub } from '../secrets/maskSecrets.js';
 import { compareUnresolved, type UnresolvedText } from './compareUnresolved.js';
+import { mayHoldSecrets } from '../secrets/mayHoldSecrets.js';
 
 export interface PlanInput {
   server: Pick<Server, 'name' | 'commands'>;
@@ -41,11 +42,15 @@ export function plan(input: PlanInput): ServerPlan {
 
   for (const d of chosen.values()) {
     const live = state.files.get(d.path);
+    const written = manifest[d.path];
+    const sensitive = mayHoldSecrets(d.kind, d.sensitive, written?.sensitive);
     const after: FileState = { sha256: d.sha256, mode: d.mode, ...(d.owner !== undefined ? { owner: d.owner } : {}) };
     if (d.linkTarget !== undefined) {
       delete after.sha256;
       after.linkTarget = d.linkTarget;
     }
+    // The hash of a file whose other lines are public tests guesses of its secret: never in a plan.
+    if (sensitive) delete after.sha256;
     const f: FilePlan = {
       path: d.path,
       kind: d.kind,
@@ -53,18 +58,17 @@ export function plan(input: PlanInput): ServerPlan {
       drift: false,
       orphan: false,
       bootstrap: d.role === 'bootstrap',
-      sensitive: d.sensitive,
+      sensitive,
       after,
     };
     if (d.instance !== undefined) f.instance = d.instance;
     if (d.host !== undefined) f.host = d.host;
-    const written = manifest[d.path];
     if (!live) {
       f.change = 'add';
       f.drift = written !== undefined;
     } else {
       f.before = { mode: live.mode, owner: live.owner };
-      if (live.sha256) f.before.sha256 = live.sha256;
+      if (live.sha256 && !sensitive) f.before.sha256 = live.sha256;
       if (live.linkTarget !== undefined) f.before.linkTarget = live.linkTarget;
       // Links carry no mode of their own worth comparing.
       const sameMeta = d.linkTarget !== undefined || (live.mode === d.mode && (d.owner === undefined || live.owner === d.owner));
@@ -86,7 +90,7 @@ export function plan(input: PlanInput): ServerPlan {
       delete after.sha256;
     }
     if (f.change === 'add' || f.change === 'change') {
-      const diff = fileDiff(d, input.oldContents?.get(d.path), live?.linkTarget, input);
+      const diff = fileDiff(d, input.oldContents?.get(d.path), live?.linkTarget, sensitive, input);
       if (diff) f.diff = diff;
     }
     files.push(f);
@@ -101,6 +105,7 @@ export function plan(input: PlanInput): ServerPlan {
     }
     const live = state.files.get(path);
     if (!live) continue; // gone already: the manifest forgets it
+    const sensitive = mayHoldSecrets(entry.kind, false, entry.sensitive);
     const f: FilePlan = {
       path,
       kind: entry.kind,
@@ -108,10 +113,10 @@ export function plan(input: PlanInput): ServerPlan {
       drift: (entry.linkTarget ?? entry.sha256) !== (live.linkTarget ?? live.sha256),
       orphan: true,
       bootstrap: false,
-      sensitive: false,
+      sensitive,
       before: { mode: live.mode, owner: live.owner },
     };
-    if (live.sha256) f.before!.sha256 = live.sha256;
+    if (live.sha256 && !sensitive) f.before!.sha256 = live.sha256;
     if (entry.instance !== undefined) f.instance = entry.instance;
     if (entry.host !== undefined) f.host = entry.host;
     if (!input.prune) keep[path] = entry;
@@ -147,7 +152,7 @@ export function pathsToFetch(desired: readonly DesiredFile[], state: RemoteState
 }
 
 function unresolvedText(d: DesiredFile): UnresolvedText {
-  return { content: d.content.toString('utf8'), template: d.template, refs: d.unresolved?.refs ?? [] };
+  return { content: d.content.toString('utf8'), template: d.template, refs: d.unresolved?.refs ?? [], kind: d.kind };
 }
 
 /**
@@ -192,13 +197,13 @@ function planActions(files: readonly FilePlan[], input: PlanInput, certbot: stri
   return a;
 }
 
-function fileDiff(d: DesiredFile, old: Uint8Array | undefined, oldLink: string | undefined, input: PlanInput): string | undefined {
+function fileDiff(d: DesiredFile, old: Uint8Array | undefined, oldLink: string | undefined, holdsSecrets: boolean, input: PlanInput): string | undefined {
   if (d.linkTarget !== undefined) return `${oldLink !== undefined ? `-> ${oldLink}\n` : ''}+> ${d.linkTarget}`;
   if (d.content.length > MAX_DIFF_BYTES || (old && old.length > MAX_DIFF_BYTES)) return '(large file: diff not shown)';
   const oldText = old ? Buffer.from(old).toString('utf8') : '';
   // Only a file that holds secrets has lines to mask by their template: `${VAR}` in a
   // shell script is the script's own syntax (render kept no reference from it).
-  const masked = d.unresolved ? compareUnresolved(oldText, unresolvedText(d), input.secretValues).masked() : maskForDiff(oldText, d.content.toString('utf8'), d.sensitive ? d.template : '', input.secretValues);
+  const masked = d.unresolved ? compareUnresolved(oldText, unresolvedText(d), input.secretValues).masked() : maskForDiff(oldText, d.content.toString('utf8'), holdsSecrets ? d.template : '', input.secretValues, { kind: d.kind, holdsSecrets });
   const patch = structuredPatch('a', 'b', masked.old, masked.new, '', '', { context: input.context ?? 3 });
   const lines: string[] = [];
   for (const h of patch.hunks) {

@@ -29,10 +29,10 @@ export interface MemRun {
 }
 
 /** Read, plan and (optionally) apply aws-1 of `fleet` on the in-memory `world`. */
-export async function memRun(world: MemoryServer, o: { fleet?: Fleet; artifacts?: Artifact[]; apply?: boolean; prune?: boolean; remote?: Remote } = {}): Promise<MemRun> {
+export async function memRun(world: MemoryServer, o: { fleet?: Fleet; artifacts?: Artifact[]; apply?: boolean; prune?: boolean; remote?: Remote; env?: Record<string, string> } = {}): Promise<MemRun> {
   const fleet = o.fleet ?? sampleFleet();
   const artifacts = o.artifacts ?? awsArtifacts(fleet);
-  const secrets = resolveSecrets(artifacts, { env: secretEnv(fleet) });
+  const secrets = resolveSecrets(artifacts, { env: o.env ?? secretEnv(fleet) });
   const server = fleet.servers.find((s) => s.name === 'aws-1')!;
   const desired = forServer(desiredFiles(artifacts, secrets.contents), server);
   const remote = o.remote ?? memoryRemote('aws-1', world);

@@ -103,11 +103,12 @@ s('a secrets file is used when it is 0600, refused when others can read it', () 
 });
 
 s('masking: unchanged values stay context, the old value of a changed one is never shown', () => {
-  const template = '[options]\nadmin_passwd = ${secret:admin_passwd}\nx = 1\n';
-  const same = maskForDiff('[options]\nadmin_passwd = old\nx = 0\n', '[options]\nadmin_passwd = old\nx = 1\n', template, ['old']);
-  assert.is(same.new, '[options]\nadmin_passwd = (sensitive)\nx = 1\n');
-  assert.is(same.old, '[options]\nadmin_passwd = (sensitive)\nx = 0\n');
-  const changed = maskForDiff('[options]\nadmin_passwd = old\n', '[options]\nadmin_passwd = new\n', template, ['new']);
+  const template = '[options]\nadmin_passwd = ${secret:admin_passwd}\nworkers = 1\n';
+  const conf = { kind: 'odoo-conf' as const };
+  const same = maskForDiff('[options]\nadmin_passwd = old\nworkers = 0\n', '[options]\nadmin_passwd = old\nworkers = 1\n', template, ['old'], conf);
+  assert.is(same.new, '[options]\nadmin_passwd = (sensitive)\nworkers = 1\n');
+  assert.is(same.old, '[options]\nadmin_passwd = (sensitive)\nworkers = 0\n');
+  const changed = maskForDiff('[options]\nadmin_passwd = old\n', '[options]\nadmin_passwd = new\n', template, ['new'], conf);
   assert.not.ok(changed.old.includes('old') || changed.new.includes('new'));
   assert.match(changed.new, 'admin_passwd = (sensitive, changed)');
   assert.is(scrub('db_password = hunter2\nplain = yes', []), 'db_password = (sensitive)\nplain = yes');
