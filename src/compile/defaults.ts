@@ -38,7 +38,16 @@ export const DEFAULT_COMMANDS: ServerCommands = {
   certbot: 'certbot certonly --webroot -w /var/www/letsencrypt -d {host} --non-interactive --agree-tos',
   health: 'http://127.0.0.1:{port}/web/health',
   backup: '/usr/local/sbin/blink-backup {instance}',
+  fail2ban_test: 'fail2ban-client -c {dir} -t',
+  // reload-or-restart: a fail2ban that is not running is started, so the jail is active after apply.
+  fail2ban_reload: 'systemctl reload-or-restart fail2ban',
 };
+
+/**
+ * clients.yaml `servers.<name>.fail2ban` when absent: on, the security
+ * baseline. Five failed logins within ten minutes ban the address for an hour.
+ */
+export const FAIL2BAN_DEFAULTS = { enabled: true, bantime: 3600, maxretry: 5, findtime: 600 };
 
 /** Built-in defaults of clients.yaml's `deploy:` block. */
 export const DEPLOY_DEFAULTS = {

@@ -27,6 +27,8 @@ export interface ServerView {
   name: string;
   cpus: number;
   memoryMb: number;
+  /** The server's fail2ban settings; all 0 when fail2ban is off (no fail2ban file is rendered then). */
+  fail2ban: { enabled: boolean; bantime: number; maxretry: number; findtime: number; filterPath: string };
 }
 
 export interface InstanceView {

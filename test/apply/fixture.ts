@@ -79,6 +79,8 @@ export async function testWorld(dir: string, servers: TestServer[], perServer = 
       certbot: `${certbot} ${s.name} ${root} {host}`,
       health: 'http://127.0.0.1:{port}/web/health',
       backup: `${record} ${s.name} backup {instance}`,
+      fail2ban_test: 'fail2ban-client -c {dir} -t',
+      fail2ban_reload: `${record} ${s.name} reload fail2ban`,
     };
     fleetServers.push({
       name: s.name,
