@@ -38,7 +38,8 @@ export const DEFAULT_COMMANDS: ServerCommands = {
   certbot: 'certbot certonly --webroot -w /var/www/letsencrypt -d {host} --non-interactive --agree-tos',
   health: 'http://127.0.0.1:{port}/web/health',
   backup: '/usr/local/sbin/blink-backup {instance}',
-  fail2ban_test: 'fail2ban-client -c {dir} -t',
+  // -t reads the configuration but compiles no regex: fail2ban-regex does, on an empty log.
+  fail2ban_test: 'fail2ban-client -c {dir} -t && fail2ban-regex /dev/null {dir}/filter.d/odoo-login.conf',
   // reload-or-restart: a fail2ban that is not running is started, so the jail is active after apply.
   fail2ban_reload: 'systemctl reload-or-restart fail2ban',
 };

@@ -9,13 +9,13 @@ import { fillCommand, shellQuote as q } from './shellQuote.js';
  * its first log file). `fail2ban_test` then reads exactly what a reload would
  * load, the distribution's jails included, with `{dir}` the copy.
  */
-export function fail2banCheck(c: Check, T: string, live: string): string {
+export function fail2banCheck(c: Check, T: string, live: string, machine = '/etc/fail2ban'): string {
   const V = T.replace(/\/tree$/, '') + '/fail2ban';
   const S = T + '/etc/fail2ban';
   const gone = (c.remove ?? []).filter((p) => p.startsWith('/etc/fail2ban/')).map((p) => q(V + p.slice('/etc/fail2ban'.length)));
   // A server whose root is relocated (a lab) may have no fail2ban of its own: the machine's is the one that would run.
   return `V=${q(V)}; rm -rf "$V"; mkdir -p "$V" || exit 1
-L=${q(live)}; [ -f "$L/jail.conf" ] || L=/etc/fail2ban
+L=${q(live)}; [ -f "$L/jail.conf" ] || L=${q(machine)}
 if [ ! -f "$L/jail.conf" ]; then
   [ -d ${q(S)} ] || exit 0
   echo "fail2ban is not installed (no $L/jail.conf): apt-get install fail2ban, or set fail2ban.enabled: false for this server in clients.yaml"; exit 1

@@ -79,7 +79,7 @@ export async function testWorld(dir: string, servers: TestServer[], perServer = 
       certbot: `${certbot} ${s.name} ${root} {host}`,
       health: 'http://127.0.0.1:{port}/web/health',
       backup: `${record} ${s.name} backup {instance}`,
-      fail2ban_test: 'fail2ban-client -c {dir} -t',
+      fail2ban_test: 'fail2ban-client -c {dir} -t && fail2ban-regex /dev/null {dir}/filter.d/odoo-login.conf',
       fail2ban_reload: `${record} ${s.name} reload fail2ban`,
     };
     fleetServers.push({
