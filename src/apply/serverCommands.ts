@@ -50,6 +50,7 @@ export async function undoActions(remote: Remote, a: Actions, commands: ServerCo
   for (const s of a.disable) steps.push([`enable ${s}`, fillCommand(commands.enable, { service: s, unit: `${s}.service` })]);
   for (const s of a.restart) steps.push([`restart ${s}`, fillCommand(commands.restart, { service: s, unit: `${s}.service` })]);
   if (a.nginxReload) steps.push(['reload nginx', commands.nginx_reload]);
+  if (a.fail2banReload) steps.push(['reload fail2ban', commands.fail2ban_reload]);
   for (const [label, command] of steps) {
     const failure = await runCommand(remote, label, command, secrets);
     if (failure) diagnostics.push({ ...failure, severity: 'warning' });
@@ -63,4 +64,16 @@ export async function checkHealth(remote: Remote, a: Actions, commands: ServerCo
   const results = await Promise.all(a.health.map((h) => waitHealthy(remote, h, commands, policy)));
   const failure = results.find((d) => d !== undefined);
   return failure ? { done: [], failure } : { done: a.health.map((h) => `health ${h.instance}`) };
+}
+
+/**
+ * The health checks, then fail2ban's reload: its jail reads the instances'
+ * log files, which Odoo creates when it starts, so they exist once the
+ * instances answer (a file missing at reload is not watched until the next).
+ */
+export async function checkHealthThenFail2ban(remote: Remote, a: Actions, commands: ServerCommands, policy: HealthPolicy, secrets: readonly string[]): Promise<StepResult> {
+  const health = await checkHealth(remote, a, commands, policy);
+  if (health.failure || !a.fail2banReload) return health;
+  const failure = await runCommand(remote, 'reload fail2ban', commands.fail2ban_reload, secrets);
+  return failure ? { done: health.done, failure } : { done: [...health.done, 'reload fail2ban'] };
 }

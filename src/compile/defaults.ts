@@ -40,7 +40,17 @@ export const DEFAULT_COMMANDS: ServerCommands = {
   health: 'http://127.0.0.1:{port}/web/health?db_server_status=1',
   websocket_health: 'http://127.0.0.1:{gevent_port}/websocket/health',
   backup: '/usr/local/sbin/blink-backup {instance}',
+  // -t reads the configuration but compiles no regex: fail2ban-regex does, on an empty log.
+  fail2ban_test: 'fail2ban-client -c {dir} -t && fail2ban-regex /dev/null {dir}/filter.d/odoo-login.conf',
+  // reload-or-restart: a fail2ban that is not running is started, so the jail is active after apply.
+  fail2ban_reload: 'systemctl reload-or-restart fail2ban',
 };
+
+/**
+ * clients.yaml `servers.<name>.fail2ban` when absent: on, the security
+ * baseline. Five failed logins within ten minutes ban the address for an hour.
+ */
+export const FAIL2BAN_DEFAULTS = { enabled: true, bantime: 3600, maxretry: 5, findtime: 600 };
 
 /** Built-in defaults of clients.yaml's `deploy:` block. */
 export const DEPLOY_DEFAULTS = {

@@ -3,14 +3,14 @@ import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { checkHealthUrls } from './checkHealthUrls.js';
 import type { YamlSource } from '../load/YamlSource.js';
 import type { ClientsFile } from '../model/ClientsFile.js';
-import type { Server, ServerCommands } from '../model/Fleet.js';
+import type { Fail2banSettings, Server, ServerCommands } from '../model/Fleet.js';
 import { SERVER_PATHS } from '../render/serverPaths.js';
 import { shellQuote } from '../remote/shellQuote.js';
-import { DEFAULT_COMMANDS } from './defaults.js';
+import { DEFAULT_COMMANDS, FAIL2BAN_DEFAULTS } from './defaults.js';
 import { sshOptionRefusal } from './sshOptionPolicy.js';
 
 /** Commands that check a candidate file before it is installed, and the placeholder that names it. */
-const CHECKED_FILE: Partial<Record<keyof ServerCommands, string>> = { nginx_test: '{file}', unit_verify: '{unit}', logrotate_verify: '{file}' };
+const CHECKED_FILE: Partial<Record<keyof ServerCommands, string>> = { nginx_test: '{file}', unit_verify: '{unit}', logrotate_verify: '{file}', fail2ban_test: '{dir}' };
 
 /** Servers with their defaults applied, in name order. */
 export function resolveServers(file: ClientsFile, clients: YamlSource, configDir: string): { servers: Server[]; diagnostics: Diagnostic[] } {
@@ -46,12 +46,13 @@ export function resolveServers(file: ClientsFile, clients: YamlSource, configDir
     for (const [k, placeholder] of Object.entries(CHECKED_FILE)) {
       const c = s.commands?.[k as keyof ServerCommands];
       if (c !== undefined && !c.includes(placeholder)) {
-        diagnostics.push(error('BLINK261', `server ${name}: commands.${k} has no ${placeholder}: it would check the server's current files, not the ones blink is about to install`, clients.pos(['servers', name, 'commands', k]), `put ${placeholder} where the file to check goes, e.g. ${JSON.stringify(DEFAULT_COMMANDS[k as keyof ServerCommands])}`));
+        diagnostics.push(error('BLINK261', `server ${name}: commands.${k} has no ${placeholder}: it would check the server's current files, not the ones blink is about to install`, clients.pos(['servers', name, 'commands', k]), `put ${placeholder} where the ${placeholder === '{dir}' ? 'folder' : 'file'} to check goes, e.g. ${JSON.stringify(DEFAULT_COMMANDS[k as keyof ServerCommands])}`));
       }
     }
     diagnostics.push(...checkHealthUrls(name, s.commands ?? {}, (key) => clients.pos(['servers', name, 'commands', key])));
     // {root} is known now, and the same for every command of the server.
     for (const k of Object.keys(commands) as (keyof ServerCommands)[]) commands[k] = commands[k].replace(/\{root\}/g, () => shellQuote(root));
+    const fail2ban = fail2banOf(s.fail2ban, clients, name);
     servers.push({
       name,
       transport: s.ssh ? 'ssh' : 'local',
@@ -62,8 +63,17 @@ export function resolveServers(file: ClientsFile, clients: YamlSource, configDir
       cpus: s.cpus,
       memoryMb: s.memory_mb,
       commands,
+      ...(fail2ban ? { fail2ban } : {}),
       source: clients.pos(['servers', name], true),
     });
   }
   return { servers, diagnostics };
+}
+
+/** The server's fail2ban settings with defaults applied; undefined when it is turned off. */
+function fail2banOf(f: ClientsFile['servers'][string]['fail2ban'], clients: YamlSource, name: string): Fail2banSettings | undefined {
+  const s = { ...FAIL2BAN_DEFAULTS, ...f };
+  if (!s.enabled) return undefined;
+  const source = f ? clients.pos(['servers', name, 'fail2ban'], true) : clients.pos(['servers', name], true);
+  return { bantime: s.bantime, maxretry: s.maxretry, findtime: s.findtime, source };
 }

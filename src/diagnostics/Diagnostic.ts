@@ -85,6 +85,7 @@ export const CODES = {
   BLINK240: 'set_owners: false on a server without a root folder',
   BLINK260: 'ssh option refused',
   BLINK261: 'check command without its file',
+  BLINK270: 'fail2ban cannot read the log',
   BLINK300: 'port collision',
   BLINK301: 'database collision',
   BLINK302: 'data_dir collision',

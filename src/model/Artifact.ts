@@ -39,4 +39,6 @@ export type ArtifactKind =
   | 'cron'
   | 'backup-env'
   | 'nginx-map'
-  | 'script';
+  | 'script'
+  /** fail2ban's filter and jail: checked together with fail2ban_test, then fail2ban_reload. */
+  | 'fail2ban';

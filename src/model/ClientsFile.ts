@@ -62,6 +62,14 @@ export interface ServerInput {
   cpus: number;
   memory_mb: number;
   commands?: Partial<Record<string, string>>;
+  fail2ban?: Fail2banInput;
+}
+
+export interface Fail2banInput {
+  enabled?: boolean;
+  bantime?: number;
+  maxretry?: number;
+  findtime?: number;
 }
 
 export interface ClientInput {

@@ -42,6 +42,22 @@ export interface ServerCommands {
   websocket_health: string;
   /** The pre-update backup blink-deploy takes of a production instance. */
   backup: string;
+  /** Checks the candidate fail2ban configuration folder (`{dir}`) before the swap. */
+  fail2ban_test: string;
+  /** Makes fail2ban load its changed jail and filter. */
+  fail2ban_reload: string;
+}
+
+/** fail2ban on a server: a jail over its instances' Odoo logs, banning repeated failed logins (clients.yaml `servers.<name>.fail2ban`). */
+export interface Fail2banSettings {
+  /** Seconds an address stays banned. */
+  bantime: number;
+  /** Failed logins within `findtime` that ban an address. */
+  maxretry: number;
+  /** Seconds over which failed logins are counted. */
+  findtime: number;
+  /** `servers.<name>.fail2ban` in clients.yaml, or the server when the block is absent. */
+  source: SourcePos;
 }
 
 export interface Server {
@@ -59,6 +75,8 @@ export interface Server {
   cpus: number;
   memoryMb: number;
   commands: ServerCommands;
+  /** Absent: fail2ban is off for this server (`fail2ban.enabled: false`). */
+  fail2ban?: Fail2banSettings;
   source: SourcePos;
 }
 

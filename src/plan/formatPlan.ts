@@ -78,6 +78,7 @@ export function formatActions(a: Actions): string {
   if (a.restart.length) parts.push(`restart ${a.restart.join(', ')}`);
   if (a.nginxReload) parts.push('reload nginx');
   if (a.health.length) parts.push(`check health of ${a.health.map((h) => h.instance).join(', ')}`);
+  if (a.fail2banReload) parts.push('reload fail2ban');
   return parts.join('; ');
 }
 

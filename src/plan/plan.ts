@@ -182,6 +182,7 @@ function planActions(files: readonly FilePlan[], input: PlanInput, certbot: stri
     if (!touched(f)) continue;
     if (f.kind === 'unit') a.daemonReload = true;
     if (NGINX_KINDS.has(f.kind)) a.nginxReload = true;
+    if (f.kind === 'fail2ban') a.fail2banReload = true;
     if (f.kind === 'unit' && f.change === 'delete') a.disable.push(posix.basename(f.path).replace(/\.service$/, ''));
     if (f.instance && f.change !== 'delete') byInstance.set(f.instance, [...(byInstance.get(f.instance) ?? []), f]);
   }

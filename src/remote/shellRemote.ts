@@ -4,6 +4,7 @@ import type { Transport } from './Transport.js';
 import type { Check, CheckFailure, Failure, Lock, Remote } from './Remote.js';
 import { BLINK_DIR, type LiveFile, type Manifest, type RemoteState } from './RemoteState.js';
 import type { JournalPhase } from './Journal.js';
+import { fail2banCheck } from './fail2banCheck.js';
 import { fillCommand, shellQuote as q } from './shellQuote.js';
 import { tar } from './tar.js';
 
@@ -268,6 +269,8 @@ else
 fi
 ${test}`;
       }
+      case 'fail2ban':
+        return fail2banCheck(c, T, at('/etc/fail2ban'));
       case 'unit':
       case 'logrotate':
         return fillCommand(c.command, { unit: T + c.path, file: T + c.path });

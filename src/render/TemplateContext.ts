@@ -33,6 +33,8 @@ export interface ServerView {
    * what runs on the server finds the folder itself (blink-backup, blink-restore).
    */
   relocated: boolean;
+  /** The server's fail2ban settings; all 0 when fail2ban is off (no fail2ban file is rendered then). */
+  fail2ban: { enabled: boolean; bantime: number; maxretry: number; findtime: number; filterPath: string };
 }
 
 export interface InstanceView {

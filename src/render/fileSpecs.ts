@@ -1,5 +1,5 @@
 import type { ArtifactKind } from '../model/Artifact.js';
-import type { Fleet, Instance } from '../model/Fleet.js';
+import type { Fleet, Instance, Server } from '../model/Fleet.js';
 import { TEMPLATES_LABEL } from './header.js';
 import { instancePaths, SERVER_PATHS } from './serverPaths.js';
 
@@ -17,6 +17,8 @@ export const TEMPLATES = {
   backupScript: 'blink-backup.sh.hbs',
   restoreScript: 'blink-restore.sh.hbs',
   backupLogrotate: 'blink-backup.logrotate.hbs',
+  fail2banFilter: 'fail2ban-filter.conf.hbs',
+  fail2banJail: 'fail2ban-jail.conf.hbs',
 } as const;
 
 /** One file to produce: where it goes, how it is made, and what its header names. */
@@ -74,9 +76,13 @@ export function instanceFileSpecs(fleet: Fleet, instance: Instance): FileSpec[] 
   return specs;
 }
 
-/** The files every server needs once, whatever runs on it. */
-export function serverFileSpecs(fleet: Fleet): FileSpec[] {
+/** The files every server needs once, whatever runs on it, and its fail2ban jail when that is on. */
+export function serverFileSpecs(fleet: Fleet, server: Server): FileSpec[] {
+  const fail2ban = server.fail2ban
+    ? [templated(fleet, SERVER_PATHS.fail2banFilter, 'fail2ban', 0o644, TEMPLATES.fail2banFilter), templated(fleet, SERVER_PATHS.fail2banJail, 'fail2ban', 0o644, TEMPLATES.fail2banJail)]
+    : [];
   return [
+    ...fail2ban,
     templated(fleet, SERVER_PATHS.websocketMap, 'nginx-map', 0o644, TEMPLATES.websocketMap),
     templated(fleet, SERVER_PATHS.staticCspMap, 'nginx-map', 0o644, TEMPLATES.staticCspMap),
     templated(fleet, SERVER_PATHS.backupScript, 'script', 0o755, TEMPLATES.backupScript),

@@ -63,7 +63,7 @@ export function renderFleet(fleet: Fleet, templates: TemplateSet, options: Rende
     // Every instance of the server is in this context: scan it once, not once per file.
     const context = buildServerContext(fleet, server, { header: '', root });
     const checked = checkContext(context);
-    for (const spec of serverFileSpecs(fleet)) {
+    for (const spec of serverFileSpecs(fleet, server)) {
       emit(renderOne(engine, spec, { ...context, header: header(spec.sources, spec.edit) }, checked, { server: server.name }, server.source));
     }
   }

@@ -7,6 +7,9 @@ export const SERVER_PATHS = {
   restoreScript: '/usr/local/sbin/blink-restore',
   /** The backup scripts' own log (/var/log/blink/backup.log). */
   backupLogrotate: '/etc/logrotate.d/blink-backup',
+  /** fail2ban's filter for Odoo's failed-login lines, and the jail over the server's Odoo logs (servers with fail2ban only). */
+  fail2banFilter: '/etc/fail2ban/filter.d/odoo-login.conf',
+  fail2banJail: '/etc/fail2ban/jail.d/odoo.conf',
 } as const;
 
 export interface InstancePaths {

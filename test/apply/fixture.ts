@@ -92,6 +92,8 @@ export async function testWorld(dir: string, servers: TestServer[], perServer = 
       health: DEFAULT_COMMANDS.health,
       websocket_health: DEFAULT_COMMANDS.websocket_health,
       backup: `${record} ${s.name} backup {instance}`,
+      fail2ban_test: 'fail2ban-client -c {dir} -t && fail2ban-regex /dev/null {dir}/filter.d/odoo-login.conf',
+      fail2ban_reload: `${record} ${s.name} reload fail2ban`,
     };
     fleetServers.push({
       name: s.name,
