@@ -1,4 +1,7 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+
+/** What a folder entry is, links not followed. `other`: a FIFO, socket or device, which a read could hang on. */
+export type EntryKind = 'file' | 'dir' | 'link' | 'other';
 
 /**
  * The only way load reads the disk, so the whole pipeline runs in tests
@@ -10,6 +13,13 @@ export interface SourceFs {
   /** Entries of a folder (names only, sorted), or undefined when it does not exist. */
   list(path: string): string[] | undefined;
   isDirectory(path: string): boolean;
+  /**
+   * What is at `path` without following a link; undefined when nothing is.
+   * Optional: a tree that has only files and folders (memoryFs) need not say.
+   */
+  kind?(path: string): EntryKind | undefined;
+  /** `path` with every link on the way resolved; undefined when a link dangles or links loop. */
+  realPath?(path: string): string | undefined;
 }
 
 export const nodeFs: SourceFs = {
@@ -34,6 +44,21 @@ export const nodeFs: SourceFs = {
       return false;
     }
   },
+  kind(path) {
+    try {
+      const st = lstatSync(path);
+      return st.isSymbolicLink() ? 'link' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+    } catch {
+      return undefined;
+    }
+  },
+  realPath(path) {
+    try {
+      return realpathSync.native(path);
+    } catch {
+      return undefined;
+    }
+  },
 };
 
 /** In-memory tree keyed by POSIX path; folders are implied by the file paths. */
@@ -55,4 +80,3 @@ export function memoryFs(files: Record<string, string | Uint8Array>): SourceFs {
     isDirectory: (p) => children(p).length > 0,
   };
 }
-

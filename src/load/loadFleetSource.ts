@@ -3,6 +3,7 @@ import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import type { TemplateSet } from '../render/TemplateSet.js';
 import { checkText } from './checkText.js';
 import type { IniFile } from './IniFile.js';
+import { listSourceTree } from './listSourceTree.js';
 import { loadTemplates } from './loadTemplates.js';
 import { parseIni } from './parseIni.js';
 import { parseManifest, type AddonManifest } from './parseManifest.js';
@@ -49,12 +50,17 @@ export function loadFleetSource(options: LoadOptions): { source: FleetSource; di
   const diagnostics: Diagnostic[] = [];
   const configDir = options.configDir;
 
+  // One listing decides what is read: a refused link is reported once, and never read through.
+  const tree = listSourceTree(fs, configDir, configLabel, { recursive: true });
+  diagnostics.push(...tree.diagnostics);
+
   let clients: YamlSource | undefined;
   const clientsPath = posix.join(configDir, 'clients.yaml');
   const clientsLabel = `${configLabel}/clients.yaml`;
-  const bytes = fs.read(clientsPath);
+  const refused = tree.diagnostics.some((d) => d.file === clientsLabel);
+  const bytes = refused ? undefined : fs.read(clientsPath);
   if (bytes === undefined) {
-    diagnostics.push(error('BLINK001', `cannot read ${clientsLabel}`, { file: clientsLabel }, fs.isDirectory(configDir) ? 'create clients.yaml (see README.md)' : `no config folder at ${configLabel}; pass --config DIR`));
+    if (!refused) diagnostics.push(error('BLINK001', `cannot read ${clientsLabel}`, { file: clientsLabel }, fs.isDirectory(configDir) ? 'create clients.yaml (see README.md)' : `no config folder at ${configLabel}; pass --config DIR`));
   } else {
     const parsed = parseYamlSource(bytes, clientsLabel);
     diagnostics.push(...parsed.diagnostics);
@@ -67,7 +73,7 @@ export function loadFleetSource(options: LoadOptions): { source: FleetSource; di
   }
 
   const ini = new Map<string, IniFile>();
-  for (const rel of listRecursive(fs, configDir, '')) {
+  for (const rel of tree.files) {
     if (!rel.endsWith('.conf')) continue;
     const label = `${configLabel}/${rel}`;
     const text = checkText(fs.read(posix.join(configDir, rel)) ?? new Uint8Array(), label);
@@ -81,9 +87,11 @@ export function loadFleetSource(options: LoadOptions): { source: FleetSource; di
   }
 
   const addons = new Map<string, AddonManifest>();
-  for (const module of fs.list(options.addonsDir) ?? []) {
+  // Module folders only; a link among them is taken or refused as in config/.
+  const modules = listSourceTree(fs, options.addonsDir, addonsLabel, { recursive: false });
+  diagnostics.push(...modules.diagnostics);
+  for (const module of modules.dirs) {
     const dir = posix.join(options.addonsDir, module);
-    if (!fs.isDirectory(dir)) continue;
     const label = `${addonsLabel}/${module}/__manifest__.py`;
     const raw = fs.read(posix.join(dir, '__manifest__.py'));
     if (raw === undefined) {
@@ -110,17 +118,6 @@ export function loadFleetSource(options: LoadOptions): { source: FleetSource; di
   diagnostics.push(...t.diagnostics);
 
   return { source: { configLabel, configDir: resolve(cwd, configDir), ini, addons, addonsLabel, templates: t.templates, ...(clients ? { clients } : {}) }, diagnostics };
-}
-
-function listRecursive(fs: SourceFs, root: string, rel: string): string[] {
-  const out: string[] = [];
-  for (const name of fs.list(rel ? posix.join(root, rel) : root) ?? []) {
-    if (name.startsWith('.')) continue;
-    const child = rel ? `${rel}/${name}` : name;
-    if (fs.isDirectory(posix.join(root, child))) out.push(...listRecursive(fs, root, child));
-    else out.push(child);
-  }
-  return out;
 }
 
 /** Relative to cwd when inside it (stable across machines), else absolute. */

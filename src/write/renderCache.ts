@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/Diagnostic.js';
+import { listSourceTree } from '../load/listSourceTree.js';
+import { nodeFs } from '../load/SourceFs.js';
 
 /**
  * An incremental-build record, like tsc's .tsbuildinfo: the fingerprint of
@@ -76,36 +78,43 @@ export function cachePath(cwd: string, outDir: string, env: Record<string, strin
  * content, custom addons by their manifests' content and the names of their
  * files (nothing else of an addon is read: a code change, which is most of
  * what a deploy ships, keeps the key), blink-fleet's own code by name, size
- * and time, and where things are (paths appear in headers and diagnostics).
+ * and time, and where things are (paths appear in diagnostics). Folders are
+ * listed the loader's way (`listSourceTree`): the same files, links taken or
+ * refused alike, editor leftovers skipped; what it refuses goes into the key
+ * (the render that follows reports it), and a file that cannot be read counts
+ * as such, so a fingerprint never throws.
  */
 export function fingerprint(inputs: CacheInputs): string {
   const h = createHash('sha256');
   h.update(JSON.stringify([FORMAT, inputs.cwd, resolve(inputs.cwd, inputs.configDir), resolve(inputs.cwd, inputs.addonsDir), resolve(inputs.cwd, inputs.templatesDir)]));
   // content: every file by content; false: by size and time; 'manifests': manifests by content, other files by name.
-  const walk = (dir: string, content: boolean | 'manifests', skipDots: boolean): void => {
-    let names: string[];
-    try {
-      names = readdirSync(dir).sort();
-    } catch {
+  const walk = (dir: string, content: boolean | 'manifests', recursive: boolean): void => {
+    if (!nodeFs.isDirectory(dir)) {
       h.update(`\0missing ${dir}`);
       return;
     }
-    for (const name of names) {
-      if (skipDots && name.startsWith('.')) continue;
-      const p = join(dir, name);
-      const st = lstatSync(p);
-      if (st.isDirectory()) walk(p, content, skipDots);
-      else if (content === true || (content === 'manifests' && name === '__manifest__.py')) h.update(`\0${p}\0`).update(readFileSync(p));
-      else if (content === 'manifests') h.update(`\0${p}\0${st.isSymbolicLink() ? 'link' : 'file'}`);
-      else h.update(`\0${p}\0${st.size}\0${st.mtimeMs}`);
+    const tree = listSourceTree(nodeFs, dir, dir, { recursive });
+    for (const d of tree.diagnostics) h.update(`\0refused ${d.code} ${d.message}`);
+    h.update(`\0dirs\0${tree.dirs.join('\0')}`);
+    for (const rel of tree.files) {
+      const p = join(dir, rel);
+      h.update(`\0${rel}\0`);
+      try {
+        if (content === true || (content === 'manifests' && basename(rel) === '__manifest__.py')) h.update(readFileSync(p));
+        else if (content === false) {
+          const st = statSync(p);
+          h.update(`${st.size}\0${st.mtimeMs}`);
+        }
+      } catch {
+        h.update('\0unreadable');
+      }
     }
   };
-  // The loader skips dot entries in config/ (a local server root lives there).
   walk(resolve(inputs.cwd, inputs.configDir), true, true);
   walk(resolve(inputs.cwd, inputs.templatesDir), true, false);
-  walk(resolve(inputs.cwd, inputs.addonsDir), 'manifests', false);
-  walk(join(inputs.packageDir, 'dist'), false, false);
-  walk(join(inputs.packageDir, 'schema'), true, false);
+  walk(resolve(inputs.cwd, inputs.addonsDir), 'manifests', true);
+  walk(join(inputs.packageDir, 'dist'), false, true);
+  walk(join(inputs.packageDir, 'schema'), true, true);
   return h.digest('hex');
 }
 
