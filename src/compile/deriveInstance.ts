@@ -206,10 +206,11 @@ function layerInstance(ctx: DeriveContext, d: Derived, diagnostics: Diagnostic[]
   }
   layers.push(envLayer);
 
-  const sources = lower.map(label);
+  // Named relative to the config folder: they go into file headers, which must not depend on where it is.
+  const sources = [...lower];
   if (source.ini.has(hostFile)) {
     layers.push(fileLayer(hostFile, 'host'));
-    sources.push(label(hostFile));
+    sources.push(hostFile);
   }
 
   for (const layer of layers.slice(lower.length + 1)) {

@@ -6,7 +6,7 @@ import type { SourcePos } from '../diagnostics/Diagnostic.js';
  * compile reads clients.yaml again.
  */
 export interface Fleet {
-  /** Config folder as shown to the user, e.g. `config`. Used in headers. */
+  /** Config folder as shown to the user, e.g. `config`: for messages. Headers name it `config/` wherever it is. */
   configLabel: string;
   servers: Server[];
   /** Sorted by server, then instance id. */
@@ -151,7 +151,7 @@ export interface Instance {
   backup: BackupSettings;
   /** Final odoo.conf [options], sorted by key. */
   options: ResolvedOption[];
-  /** INI files that fed odoo.conf, lowest first, as shown to the user. */
+  /** INI files that fed odoo.conf, lowest first, relative to the config folder (`base.conf`, `hosts/<host>.conf`). */
   iniSources: string[];
   /** Position of the environment in clients.yaml. */
   source: SourcePos;

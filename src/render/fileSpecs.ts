@@ -1,6 +1,6 @@
 import type { ArtifactKind } from '../model/Artifact.js';
 import type { Fleet, Instance, Server } from '../model/Fleet.js';
-import { TEMPLATES_LABEL } from './header.js';
+import { CONFIG_LABEL, TEMPLATES_LABEL } from './header.js';
 import { instancePaths, SERVER_PATHS } from './serverPaths.js';
 
 /** Template file names render needs, relative to the templates folder. */
@@ -43,7 +43,8 @@ const ROOT = 'root:root';
 /** The files one instance needs, in no particular order (render sorts). */
 export function instanceFileSpecs(fleet: Fleet, instance: Instance): FileSpec[] {
   const paths = instancePaths(instance);
-  const clientsYaml = `${fleet.configLabel}/clients.yaml`;
+  const clientsYaml = `${CONFIG_LABEL}/clients.yaml`;
+  const iniFiles = instance.iniSources.map((rel) => `${CONFIG_LABEL}/${rel}`);
   const specs: FileSpec[] = [
     {
       path: paths.odooConf,
@@ -53,16 +54,16 @@ export function instanceFileSpecs(fleet: Fleet, instance: Instance): FileSpec[] 
       owner: `root:${instance.systemUser}`,
       role: 'managed',
       template: TEMPLATES.odooConf,
-      sources: [...instance.iniSources, clientsYaml],
-      edit: `${clientsYaml} or ${fleet.configLabel}/hosts/${instance.host}.conf`,
+      sources: [...iniFiles, clientsYaml],
+      edit: `${clientsYaml} or ${CONFIG_LABEL}/hosts/${instance.host}.conf`,
     },
     templated(fleet, paths.unit, 'unit', 0o644, TEMPLATES.unit),
     {
       // The vhost reads odoo.conf's layering too: workers picks the /websocket
       // port, limit_time_real the read timeout, addons_path the static folders.
       ...templated(fleet, paths.vhost, 'vhost', 0o644, TEMPLATES.vhost),
-      sources: [...instance.iniSources, clientsYaml, `${TEMPLATES_LABEL}/${TEMPLATES.vhost}`],
-      edit: `${clientsYaml}, ${fleet.configLabel}/hosts/${instance.host}.conf or ${TEMPLATES_LABEL}/${TEMPLATES.vhost}`,
+      sources: [...iniFiles, clientsYaml, `${TEMPLATES_LABEL}/${TEMPLATES.vhost}`],
+      edit: `${clientsYaml}, ${CONFIG_LABEL}/hosts/${instance.host}.conf or ${TEMPLATES_LABEL}/${TEMPLATES.vhost}`,
     },
     // Linux reports every symlink as 0777; its target's mode is what counts.
     { path: paths.vhostLink, kind: 'vhost-link', mode: 0o777, owner: ROOT, role: 'managed', linkTarget: paths.vhost, sources: [], edit: '' },
@@ -92,8 +93,8 @@ export function serverFileSpecs(fleet: Fleet, server: Server): FileSpec[] {
 }
 
 /** A root-owned file made from clients.yaml through one template. */
-function templated(fleet: Fleet, path: string, kind: ArtifactKind, mode: number, template: string): FileSpec {
-  const clientsYaml = `${fleet.configLabel}/clients.yaml`;
+function templated(_fleet: Fleet, path: string, kind: ArtifactKind, mode: number, template: string): FileSpec {
+  const clientsYaml = `${CONFIG_LABEL}/clients.yaml`;
   const templateLabel = `${TEMPLATES_LABEL}/${template}`;
   return { path, kind, mode, owner: ROOT, role: 'managed', template, sources: [clientsYaml, templateLabel], edit: `${clientsYaml} or ${templateLabel}` };
 }

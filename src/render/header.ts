@@ -2,6 +2,14 @@
 export const TEMPLATES_LABEL = 'templates';
 
 /**
+ * The config folder as headers name it: its inputs are named relative to it,
+ * under this fixed name. `--config` can be any path on any machine (an
+ * absolute one, one with odd characters); the rendered bytes must not change
+ * with it, or two checkouts of one fleet would render differently.
+ */
+export const CONFIG_LABEL = 'config';
+
+/**
  * The two comment lines every rendered file starts with (after a shebang).
  * `#` starts a comment in every format we render: INI, systemd, nginx,
  * logrotate, cron and sh. Nothing machine- or time-dependent goes in here,

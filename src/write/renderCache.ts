@@ -40,8 +40,9 @@ export interface CacheInputs {
  * and compiled-fleet cache (src/cli/cachedBuild.ts keys the fleet by the same
  * fingerprint): bump it whenever the cached Fleet's shape changes.
  * 2: Fleet.deploy, Instance.releaseDir, ServerCommands.backup.
+ * 3: Instance.iniSources relative to the config folder.
  */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /**
  * Where blink keeps what it can recompute: $BLINK_CACHE_DIR; else

@@ -28,7 +28,7 @@ layers('base.conf ← kind template ← derived ← odoo: map ← host file, wit
   assert.is(value(demo, 'log_level'), 'debug');
   // extends never reaches the output.
   assert.is(value(demo, 'extends'), undefined);
-  assert.equal(demo.iniSources, ['config/base.conf', 'config/templates/test.template.conf', 'config/hosts/demo.somosblink.com.conf']);
+  assert.equal(demo.iniSources, ['base.conf', 'templates/test.template.conf', 'hosts/demo.somosblink.com.conf']);
 });
 
 layers('a host file with its own extends chain replaces base.conf ← kind template', () => {
@@ -37,7 +37,7 @@ layers('a host file with its own extends chain replaces base.conf ← kind templ
     'config/hosts/corteperfecto.somosblink.com.conf': '[options]\nextends = ../shared/big.conf\nadmin_passwd = ${secret:admin_passwd}\nlog_level = warn\n',
   });
   const prod = instance(buildTree(tree), 'corteperfecto-prod');
-  assert.equal(prod.iniSources, ['config/base.conf', 'config/shared/big.conf', 'config/hosts/corteperfecto.somosblink.com.conf']);
+  assert.equal(prod.iniSources, ['base.conf', 'shared/big.conf', 'hosts/corteperfecto.somosblink.com.conf']);
   assert.is(value(prod, 'limit_request'), '16384');
   // Derived values still sit above the host's chain.
   assert.is(value(prod, 'http_port'), '8069');

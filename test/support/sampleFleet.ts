@@ -85,7 +85,7 @@ export function sampleInstance(spec: SampleSpec, overrides: SampleOverrides = {}
       ? { enabled: true, schedule: '0 */6 * * *', keepDays: 30, dir: '/var/backups/odoo' }
       : { enabled: true, schedule: '30 3 * * *', keepDays: 7, dir: '/var/backups/odoo' },
     options: [],
-    iniSources: ['config/base.conf', `config/templates/${spec.kind}.template.conf`],
+    iniSources: ['base.conf', `templates/${spec.kind}.template.conf`],
     source: { file: CLIENTS, line: spec.line, column: 7 },
   };
   const changes = typeof overrides === 'function' ? overrides(base) : overrides;

@@ -33,7 +33,7 @@ export function instance(client: string, env: string, host: string, srv: string,
     logKeepDays: 30,
     backup: { enabled: true, schedule: '0 */6 * * *', keepDays: 30, dir: '/var/backups/odoo' },
     options: [],
-    iniSources: ['config/base.conf'],
+    iniSources: ['base.conf'],
     ...over,
   });
 }
