@@ -3,7 +3,9 @@ import type { FleetSource } from '../load/loadFleetSource.js';
 import type { ClientsFile } from '../model/ClientsFile.js';
 import type { Fleet, Instance } from '../model/Fleet.js';
 import { checkFleet } from './checkFleet.js';
+import { checkIdentities } from './checkIdentities.js';
 import { checkIniFiles } from './checkIniFiles.js';
+import { checkNameLimits } from './checkNameLimits.js';
 import { deriveInstance } from './deriveInstance.js';
 import { ExtendsResolver } from './ExtendsResolver.js';
 import { withFail2banLogging } from './fail2banLogging.js';
@@ -45,7 +47,7 @@ export function compileFleet(source: FleetSource): { fleet?: Fleet; diagnostics:
   const logged = withFail2banLogging(instances, servers.servers);
   diagnostics.push(...logged.diagnostics);
   const fleet: Fleet = { configLabel: source.configLabel, servers: servers.servers, instances: logged.instances, deploy: resolveDeploy(file, source.configDir) };
-  diagnostics.push(...checkFleet(fleet, source));
+  diagnostics.push(...checkFleet(fleet, source), ...checkIdentities(fleet, clients), ...checkNameLimits(fleet, clients));
   return { fleet, diagnostics: sortDiagnostics(dedupe(diagnostics)) };
 }
 
