@@ -1,14 +1,13 @@
 import { error, type Diagnostic, type SourcePos } from '../diagnostics/Diagnostic.js';
 import { didYouMean } from '../diagnostics/didYouMean.js';
 import { pythonStrip } from '../load/parseIni.js';
+import { checkReference } from './checkReference.js';
 import { EXTENDS_KEY, odooCatalogue, type OdooCatalogue, type OptionSpec } from './odooOptions.js';
 import { optionTraps } from './optionTraps.js';
 
 /** Where the key sits; `valueColumn` (an IniEntry has one) is where bad values are reported. */
 export type OptionPos = SourcePos & { valueColumn?: number };
 
-// `${NAME}` and `${secret:KEY}` are resolved only by blink-apply; their value cannot be judged here.
-const REFERENCE = /\$\{[^}]*\}/;
 const DECIMAL_INT = /^[+-]?(?:0|[1-9][0-9]*)$/;
 const DECIMAL_FLOAT = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 
@@ -46,7 +45,9 @@ export function checkOption(key: string, value: string, pos: OptionPos, catalogu
     return [error('BLINK201', `unknown Odoo option \`${key}\``, keyAt, hint)];
   }
 
-  if (REFERENCE.test(value)) return [];
+  // `${NAME}` and `${secret:KEY}` are resolved only by blink-apply, which checks the value then.
+  const reference = checkReference(key, value, valueAt);
+  if (reference) return reference;
   const spec = catalogue.options[key]!;
   // Odoo sees the value as written on a `key = value` line and read back, i.e. stripped.
   const v = pythonStrip(value);

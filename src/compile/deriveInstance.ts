@@ -9,7 +9,7 @@ import { addonsPathOf, DEFAULTS, folderKey, instanceRuntime, type KindSettings }
 import type { ExtendsResolver } from './ExtendsResolver.js';
 import { layerOptions, type LayerEntry } from './layerOptions.js';
 import { checkOption } from './checkOption.js';
-import { normalizeOptionValue } from './odooOptions.js';
+import { EXTENDS_KEY, normalizeOptionValue } from './odooOptions.js';
 import { serverMode } from './serverMode.js';
 
 export interface DeriveContext {
@@ -197,6 +197,13 @@ function layerInstance(ctx: DeriveContext, d: Derived, diagnostics: Diagnostic[]
   for (const [key, raw] of Object.entries(e.odoo ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
     const value = typeof raw === 'boolean' ? (raw ? 'True' : 'False') : String(raw);
     const pos = clients.pos([...path, 'odoo', key]);
+    if (key === EXTENDS_KEY) {
+      // Not an Odoo option: written to odoo.conf it would mean nothing to Odoo and hide a parent that is not there.
+      diagnostics.push(
+        error('BLINK255', 'odoo.extends: the odoo: map has no parent; extends names the parent of an INI file', clients.pos([...path, 'odoo', key], true), `move it to ${source.configLabel}/${hostFile} as \`extends = <path relative to it>\`: a host file's chain takes the place of base.conf and the kind template`),
+      );
+      continue;
+    }
     if (CONTROL.test(value)) {
       diagnostics.push(error('BLINK015', `odoo.${key}: the value contains a newline or control character`, pos, 'it would inject a line into odoo.conf; keep the value on one line'));
       continue;

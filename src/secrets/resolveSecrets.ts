@@ -1,6 +1,7 @@
 import type { Artifact } from '../model/Artifact.js';
 import { error, warning, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { SECRET_REF, instanceSecretEnv, normalizeRef } from './secretRef.js';
+import { resolvedOptionProblem } from './checkResolvedOption.js';
 import type { SecretsFile } from './loadSecretsFile.js';
 
 export interface SecretSources {
@@ -57,6 +58,7 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
   const missing = new Map<string, string>();
   const bad = new Set<string>();
   const adminPasswd = new Map<string, string[]>();
+  const wrongType: Diagnostic[] = [];
 
   const noteAdminPasswd = (a: Artifact, content: string): void => {
     if (a.kind !== 'odoo-conf' || a.role !== 'managed' || !a.instance) return;
@@ -91,6 +93,7 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
     contents.set(a, content);
     if (o.allowMissing && left.refs.length) unresolved.set(a, { refs: left.refs.sort(), names: left.names.sort() });
     noteAdminPasswd(a, content);
+    if (a.kind === 'odoo-conf') wrongType.push(...typeProblems(a, sources));
   }
 
   const diagnostics: Diagnostic[] = [];
@@ -103,6 +106,7 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
     );
   }
   for (const name of [...bad].sort()) diagnostics.push(error('BLINK500', `secret ${name} contains a line break`));
+  diagnostics.push(...wrongType);
   for (const [value, instances] of adminPasswd) {
     if (instances.length > 1) {
       diagnostics.push(
@@ -118,6 +122,44 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
   }
   const valuesByServer = new Map([...byServer].map(([k, v]) => [k, [...v]]));
   return { contents, unresolved, values: [...values].filter((v) => v.length > 0), valuesByServer, diagnostics };
+}
+
+/**
+ * odoo.conf lines whose references resolve to a value the option's type
+ * refuses: Odoo would abort at startup, or misread it (`list_db = yes` is
+ * true, `workers = 010` is 8). Line by line, as Odoo reads the file, with
+ * the substitution `resolveSecrets` makes; a missing value is reported apart.
+ */
+function typeProblems(a: Artifact, sources: SecretSources): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const refs = new Set(a.secretRefs.map(normalizeRef));
+  for (const line of a.content.split('\n')) {
+    if (!line.includes('${')) continue;
+    const m = /^([^=\s]+)\s*=(.*)$/.exec(line);
+    if (!m) continue;
+    const names: string[] = [];
+    let missing = false;
+    const value = m[2]!.replace(SECRET_REF, (whole, ref: string) => {
+      if (!refs.has(ref)) return whole;
+      const found = lookupSecret(ref, a.instance, sources);
+      names.push(found.alsoIn ? `${found.name} (or ${found.alsoIn} in the secrets file)` : found.name);
+      if (found.value === undefined) missing = true;
+      return found.value ?? whole;
+    });
+    // A line break is refused on its own (BLINK500).
+    if (missing || !names.length || /[\r\n]/.test(value)) continue;
+    const problem = resolvedOptionProblem(m[1]!, value);
+    if (!problem) continue;
+    out.push(
+      error(
+        'BLINK256',
+        `${m[1]} = ${m[2]!.trim()} in ${a.instance ? `${a.instance}'s ` : ''}${a.path}: the value of ${names.join(', ')} is not ${problem}`,
+        undefined,
+        `set ${names.join(', ')} to ${problem}: a reference's value must be valid for its option, and nothing is written until it is`,
+      ),
+    );
+  }
+  return out;
 }
 
 /**

@@ -1,12 +1,14 @@
 import type { Instance, Server } from '../model/Fleet.js';
 import { SECRET_REF } from './secretRef.js';
+import { resolvedOptionProblem } from './checkResolvedOption.js';
 import { ADMIN_PASSWD_MIN, lookupSecret, type SecretSources } from './resolveSecrets.js';
 
 /**
  * Whether `resolveSecrets` is sure to pass on what these servers and
  * instances will render, judged from the compiled fleet alone: every
- * reference any of their values carries resolves to a single-line value, and
- * no two selected instances end up with the same admin_passwd. It looks at
+ * reference any of their values carries resolves to a single-line value that
+ * suits its option's type, and no two selected instances end up with the
+ * same admin_passwd. It looks at
  * more values than the templates use, so it can only say no too often, never
  * yes wrongly (for the shipped templates). blink-apply uses it to open
  * connections while it renders; when it says no, nothing is contacted until
@@ -20,6 +22,13 @@ export function secretsReady(servers: readonly Server[], instances: readonly Ins
     for (const ref of refsIn(i)) {
       const { value } = lookupSecret(ref, i.id, sources);
       if (value === undefined ? !opts.allowMissing : /[\r\n]/.test(value)) return false;
+    }
+    // Each value must also suit its option's type, as resolveSecrets will check (a missing one it does not judge).
+    for (const o of i.options) {
+      if (!o.value.includes('${')) continue;
+      let missing = false;
+      const value = o.value.replace(SECRET_REF, (whole, ref: string) => lookupSecret(ref, i.id, sources).value ?? ((missing = true), whole));
+      if (!missing && resolvedOptionProblem(o.key, value)) return false;
     }
   }
   const seen = new Set<string>();
