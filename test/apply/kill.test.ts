@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, lstatSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fg from 'fast-glob';
 import type { Fleet } from '../../src/model/Fleet.js';
@@ -125,6 +125,11 @@ for (const transport of ['local', 'ssh'] as const) {
     const flip = (f: Fleet): Fleet => ({ ...f, instances: f.instances.map((i) => (i.id === 'k1-b' ? { ...i, kind: 'production' } : i.id === 'k2-a' ? { ...i, kind: 'test' } : i)) });
     ctx.configA = writeConfig(join(dir, 'a'), fleetA);
     ctx.configB = writeConfig(join(dir, 'b'), flip(fleetA));
+    // And a longer limit_time_real for both: their units change too (TimeoutStopSec), so on each
+    // server every kill point (verify, daemon-reload, restart, reload) is on B's path. Headers
+    // name config/ wherever it is, so A and B differ only where their contents do.
+    mkdirSync(join(ctx.configB, 'hosts'), { recursive: true });
+    for (const host of ['b.k1.test', 'a.k2.test']) writeFileSync(join(ctx.configB, 'hosts', `${host}.conf`), '[options]\nlimit_time_real = 1500\n');
     ctx.env = secretEnv(fleetA);
     assert.is(await run(ctx.configA, '--yes'), 0);
     ctx.a = tree();
