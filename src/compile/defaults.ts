@@ -38,6 +38,10 @@ export const DEFAULT_COMMANDS: ServerCommands = {
   certbot: 'certbot certonly --webroot -w /var/www/letsencrypt -d {host} --non-interactive --agree-tos',
   health: 'http://127.0.0.1:{port}/web/health',
   backup: '/usr/local/sbin/blink-backup {instance}',
+  // PostgreSQL's own parser on the candidate alone (see compile/postgresSettings.ts); stdin, because the staging tree is root's only.
+  postgres_test: 'runuser -u postgres -- /usr/lib/postgresql/{version}/bin/postgres -D /var/lib/postgresql/{version}/main -C max_connections -c config_file=/dev/stdin < {file}',
+  postgres_reload: 'systemctl reload postgresql',
+  postgres_restart: 'systemctl restart postgresql',
 };
 
 /** Built-in defaults of clients.yaml's `deploy:` block. */

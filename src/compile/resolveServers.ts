@@ -4,10 +4,11 @@ import type { YamlSource } from '../load/YamlSource.js';
 import type { ClientsFile } from '../model/ClientsFile.js';
 import type { Server, ServerCommands } from '../model/Fleet.js';
 import { DEFAULT_COMMANDS } from './defaults.js';
+import { postgresSettings } from './postgresSettings.js';
 import { sshOptionRefusal } from './sshOptionPolicy.js';
 
 /** Commands that check a candidate file before it is installed, and the placeholder that names it. */
-const CHECKED_FILE: Partial<Record<keyof ServerCommands, string>> = { nginx_test: '{file}', unit_verify: '{unit}', logrotate_verify: '{file}' };
+const CHECKED_FILE: Partial<Record<keyof ServerCommands, string>> = { nginx_test: '{file}', unit_verify: '{unit}', logrotate_verify: '{file}', postgres_test: '{file}' };
 
 /** Servers with their defaults applied, in name order. */
 export function resolveServers(file: ClientsFile, clients: YamlSource, configDir: string): { servers: Server[]; diagnostics: Diagnostic[] } {
@@ -32,6 +33,9 @@ export function resolveServers(file: ClientsFile, clients: YamlSource, configDir
         diagnostics.push(error('BLINK261', `server ${name}: commands.${k} has no ${placeholder}: it would check the server's current files, not the ones blink is about to install`, clients.pos(['servers', name, 'commands', k]), `put ${placeholder} where the file to check goes, e.g. ${JSON.stringify(DEFAULT_COMMANDS[k as keyof ServerCommands])}`));
       }
     }
+    const postgres = postgresSettings(s.postgres, s.memory_mb);
+    // The cluster's version is the server's: a command names its binaries with {version}.
+    for (const k of Object.keys(commands) as (keyof ServerCommands)[]) commands[k] = commands[k].replaceAll('{version}', String(postgres.version));
     servers.push({
       name,
       transport: s.ssh ? 'ssh' : 'local',
@@ -41,6 +45,7 @@ export function resolveServers(file: ClientsFile, clients: YamlSource, configDir
       cpus: s.cpus,
       memoryMb: s.memory_mb,
       commands,
+      postgres,
       source: clients.pos(['servers', name], true),
     });
   }

@@ -76,6 +76,7 @@ export const CODES = {
   BLINK222: 'custom module named like an Odoo module',
   BLINK260: 'ssh option refused',
   BLINK261: 'check command without its file',
+  BLINK280: 'PostgreSQL connections overcommitted',
   BLINK300: 'port collision',
   BLINK301: 'database collision',
   BLINK302: 'data_dir collision',

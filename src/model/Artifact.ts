@@ -39,4 +39,5 @@ export type ArtifactKind =
   | 'cron'
   | 'backup-env'
   | 'nginx-map'
-  | 'script';
+  | 'script'
+  | 'postgres-conf';

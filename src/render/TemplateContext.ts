@@ -27,6 +27,13 @@ export interface ServerView {
   name: string;
   cpus: number;
   memoryMb: number;
+  postgres: PostgresView;
+}
+
+/** What the PostgreSQL conf.d template sees: the cluster's version and each setting with why it has its value. */
+export interface PostgresView {
+  version: number;
+  settings: { name: string; value: string; why: string }[];
 }
 
 export interface InstanceView {

@@ -16,5 +16,6 @@ export function buildServerContext(fleet: Fleet, server: Server, extra: { header
 }
 
 export function buildServerView(server: Server): ServerView {
-  return { name: server.name, cpus: server.cpus, memoryMb: server.memoryMb };
+  const postgres = { version: server.postgres.version, settings: server.postgres.settings.map((s) => ({ name: s.name, ...s.setting })) };
+  return { name: server.name, cpus: server.cpus, memoryMb: server.memoryMb, postgres };
 }

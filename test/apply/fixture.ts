@@ -12,6 +12,7 @@ import type { Artifact } from '../../src/model/Artifact.js';
 import type { Fleet, Instance, Server, ServerCommands } from '../../src/model/Fleet.js';
 import { loadTemplates } from '../../src/load/loadTemplates.js';
 import { renderFleet } from '../../src/render/renderFleet.js';
+import { postgresSettings } from '../../src/compile/postgresSettings.js';
 import { SAMPLE_DEPLOY, sampleInstance, type SampleSpec } from '../support/sampleFleet.js';
 import { freePort } from '../support/sshd.js';
 
@@ -79,6 +80,9 @@ export async function testWorld(dir: string, servers: TestServer[], perServer = 
       certbot: `${certbot} ${s.name} ${root} {host}`,
       health: 'http://127.0.0.1:{port}/web/health',
       backup: `${record} ${s.name} backup {instance}`,
+      postgres_test: `${record} ${s.name} postgres-test {file}`,
+      postgres_reload: `${record} ${s.name} reload postgresql`,
+      postgres_restart: `${record} ${s.name} restart postgresql`,
     };
     fleetServers.push({
       name: s.name,
@@ -89,6 +93,7 @@ export async function testWorld(dir: string, servers: TestServer[], perServer = 
       cpus: 2,
       memoryMb: 4096,
       commands,
+      postgres: postgresSettings(undefined, 4096),
       source: { file: 'config/clients.yaml', line: line++, column: 3 },
     });
     for (let k = 0; k < perServer; k++) {
