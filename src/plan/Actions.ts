@@ -9,6 +9,10 @@ export interface Actions {
   restart: string[];
   /** A vhost, its link or the websocket map changed. */
   nginxReload: boolean;
+  /** The PostgreSQL conf.d file was added or changed: PostgreSQL reloads it. */
+  postgresReload?: boolean;
+  /** Of its settings, those that take effect only on a restart of PostgreSQL (`blink-apply --restart-postgres`). */
+  postgresRestart?: string[];
   /** Every instance restarted or started, checked after the actions. */
   health: HealthTarget[];
   /** Hosts served by their bootstrap vhost until certbot has run. */
@@ -26,5 +30,5 @@ export function noActions(): Actions {
 }
 
 export function hasActions(a: Actions): boolean {
-  return a.daemonReload || a.nginxReload || a.disable.length + a.enable.length + a.restart.length + a.certbot.length > 0;
+  return a.daemonReload || a.nginxReload || a.postgresReload === true || a.disable.length + a.enable.length + a.restart.length + a.certbot.length > 0;
 }

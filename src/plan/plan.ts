@@ -7,6 +7,7 @@ import { certificatePath, type DesiredFile } from './DesiredFile.js';
 import type { FilePlan, FileState, ServerPlan } from './ServerPlan.js';
 import { maskForDiff, OLD_SECRET_MARK, SENSITIVE_CHANGED, scrub } from '../secrets/maskSecrets.js';
 import { compareUnresolved, type UnresolvedText } from './compareUnresolved.js';
+import { postgresRestartSettings } from './postgresRestart.js';
 
 export interface PlanInput {
   server: Pick<Server, 'name' | 'commands'>;
@@ -176,6 +177,12 @@ function planActions(files: readonly FilePlan[], input: PlanInput, certbot: stri
     if (!touched(f)) continue;
     if (f.kind === 'unit') a.daemonReload = true;
     if (NGINX_KINDS.has(f.kind)) a.nginxReload = true;
+    if (f.kind === 'postgres-conf' && f.change !== 'delete') {
+      const d = input.desired.find((x) => x.path === f.path && x.role === 'managed');
+      const old = input.oldContents?.get(f.path);
+      a.postgresReload = true;
+      a.postgresRestart = d ? postgresRestartSettings(old && f.change === 'change' ? Buffer.from(old).toString('utf8') : f.change === 'mode' ? d.content.toString('utf8') : undefined, d.content.toString('utf8')) : [];
+    }
     if (f.kind === 'unit' && f.change === 'delete') a.disable.push(posix.basename(f.path).replace(/\.service$/, ''));
     if (f.instance && f.change !== 'delete') byInstance.set(f.instance, [...(byInstance.get(f.instance) ?? []), f]);
   }

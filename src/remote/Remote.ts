@@ -58,7 +58,7 @@ export interface StagedFile {
  * command; `path` the server path of the staged file it checks.
  */
 export interface Check {
-  kind: 'nginx' | 'unit' | 'logrotate' | 'odoo-conf';
+  kind: 'nginx' | 'unit' | 'logrotate' | 'odoo-conf' | 'postgres';
   command: string;
   path?: string;
   /** nginx: managed files this run deletes, left out of the candidate configuration. */

@@ -267,6 +267,7 @@ ${test}`;
       }
       case 'unit':
       case 'logrotate':
+      case 'postgres':
         return fillCommand(c.command, { unit: T + c.path, file: T + c.path });
       case 'odoo-conf':
         // The instance's own Python, as Odoo reads the file; python3 if that is
