@@ -117,7 +117,7 @@ const cases: Case[] = [
     name: 'colliding ports on one server: pointed at the port',
     tree: () => editClients('kind: test, port: 8089', 'kind: test, port: 8079'),
     expect: (t) => `BLINK300 ${Y}:${clientsLine('    internal:')(t)}:${columnOf(t, '    internal:', 'port: 8079') + 6}`,
-    hint: /corteperfecto-test's is at config\/clients.yaml:42/,
+    hint: /corteperfecto-test's is at config\/clients.yaml:44/,
   },
   {
     name: 'gevent port of one instance is the http port of another',

@@ -21,9 +21,9 @@ layers('base.conf ← kind template ← derived ← odoo: map ← host file, wit
   const tree = editClients('tls: none\n', 'tls: none\n        odoo: { log_level: debug, limit_request: 100 }\n');
   tree['config/hosts/demo.somosblink.com.conf'] = '[options]\nlimit_request = 200\n';
   const demo = instance(buildTree(tree), 'demo-showcase');
-  assert.equal(where(demo, 'limit_request'), ['config/base.conf:14', 'config/clients.yaml:60', 'config/hosts/demo.somosblink.com.conf:2']);
+  assert.equal(where(demo, 'limit_request'), ['config/base.conf:14', 'config/clients.yaml:62', 'config/hosts/demo.somosblink.com.conf:2']);
   assert.is(value(demo, 'limit_request'), '200');
-  assert.equal(where(demo, 'log_level'), ['config/templates/test.template.conf:5', 'config/clients.yaml:60']);
+  assert.equal(where(demo, 'log_level'), ['config/templates/test.template.conf:5', 'config/clients.yaml:62']);
   assert.is(value(demo, 'log_level'), 'debug');
   // extends never reaches the output.
   assert.is(value(demo, 'extends'), undefined);
