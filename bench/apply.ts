@@ -33,6 +33,7 @@ import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
+import { answerOdooHealth } from '../test/support/odooHealth.js';
 import { startSshd, writeSshConfig, type Sshd } from '../test/support/sshd.js';
 import { expectExit, ratioStats, timedBatch, timedChild, type RatioRun } from './lib/benchKit.js';
 
@@ -57,7 +58,7 @@ const TARGET = { noChangeS: 3, ansibleRatio: 200, repeatedRatio: 1.2, coldRatio:
 const name = (s: number): string => `b${String(s + 1).padStart(2, '0')}`;
 const work = opt.reuse ? resolve(opt.reuse) : (mkdirSync(join(repo, 'bench/.work'), { recursive: true }), mkdtempSync(join(repo, 'bench/.work/apply-')));
 const sshds: Sshd[] = [];
-const health = createServer((req, res) => void ((res.statusCode = req.url?.startsWith('/web/health') ? 200 : 404), res.end()));
+const health = createServer((req, res) => answerOdooHealth('web', {}, req, res));
 
 try {
   await new Promise<void>((r) => health.listen(0, '127.0.0.1', () => r()));
@@ -153,7 +154,7 @@ function writeConfig(healthPort: number): string {
       cpus: 64,
       memory_mb: 262144,
       // Stand-ins: nothing here runs systemd, and one HTTP server answers every health check.
-      commands: { daemon_reload: 'true', enable: 'true {service}', restart: 'true {service}', disable: 'true {service}', nginx_reload: 'true', backup: 'true {instance}', health: `http://127.0.0.1:${healthPort}/web/health?port={port}` },
+      commands: { daemon_reload: 'true', enable: 'true {service}', restart: 'true {service}', disable: 'true {service}', nginx_reload: 'true', backup: 'true {instance}', health: `http://127.0.0.1:${healthPort}/web/health?port={port}&db_server_status=1` },
     };
     for (let i = 0; i < PER; i++) {
       const c = `c${String(s * PER + i + 1).padStart(4, '0')}`;

@@ -177,7 +177,7 @@ async function uploadFigure(): Promise<void> {
       repoConfigDir: join(repoDir, 'config'),
       configDir,
       odooBin,
-      servers: [{ name: 's1', ssh: alias, root, health: 'http://127.0.0.1:{port}/web/health' }],
+      servers: [{ name: 's1', ssh: alias, root, health: 'http://127.0.0.1:{port}/web/health?db_server_status=1' }],
       instances,
       modules,
     }),
@@ -326,7 +326,7 @@ async function statusFigure(): Promise<void> {
   const [health] = await healthServers([0]);
   servers.push(health!);
   const hp = (health!.address() as { port: number }).port;
-  const fleetServers: DeployBenchServer[] = mine.map((_, s) => ({ name: name(s), ssh: `status-${name(s)}`, root: rootOf(s), health: `http://127.0.0.1:${hp}/web/health?port={port}` }));
+  const fleetServers: DeployBenchServer[] = mine.map((_, s) => ({ name: name(s), ssh: `status-${name(s)}`, root: rootOf(s), health: `http://127.0.0.1:${hp}/web/health?port={port}&db_server_status=1` }));
   const instances: DeployBenchInstance[] = [];
   for (let s = 0; s < ST_SERVERS; s++) {
     for (let i = 0; i < ST_PER; i++) {

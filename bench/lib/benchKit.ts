@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { connect, createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import { answerOdooHealth } from '../../test/support/odooHealth.js';
 
 /** As test/deploy/fixture.ts sets it (copied, not imported: the fixture pulls in the CLI). */
 export const GIT_ENV = {
@@ -96,15 +97,12 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-/** One HTTP server per port answering 200 to Odoo's `/web/health` (any query), 404 otherwise. */
+/** One HTTP server per port answering Odoo's healthy `/web/health` (any query), 404 otherwise. */
 export async function healthServers(ports: readonly number[]): Promise<HttpServer[]> {
   const out: HttpServer[] = [];
   try {
     for (const port of ports) {
-      const srv = createHttpServer((req, res) => {
-        res.statusCode = req.url?.split('?')[0] === '/web/health' ? 200 : 404;
-        res.end();
-      });
+      const srv = createHttpServer((req, res) => answerOdooHealth('web', {}, req, res));
       out.push(srv);
       await new Promise<void>((r, j) => (srv.once('error', j), srv.listen(port, '127.0.0.1', () => r())));
     }

@@ -20,6 +20,7 @@ export function syntheticFleet(size: BenchSize): { fleet: Fleet; artifacts: Arti
       ssh: `ubuntu@${serverName(s)}.bench.invalid`,
       sshOptions: [],
       root: '/',
+      setOwners: true,
       cpus: 64,
       memoryMb: 262144,
       commands: { ...DEFAULT_COMMANDS },

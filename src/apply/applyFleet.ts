@@ -1,7 +1,7 @@
 import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import type { Artifact } from '../model/Artifact.js';
 import type { Instance, Server } from '../model/Fleet.js';
-import { desiredFiles, readPaths, type DesiredFile } from '../plan/DesiredFile.js';
+import { desiredFiles, forServer, readPaths, type DesiredFile } from '../plan/DesiredFile.js';
 import { plan } from '../plan/plan.js';
 import { isPending, type ServerPlan } from '../plan/ServerPlan.js';
 import { isFailure, type Remote } from '../remote/Remote.js';
@@ -51,7 +51,7 @@ export interface ServerDiff {
 export async function diffFleet(sel: FleetSelection, o: FleetOptions, done?: (index: number, d: ServerDiff) => void): Promise<ServerDiff[]> {
   const desired = desiredFiles(sel.artifacts, o.resolved, o.unresolved);
   return mapLimit(sel.servers, o.parallel, async (server, index) => {
-    const d: ServerDiff = { server, remote: o.remoteFor(server), desired: desired.filter((f) => f.server === server.name) };
+    const d: ServerDiff = { server, remote: o.remoteFor(server), desired: forServer(desired, server) };
     o.progress?.(server.name, 'connecting');
     try {
       const opened = await d.remote.open();

@@ -10,9 +10,11 @@ import type { ApplyContext } from './ApplyContext.js';
 import { emptyReport, type ApplyReport } from './ApplyReport.js';
 import { auditLine } from './auditLine.js';
 import { recover, rollBack } from './recover.js';
-import { checkHealth, runActions, runCommand } from './serverCommands.js';
+import { checkHealthThenFail2ban, runActions, runCommand } from './serverCommands.js';
 
 const NGINX_KINDS = new Set(['vhost', 'vhost-link', 'nginx-map']);
+/** Checked together in a copy of /etc/fail2ban, like nginx's files. */
+const FAIL2BAN_KINDS = new Set(['fail2ban']);
 
 /**
  * Apply one server's confirmed plan, in DESIGN.md's order: lock, recover an
@@ -73,7 +75,7 @@ async function applyOps(remote: Remote, p: ServerPlan, ops: FileOp[], ctx: Apply
 
   ctx.progress?.('staging');
   const checks = validationChecks(p, ops, ctx);
-  const staged = stagedFiles(p, ops, checks.some((c) => c.kind === 'nginx'));
+  const staged = stagedFiles(p, ops, checks.some((c) => c.kind === 'nginx'), checks.some((c) => c.kind === 'fail2ban'));
   const se = await remote.stage(ctx.run, staged);
   if (se) return failed(error('BLINK511', `${remote.server}: ${se.error}`), 'failed: staging');
 
@@ -113,7 +115,7 @@ async function applyOps(remote: Remote, p: ServerPlan, ops: FileOp[], ctx: Apply
   const acts = await runActions(remote, p.actions, ctx.commands, ctx.secretValues, ctx.restartPostgres === true);
   report.done.push(...acts.done);
   ctx.progress?.('checking health');
-  const health = acts.failure ? acts : await checkHealth(remote, p.actions, ctx.commands, ctx.health);
+  const health = acts.failure ? acts : await checkHealthThenFail2ban(remote, p.actions, ctx.commands, ctx.health, ctx.secretValues);
   if (health.failure) {
     report.diagnostics.push(health.failure);
     await rollBack(remote, journal, ctx, report, `rolled back: ${health.failure.code === 'BLINK514' ? 'health check failed' : 'action failed'}`);
@@ -147,7 +149,8 @@ export function fileOps(p: ServerPlan): FileOp[] {
       continue;
     }
     const d = p.desired.get(f.path)!;
-    const op: FileOp = { path: f.path, op: 'write', hadOld: f.before !== undefined, mode: d.mode, owner: d.owner };
+    // No owner (set_owners: false): the swap leaves the file to whoever applies.
+    const op: FileOp = { path: f.path, op: 'write', hadOld: f.before !== undefined, mode: d.mode, ...(d.owner !== undefined ? { owner: d.owner } : {}) };
     if (d.linkTarget !== undefined) op.linkTarget = d.linkTarget;
     ops.push(op);
   }
@@ -160,6 +163,10 @@ function validationChecks(p: ServerPlan, ops: FileOp[], ctx: ApplyContext): Chec
   if (ops.some((o) => NGINX_KINDS.has(touched.get(o.path)?.kind ?? ''))) {
     const remove = ops.filter((o) => o.op === 'delete' && NGINX_KINDS.has(touched.get(o.path)?.kind ?? '')).map((o) => o.path);
     checks.push({ kind: 'nginx', command: ctx.commands.nginx_test, ...(remove.length ? { remove } : {}) });
+  }
+  if (ops.some((o) => FAIL2BAN_KINDS.has(touched.get(o.path)?.kind ?? ''))) {
+    const remove = ops.filter((o) => o.op === 'delete' && FAIL2BAN_KINDS.has(touched.get(o.path)?.kind ?? '')).map((o) => o.path);
+    checks.push({ kind: 'fail2ban', command: ctx.commands.fail2ban_test, ...(remove.length ? { remove } : {}) });
   }
   for (const o of ops) {
     if (o.op !== 'write') continue;
@@ -175,10 +182,11 @@ function validationChecks(p: ServerPlan, ops: FileOp[], ctx: ApplyContext): Chec
   return checks;
 }
 
-/** The written files, plus every nginx file when nginx is validated: nginx -t needs the whole tree. */
-function stagedFiles(p: ServerPlan, ops: FileOp[], withNginx: boolean): StagedFile[] {
+/** The written files, plus every nginx (fail2ban) file when nginx (fail2ban) is validated: the check reads them together. */
+function stagedFiles(p: ServerPlan, ops: FileOp[], withNginx: boolean, withFail2ban: boolean): StagedFile[] {
   const paths = new Set(ops.filter((o) => o.op === 'write').map((o) => o.path));
   if (withNginx) for (const d of p.desired.values()) if (NGINX_KINDS.has(d.kind)) paths.add(d.path);
+  if (withFail2ban) for (const d of p.desired.values()) if (FAIL2BAN_KINDS.has(d.kind)) paths.add(d.path);
   return [...paths].sort().map((path) => {
     const d = p.desired.get(path)!;
     const f: StagedFile = { path, mode: d.mode, content: d.content };
@@ -188,7 +196,7 @@ function stagedFiles(p: ServerPlan, ops: FileOp[], withNginx: boolean): StagedFi
 }
 
 function checkDiagnostic(server: string, check: Check, output: string, ctx: ApplyContext): Diagnostic {
-  const what = check.kind === 'nginx' ? 'nginx -t on the staged tree' : `${check.kind} check of ${check.path}`;
+  const what = check.kind === 'nginx' ? 'nginx -t on the staged tree' : check.kind === 'fail2ban' ? 'fail2ban_test on the staged jail' : `${check.kind} check of ${check.path}`;
   const text = scrub(output.split('\n').slice(-8).join('\n'), ctx.secretValues);
   return error('BLINK513', `${server}: ${what} failed; nothing was changed${text ? ':\n' + text : ''}`);
 }

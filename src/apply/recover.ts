@@ -4,7 +4,7 @@ import type { Journal, JournalPhase } from '../remote/Journal.js';
 import type { ApplyContext } from './ApplyContext.js';
 import type { ApplyReport } from './ApplyReport.js';
 import { auditLine } from './auditLine.js';
-import { checkHealth, runActions, undoActions } from './serverCommands.js';
+import { checkHealthThenFail2ban, runActions, undoActions } from './serverCommands.js';
 
 /**
  * Finish what an interrupted run left, under the lock. Every file is already
@@ -18,7 +18,7 @@ export async function recover(remote: Remote, journal: Journal, phase: JournalPh
   if (phase === 'swapped') {
     const acts = await runActions(remote, journal.actions, ctx.commands, ctx.secretValues);
     report.done.push(...acts.done.map((d) => `${d} (owed by ${journal.run})`));
-    const health = acts.failure ? acts : await checkHealth(remote, journal.actions, ctx.commands, ctx.health);
+    const health = acts.failure ? acts : await checkHealthThenFail2ban(remote, journal.actions, ctx.commands, ctx.health, ctx.secretValues);
     if (!health.failure) {
       report.recovered = { run: journal.run, outcome: 'completed' };
       const e = await remote.commit(journal.run, journal.manifest, auditLine(report, { ...meta(journal, time), result: 'recovered: completed' }));

@@ -5,6 +5,7 @@ import type { Remote } from '../remote/Remote.js';
 import { fillCommand } from '../remote/shellQuote.js';
 import { scrub } from '../secrets/maskSecrets.js';
 import type { HealthPolicy } from './ApplyContext.js';
+import { waitHealthy } from './waitHealthy.js';
 
 export interface StepResult {
   done: string[];
@@ -57,6 +58,7 @@ export async function undoActions(remote: Remote, a: Actions, commands: ServerCo
   for (const s of a.disable) steps.push([`enable ${s}`, fillCommand(commands.enable, { service: s, unit: `${s}.service` })]);
   for (const s of a.restart) steps.push([`restart ${s}`, fillCommand(commands.restart, { service: s, unit: `${s}.service` })]);
   if (a.nginxReload) steps.push(['reload nginx', commands.nginx_reload]);
+  if (a.fail2banReload) steps.push(['reload fail2ban', commands.fail2ban_reload]);
   for (const [label, command] of steps) {
     const failure = await runCommand(remote, label, command, secrets);
     if (failure) diagnostics.push({ ...failure, severity: 'warning' });
@@ -65,30 +67,21 @@ export async function undoActions(remote: Remote, a: Actions, commands: ServerCo
   return { done, diagnostics };
 }
 
-/** GET each touched instance's health URL until it answers 200, or give up. */
+/** Each touched instance's health, all at once; the first failure is the step's. */
 export async function checkHealth(remote: Remote, a: Actions, commands: ServerCommands, policy: HealthPolicy): Promise<StepResult> {
-  const results = await Promise.all(a.health.map((h) => waitHealthy(remote, h.instance, healthUrl(commands.health, h), policy)));
+  const results = await Promise.all(a.health.map((h) => waitHealthy(remote, h, commands, policy)));
   const failure = results.find((d) => d !== undefined);
   return failure ? { done: [], failure } : { done: a.health.map((h) => `health ${h.instance}`) };
 }
 
-/** The configured health URL for one instance's port. */
-export function healthUrl(template: string, h: { port: number; instance: string; service: string }): string {
-  return template.replace(/\{port\}/g, String(h.port)).replace(/\{instance\}/g, h.instance).replace(/\{service\}/g, h.service);
-}
-
-/** GET `url` until it answers 200, `policy.retries` times at most; the failure names the last answer. */
-export async function waitHealthy(remote: Pick<Remote, 'server' | 'httpGet'>, instance: string, url: string, policy: HealthPolicy): Promise<Diagnostic | undefined> {
-  let last = '';
-  for (let i = 0; i < policy.retries; i++) {
-    if (i > 0) await sleep(policy.intervalMs);
-    const r = await remote.httpGet(url, policy.timeoutMs);
-    if ('status' in r && r.status === 200) return undefined;
-    last = 'status' in r ? `HTTP ${r.status}` : r.error;
-  }
-  return error('BLINK514', `${remote.server}: ${instance} is not healthy: ${url} answered ${last} after ${policy.retries} attempts`);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/**
+ * The health checks, then fail2ban's reload: its jail reads the instances'
+ * log files, which Odoo creates when it starts, so they exist once the
+ * instances answer (a file missing at reload is not watched until the next).
+ */
+export async function checkHealthThenFail2ban(remote: Remote, a: Actions, commands: ServerCommands, policy: HealthPolicy, secrets: readonly string[]): Promise<StepResult> {
+  const health = await checkHealth(remote, a, commands, policy);
+  if (health.failure || !a.fail2banReload) return health;
+  const failure = await runCommand(remote, 'reload fail2ban', commands.fail2ban_reload, secrets);
+  return failure ? { done: health.done, failure } : { done: [...health.done, 'reload fail2ban'] };
 }

@@ -23,6 +23,7 @@ import { secretsReady } from '../secrets/secretsReady.js';
 import { renderCompiled } from '../renderCompiled.js';
 import { askTerminal } from './askTerminal.js';
 import { useColor, type CliIo } from './CliIo.js';
+import { localRootsIgnored } from './localRootsIgnored.js';
 import { parseCliArgs } from './parseCliArgs.js';
 import { printDiagnostics } from './printDiagnostics.js';
 import { wholeNumberFlag } from './wholeNumberFlag.js';
@@ -53,7 +54,7 @@ Options:
   --require-secrets     with --diff: a missing secret is an error, as for an apply
   --ssh-config FILE     ssh_config passed to ssh as -F
   --context N           lines of context in diffs (default 3)
-  --health-retries N    health check attempts (default ${DEFAULT_HEALTH.retries})
+  --health-retries N    attempts per health URL (default ${DEFAULT_HEALTH.retries})
   --health-interval MS  pause between attempts (default ${DEFAULT_HEALTH.intervalMs})
   --no-color            plain output (also when NO_COLOR is set or not a terminal)
   -h, --help            this text
@@ -65,6 +66,13 @@ Examples:
 
 Orphans (files of removed instances) are listed always and count as changes
 only with --prune.
+
+A file that may hold secrets (one with a secret reference, one that held a
+secret when blink last wrote it, every odoo.conf) shows each secret value as
+(sensitive), and of the server's lines only those known not to be secret: the
+repository's own lines, blank lines, and typed Odoo options such as
+"list_db = True"; any other server line shows as "key = (sensitive)". --json
+and the --notify body mark it "sensitive": true and give no sha256 for it.
 
 A --diff without some secret (a CI job on pull requests) compares everything
 else: a line holding a missing secret matches one server line with the same
@@ -117,6 +125,8 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
   // The YAML parser is loaded only for a secrets file: a cached run never needs it otherwise.
   const file = v.secrets ? (await import('../secrets/loadSecretsFile.js')).loadSecretsFile(at(v.secrets)) : undefined;
   diagnostics.push(...(file?.diagnostics ?? []));
+  // Only an apply writes secrets; a --diff reads.
+  if (!v.diff) diagnostics.push(...localRootsIgnored(picked.selection.servers));
   if (hasErrors(diagnostics)) return fail();
   const sources = { env: io.env, ...(file?.secrets ? { file: file.secrets } : {}) };
   // A --diff may go without secrets (a pull request's CI job has none); an apply never does.
@@ -143,7 +153,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
     const selection = withArtifacts(picked.selection, rendered.artifacts);
     // Secrets first: a missing one stops the run before any server is read or
     // written, unless this is a --diff, which compares the other lines.
-    const secrets = resolveSecrets(selection.artifacts, sources, { allowMissing: partial });
+    const secrets = resolveSecrets(selection.artifacts, sources, { allowMissing: partial, production: new Set(fleet.instances.filter((i) => i.production).map((i) => i.id)) });
     diagnostics.push(...secrets.diagnostics);
     if (hasErrors(diagnostics)) return fail();
 

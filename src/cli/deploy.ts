@@ -64,7 +64,7 @@ Run:
   --addons DIR          custom Odoo modules as checked out (default ./custom-addons)
   --templates DIR       Handlebars templates (default: the ones shipped with blink-fleet)
   --ssh-config FILE     ssh_config passed to ssh as -F
-  --health-retries N    health check attempts (default ${DEFAULT_HEALTH.retries})
+  --health-retries N    attempts per health URL (default ${DEFAULT_HEALTH.retries})
   --health-interval MS  pause between attempts (default ${DEFAULT_HEALTH.intervalMs})
   --no-color            plain output (also when NO_COLOR is set or not a terminal)
   -h, --help            this text

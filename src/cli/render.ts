@@ -20,6 +20,7 @@ Options:
   --server NAME         only these servers (repeatable)
   --check               write nothing; exit 1 when out/ is stale, naming each file
   --explain HOST KEY    show which files and lines set KEY in HOST's odoo.conf
+                        (workers, http_port, gevent_port: also where nginx sends /websocket)
   --strict              warnings fail the run too
   --json                diagnostics and files as JSON
   --no-color            plain output (also when NO_COLOR is set or not a terminal)
@@ -87,7 +88,7 @@ export async function renderCli(argv: string[], io: CliIo): Promise<number> {
     const r = explain(result.fleet, v.explain, args.positionals[0]!);
     if (style.json) io.stdout.write(JSON.stringify({ explanation: r.explanation ?? null, problem: r.problem ?? null, diagnostics }, null, 2) + '\n');
     else {
-      if (r.explanation?.chain.length) io.stdout.write(formatExplanation(r.explanation) + '\n');
+      if (r.explanation?.chain.length || r.explanation?.websocket) io.stdout.write(formatExplanation(r.explanation) + '\n');
       if (r.problem) io.stderr.write(`blink-render: ${r.problem}\n`);
     }
     return r.problem && !r.explanation ? EXIT.ERROR : EXIT.OK;

@@ -2,6 +2,7 @@ import { error, type Diagnostic, type SourcePos } from '../diagnostics/Diagnosti
 import { didYouMean } from '../diagnostics/didYouMean.js';
 import { pythonStrip } from '../load/parseIni.js';
 import { EXTENDS_KEY, odooCatalogue, type OdooCatalogue, type OptionSpec } from './odooOptions.js';
+import { optionTraps } from './optionTraps.js';
 
 /** Where the key sits; `valueColumn` (an IniEntry has one) is where bad values are reported. */
 export type OptionPos = SourcePos & { valueColumn?: number };
@@ -15,7 +16,8 @@ const DECIMAL_FLOAT = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
  * Checks one `[options]` key and its value against the Odoo 18 catalogue, flagging
  * what Odoo would reject at startup and what it would silently misread. The type
  * checks mirror Odoo's casts (optparse's checkers after the True/False rule) but
- * are stricter where Odoo's reading surprises: see `checkInt`.
+ * are stricter where Odoo's reading surprises: see `checkInt`; values Odoo keeps
+ * as raw text or special-cases (None, True, empty) are `optionTraps`.
  */
 export function checkOption(key: string, value: string, pos: OptionPos, catalogue: OdooCatalogue = odooCatalogue()): Diagnostic[] {
   if (key === EXTENDS_KEY) return [];
@@ -48,6 +50,8 @@ export function checkOption(key: string, value: string, pos: OptionPos, catalogu
   const spec = catalogue.options[key]!;
   // Odoo sees the value as written on a `key = value` line and read back, i.e. stripped.
   const v = pythonStrip(value);
+  const traps = optionTraps(key, v, spec, valueAt);
+  if (traps) return traps;
   switch (spec.type) {
     case 'bool':
       return checkBool(key, v, spec, valueAt);

@@ -6,6 +6,7 @@ import { checkFleet } from './checkFleet.js';
 import { checkIniFiles } from './checkIniFiles.js';
 import { deriveInstance } from './deriveInstance.js';
 import { ExtendsResolver } from './ExtendsResolver.js';
+import { withFail2banLogging } from './fail2banLogging.js';
 import { resolveDeploy } from './resolveDeploy.js';
 import { resolveKinds } from './resolveKinds.js';
 import { resolveServers } from './resolveServers.js';
@@ -41,7 +42,9 @@ export function compileFleet(source: FleetSource): { fleet?: Fleet; diagnostics:
     diagnostics.push(error('BLINK001', `${source.configLabel}/base.conf is missing`, { file: `${source.configLabel}/base.conf` }, 'create it with the [options] every instance shares (it may be just "[options]")'));
   }
   instances.sort((a, b) => a.server.localeCompare(b.server) || a.id.localeCompare(b.id));
-  const fleet: Fleet = { configLabel: source.configLabel, servers: servers.servers, instances, deploy: resolveDeploy(file, source.configDir) };
+  const logged = withFail2banLogging(instances, servers.servers);
+  diagnostics.push(...logged.diagnostics);
+  const fleet: Fleet = { configLabel: source.configLabel, servers: servers.servers, instances: logged.instances, deploy: resolveDeploy(file, source.configDir) };
   diagnostics.push(...checkFleet(fleet, source));
   return { fleet, diagnostics: sortDiagnostics(dedupe(diagnostics)) };
 }

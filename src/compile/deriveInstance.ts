@@ -10,6 +10,7 @@ import type { ExtendsResolver } from './ExtendsResolver.js';
 import { layerOptions, type LayerEntry } from './layerOptions.js';
 import { checkOption } from './checkOption.js';
 import { normalizeOptionValue } from './odooOptions.js';
+import { serverMode } from './serverMode.js';
 
 export interface DeriveContext {
   source: FleetSource;
@@ -221,6 +222,12 @@ function layerInstance(ctx: DeriveContext, d: Derived, diagnostics: Diagnostic[]
   }
 
   const options = layerOptions(layers).map((o) => ({ ...o, value: normalizeOptionValue(o.key, o.value) }));
+  // The vhost sends /websocket by the server mode workers selects; a value
+  // only apply resolves would leave that choice to a guess.
+  const mode = serverMode({ options, port: d.port, geventPort: d.geventPort });
+  if (mode.mode === 'unknown' && mode.origin && /\$\{/.test(mode.workers)) {
+    diagnostics.push(error('BLINK215', `workers is ${mode.workers}, resolved only by blink-apply, but the vhost's /websocket route depends on it`, mode.origin.pos, 'write the number itself: 0 (threaded, /websocket on http_port) or more (prefork, /websocket on gevent_port)'));
+  }
   return { options, sources, broken };
 }
 

@@ -8,6 +8,13 @@ export interface OptionSpec {
   /** Odoo's built-in default; `false`/`null` mean "unset" to Odoo. */
   default: string | number | boolean | null;
   choices?: string[];
+  /**
+   * What Odoo makes of the text `None` where it is special: no value ('unset')
+   * or Odoo's default ('default'). Absent: `None` stays the text None.
+   */
+  none?: 'unset' | 'default';
+  /** Odoo makes the path (each element of a list) absolute against its working directory. */
+  absolute?: true;
   help: string;
 }
 

@@ -1,14 +1,17 @@
 import { posix } from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
+import { checkHealthUrls } from './checkHealthUrls.js';
 import type { YamlSource } from '../load/YamlSource.js';
 import type { ClientsFile } from '../model/ClientsFile.js';
-import type { Server, ServerCommands } from '../model/Fleet.js';
-import { DEFAULT_COMMANDS } from './defaults.js';
+import type { Fail2banSettings, Server, ServerCommands } from '../model/Fleet.js';
+import { SERVER_PATHS } from '../render/serverPaths.js';
+import { shellQuote } from '../remote/shellQuote.js';
+import { DEFAULT_COMMANDS, FAIL2BAN_DEFAULTS } from './defaults.js';
 import { postgresSettings } from './postgresSettings.js';
 import { sshOptionRefusal } from './sshOptionPolicy.js';
 
 /** Commands that check a candidate file before it is installed, and the placeholder that names it. */
-const CHECKED_FILE: Partial<Record<keyof ServerCommands, string>> = { nginx_test: '{file}', unit_verify: '{unit}', logrotate_verify: '{file}', postgres_test: '{file}' };
+const CHECKED_FILE: Partial<Record<keyof ServerCommands, string>> = { nginx_test: '{file}', unit_verify: '{unit}', logrotate_verify: '{file}', postgres_test: '{file}', fail2ban_test: '{dir}' };
 
 /** Servers with their defaults applied, in name order. */
 export function resolveServers(file: ClientsFile, clients: YamlSource, configDir: string): { servers: Server[]; diagnostics: Diagnostic[] } {
@@ -24,30 +27,57 @@ export function resolveServers(file: ClientsFile, clients: YamlSource, configDir
         );
       }
     });
+    const root = s.root ? posix.resolve(configDir, s.root) : '/';
+    if (s.set_owners === false && root === '/') {
+      // Files owned by whoever applies, in the real /etc: odoo.conf (0640) would be unreadable to Odoo.
+      diagnostics.push(
+        error(
+          'BLINK240',
+          `server ${name} sets set_owners: false but has no root folder: its files would land in / owned by whoever applies, and Odoo could not read its odoo.conf`,
+          clients.pos(['servers', name, 'set_owners'], true),
+          'set_owners: false is for a server kept under a root: folder (a local trial); remove it, or give the server a root:',
+        ),
+      );
+    }
     const commands: ServerCommands = { ...DEFAULT_COMMANDS };
+    // The pre-update backup runs the server's own blink-backup: under its root folder when it has one.
+    if (root !== '/') commands.backup = `${shellQuote(root)}${SERVER_PATHS.backupScript} {instance}`;
     for (const [k, v] of Object.entries(s.commands ?? {})) if (v !== undefined) commands[k as keyof ServerCommands] = v;
     // A check without the candidate's path checks what the server runs now, and passes whatever blink is about to write.
     for (const [k, placeholder] of Object.entries(CHECKED_FILE)) {
       const c = s.commands?.[k as keyof ServerCommands];
       if (c !== undefined && !c.includes(placeholder)) {
-        diagnostics.push(error('BLINK261', `server ${name}: commands.${k} has no ${placeholder}: it would check the server's current files, not the ones blink is about to install`, clients.pos(['servers', name, 'commands', k]), `put ${placeholder} where the file to check goes, e.g. ${JSON.stringify(DEFAULT_COMMANDS[k as keyof ServerCommands])}`));
+        diagnostics.push(error('BLINK261', `server ${name}: commands.${k} has no ${placeholder}: it would check the server's current files, not the ones blink is about to install`, clients.pos(['servers', name, 'commands', k]), `put ${placeholder} where the ${placeholder === '{dir}' ? 'folder' : 'file'} to check goes, e.g. ${JSON.stringify(DEFAULT_COMMANDS[k as keyof ServerCommands])}`));
       }
     }
+    diagnostics.push(...checkHealthUrls(name, s.commands ?? {}, (key) => clients.pos(['servers', name, 'commands', key])));
     const postgres = postgresSettings(s.postgres, s.memory_mb);
     // The cluster's version is the server's: a command names its binaries with {version}.
-    for (const k of Object.keys(commands) as (keyof ServerCommands)[]) commands[k] = commands[k].replaceAll('{version}', String(postgres.version));
+    // {root} is known now, and the same for every command of the server (after {version}: a root folder's name is never rewritten).
+    for (const k of Object.keys(commands) as (keyof ServerCommands)[]) commands[k] = commands[k].replaceAll('{version}', String(postgres.version)).replace(/\{root\}/g, () => shellQuote(root));
+    const fail2ban = fail2banOf(s.fail2ban, clients, name);
     servers.push({
       name,
       transport: s.ssh ? 'ssh' : 'local',
-      ...(s.ssh ? { ssh: s.ssh } : {}),
+      ...(s.ssh ? { ssh: s.ssh } : { commandDir: configDir }),
       sshOptions: (s.ssh_options ?? []).filter((o) => !sshOptionRefusal(o)),
-      root: s.root ? posix.resolve(configDir, s.root) : '/',
+      root,
+      setOwners: s.set_owners ?? true,
       cpus: s.cpus,
       memoryMb: s.memory_mb,
       commands,
       postgres,
+      ...(fail2ban ? { fail2ban } : {}),
       source: clients.pos(['servers', name], true),
     });
   }
   return { servers, diagnostics };
+}
+
+/** The server's fail2ban settings with defaults applied; undefined when it is turned off. */
+function fail2banOf(f: ClientsFile['servers'][string]['fail2ban'], clients: YamlSource, name: string): Fail2banSettings | undefined {
+  const s = { ...FAIL2BAN_DEFAULTS, ...f };
+  if (!s.enabled) return undefined;
+  const source = f ? clients.pos(['servers', name, 'fail2ban'], true) : clients.pos(['servers', name], true);
+  return { bantime: s.bantime, maxretry: s.maxretry, findtime: s.findtime, source };
 }

@@ -2,42 +2,21 @@ import type { Diagnostic } from '../diagnostics/Diagnostic.js';
 import type { Instance } from '../model/Fleet.js';
 import type { DeployRemote } from '../remote/DeployRemote.js';
 import { fillCommand } from '../remote/shellQuote.js';
-import { healthUrl, runCommand, waitHealthy } from '../apply/serverCommands.js';
+import { runCommand } from '../apply/serverCommands.js';
+import { waitHealthy } from '../apply/waitHealthy.js';
+import { healthTarget } from '../plan/Actions.js';
 import type { DeployContext } from './DeployContext.js';
 
 /**
  * The steps deployInstance and recoverDeploy share: restart the service and
- * wait until Odoo answers healthy.
+ * wait until Odoo answers healthy, the same check as blink-apply's.
  */
 export async function restartAndCheck(remote: DeployRemote, i: Instance, ctx: DeployContext): Promise<Diagnostic | undefined> {
   ctx.progress?.(i.id, 'restarting');
   const failed = await runCommand(remote, `restart ${i.service}`, fillCommand(ctx.commands.restart, { service: i.service, unit: `${i.service}.service` }), []);
   if (failed) return failed;
   ctx.progress?.(i.id, 'checking health');
-  for (const url of healthUrls(i, ctx.commands.health)) {
-    const unhealthy = await waitHealthy(remote, i.id, url, ctx.health);
-    if (unhealthy) return unhealthy;
-  }
-  return undefined;
-}
-
-/**
- * Odoo 18's own health routes: `/web/health?db_server_status=1` answers 200
- * only when the database answers too; with workers, the gevent process
- * serves `/websocket/health`, and it comes up seconds after the HTTP port.
- */
-export function healthUrls(i: Instance, healthCommand: string): string[] {
-  const fill = (port: number): string => healthUrl(healthCommand, { port, instance: i.id, service: i.service });
-  const web = new URL(fill(i.port));
-  web.searchParams.set('db_server_status', '1');
-  const urls = [web.href];
-  if (i.workers !== undefined && i.workers > 0) {
-    const ws = new URL(fill(i.geventPort));
-    ws.pathname = '/websocket/health';
-    ws.search = '';
-    urls.push(ws.href);
-  }
-  return urls;
+  return waitHealthy(remote, healthTarget(i), ctx.commands, ctx.health);
 }
 
 /** What to run to take the database back to before the update, said whenever an update ran and the code went back. */

@@ -58,10 +58,12 @@ export interface ServerInput {
   ssh?: string;
   ssh_options?: string[];
   root?: string;
+  set_owners?: boolean;
   cpus: number;
   memory_mb: number;
   commands?: Partial<Record<string, string>>;
   postgres?: PostgresInput;
+  fail2ban?: Fail2banInput;
 }
 
 /** `servers.<name>.postgres`: the cluster and any setting that overrides the one derived from memory_mb. */
@@ -73,6 +75,13 @@ export interface PostgresInput {
   effective_cache_size_mb?: number;
   work_mem_mb?: number;
   maintenance_work_mem_mb?: number;
+}
+
+export interface Fail2banInput {
+  enabled?: boolean;
+  bantime?: number;
+  maxretry?: number;
+  findtime?: number;
 }
 
 export interface ClientInput {

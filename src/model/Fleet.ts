@@ -36,7 +36,10 @@ export interface ServerCommands {
   unit_verify: string;
   logrotate_verify: string;
   certbot: string;
+  /** URL proving an instance up: `{port}`, `{instance}`, `{service}`; its answer must be Odoo's health JSON. */
   health: string;
+  /** URL proving the gevent process up, for instances with workers: `{gevent_port}` too. */
+  websocket_health: string;
   /** The pre-update backup blink-deploy takes of a production instance. */
   backup: string;
   /** Checks a staged PostgreSQL conf.d file with PostgreSQL itself; `{file}` is required, `{version}` is the server's PostgreSQL version. */
@@ -45,6 +48,22 @@ export interface ServerCommands {
   postgres_reload: string;
   /** Restarts PostgreSQL, only under `blink-apply --restart-postgres`. */
   postgres_restart: string;
+  /** Checks the candidate fail2ban configuration folder (`{dir}`) before the swap. */
+  fail2ban_test: string;
+  /** Makes fail2ban load its changed jail and filter. */
+  fail2ban_reload: string;
+}
+
+/** fail2ban on a server: a jail over its instances' Odoo logs, banning repeated failed logins (clients.yaml `servers.<name>.fail2ban`). */
+export interface Fail2banSettings {
+  /** Seconds an address stays banned. */
+  bantime: number;
+  /** Failed logins within `findtime` that ban an address. */
+  maxretry: number;
+  /** Seconds over which failed logins are counted. */
+  findtime: number;
+  /** `servers.<name>.fail2ban` in clients.yaml, or the server when the block is absent. */
+  source: SourcePos;
 }
 
 export interface Server {
@@ -55,11 +74,17 @@ export interface Server {
   sshOptions: string[];
   /** Folder every managed path is relocated under, absolute; `/` for none. */
   root: string;
+  /** Apply sets each file's owner; false: files belong to whoever applies, owners are not compared (clients.yaml `set_owners`). */
+  setOwners: boolean;
+  /** Where commands run on a server without ssh: the config folder, so they may name scripts kept beside clients.yaml. */
+  commandDir?: string;
   cpus: number;
   memoryMb: number;
   commands: ServerCommands;
   /** The PostgreSQL settings blink renders for this server (`servers.<name>.postgres`). */
   postgres: PostgresSettings;
+  /** Absent: fail2ban is off for this server (`fail2ban.enabled: false`). */
+  fail2ban?: Fail2banSettings;
   source: SourcePos;
 }
 

@@ -18,7 +18,8 @@ export interface DesiredFile {
   /** Of `content`; meaningless when `unresolved` (the bytes are not known): plan never compares it then. */
   sha256: string;
   mode: number;
-  owner: string;
+  /** Absent on a server with `set_owners: false`: the file keeps the owner of whoever applies. */
+  owner?: string;
   linkTarget?: string;
   sensitive: boolean;
   /**
@@ -26,6 +27,12 @@ export interface DesiredFile {
    * their references, so its lines holding one are unknown. Never uploaded.
    */
   unresolved?: UnresolvedSecrets;
+}
+
+/** A server's desired files as apply handles them: without owners where the server does not set them. */
+export function forServer(desired: readonly DesiredFile[], server: { name: string; setOwners: boolean }): DesiredFile[] {
+  const mine = desired.filter((f) => f.server === server.name);
+  return server.setOwners ? mine : mine.map(({ owner: _, ...rest }) => rest);
 }
 
 /** Pair each artifact with its resolved content (from resolveSecrets). */

@@ -9,11 +9,12 @@ export type Change = 'add' | 'change' | 'mode' | 'delete' | 'none';
 export interface FileState {
   sha256?: string;
   mode: number;
-  owner: string;
+  /** Absent in a plan's `after` when the server does not set owners. */
+  owner?: string;
   linkTarget?: string;
 }
 
-/** One managed path on one server. Holds no secret: `diff` is masked. */
+/** One managed path on one server. Holds no secret: `diff` is masked, a file with secrets has no hash. */
 export interface FilePlan {
   path: string;
   kind: ArtifactKind;
@@ -26,6 +27,11 @@ export interface FilePlan {
   orphan: boolean;
   /** The HTTP-only ACME vhost stands in until the certificate exists. */
   bootstrap: boolean;
+  /**
+   * The file may hold a secret, here or on the server (mayHoldSecrets): its
+   * server lines show in `diff` only when known not to be secret, and neither
+   * `before` nor `after` has a sha256.
+   */
   sensitive: boolean;
   /**
    * Secrets this run does not have that the file needs (the names to set):

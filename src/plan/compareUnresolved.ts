@@ -1,6 +1,8 @@
 import { diffArrays } from 'diff';
+import type { ArtifactKind } from '../model/Artifact.js';
 import { SECRET_REF } from '../secrets/secretRef.js';
-import { OLD_SECRET_MARK, SENSITIVE, SENSITIVE_CHANGED, SENSITIVE_NOT_COMPARED, escapeRe, scrub } from '../secrets/maskSecrets.js';
+import { knownPublicLines } from '../secrets/knownPublic.js';
+import { OLD_SECRET_MARK, SENSITIVE, SENSITIVE_CHANGED, SENSITIVE_NOT_COMPARED, escapeRe, maskLiveLine, scrub } from '../secrets/maskSecrets.js';
 
 /** A desired file some of whose secrets this run does not have. */
 export interface UnresolvedText {
@@ -10,6 +12,8 @@ export interface UnresolvedText {
   template: string;
   /** The references left in `content` (without `${}`). */
   refs: readonly string[];
+  /** What the file is: an odoo.conf's typed options stay readable (knownPublicLines). */
+  kind?: ArtifactKind;
 }
 
 export interface UnresolvedComparison {
@@ -34,7 +38,7 @@ export function compareUnresolved(live: string, want: UnresolvedText, values: re
   const lines = wanted(want);
   const liveLines = live.split('\n');
   const same = liveLines.length === lines.length && lines.every((w, i) => matches(w, liveLines[i]!));
-  return { same, masked: () => mask(live, liveLines, lines, values) };
+  return { same, masked: () => mask(live, liveLines, lines, values, knownPublicLines(liveLines, want.template, want.kind)) };
 }
 
 interface WantedLine {
@@ -76,15 +80,16 @@ function matches(w: WantedLine, live: string): boolean {
 /**
  * Masked sides for the diff. The alignment is the wildcard-aware one (jsdiff
  * with a comparator), so a live line taken by a wildcard shows as the same
- * masked context on both sides. A live line no wildcard took may still be
- * the old secret line (its key or spacing changed): when it fits a reference
- * line of the template, or was replaced in the same block as a line holding a
- * missing secret, it keeps its key and loses its value. Every other line is
- * scrubbed as in any diff.
+ * masked context on both sides. A live line no wildcard took that fits a
+ * reference line of the template (its value, or its key or spacing changed)
+ * keeps the text around the reference and loses its value. Every other live
+ * line shows only when it is known not to be secret (`known`), else as
+ * `key = (sensitive)`: the file holds secrets, and the server's lines are
+ * not the repository's.
  */
-function mask(live: string, liveLines: string[], lines: WantedLine[], values: readonly string[]): { old: string; new: string } {
+function mask(live: string, liveLines: string[], lines: WantedLine[], values: readonly string[], known: readonly boolean[]): { old: string; new: string } {
   const fresh = live === '';
-  const oldOut = liveLines.map((l) => scrub(l, values));
+  const oldOut = liveLines.map((l, k) => (known[k] ? scrub(l, values) : maskLiveLine(l) + OLD_SECRET_MARK));
   const newOut = lines.map((w) => (w.sensitive ? w.display : scrub(w.text, values)));
   const refLines = lines.filter((w) => w.sensitive);
   // Old lines that fit a reference line of the template, whatever its value: maskForDiff's rule.
@@ -99,40 +104,23 @@ function mask(live: string, liveLines: string[], lines: WantedLine[], values: re
   );
   let j = 0;
   let i = 0;
-  let removed: number[] = [];
-  let wildAdded = false;
-  const closeBlock = (): void => {
-    for (const k of removed) {
-      const l = liveLines[k]!;
-      const p = patterns.find((x) => x.re.test(l));
-      if (p) oldOut[k] = p.display + (knownRaw.has(l) ? '' : OLD_SECRET_MARK);
-      else if (wildAdded) oldOut[k] = keepKey(l);
-    }
-    removed = [];
-    wildAdded = false;
-  };
   for (const c of parts) {
-    if (c.removed) for (let k = 0; k < c.count; k++) removed.push(j++);
-    else if (c.added) {
+    if (c.removed) {
+      for (let k = 0; k < c.count; k++, j++) {
+        const l = liveLines[j]!;
+        const p = patterns.find((x) => x.re.test(l));
+        if (p) oldOut[j] = p.display + (knownRaw.has(l) ? '' : OLD_SECRET_MARK);
+      }
+    } else if (c.added) {
       for (let k = 0; k < c.count; k++, i++) {
         const w = lines[i]!;
-        if (w.wildcard) wildAdded = true;
         // An available secret's new line: changed unless the live file has it somewhere (maskForDiff's rule).
-        else if (w.sensitive && !fresh && !liveRaw.has(w.text)) newOut[i] = w.display.split(SENSITIVE).join(SENSITIVE_CHANGED);
+        if (w.sensitive && !w.wildcard && !fresh && !liveRaw.has(w.text)) newOut[i] = w.display.split(SENSITIVE).join(SENSITIVE_CHANGED);
       }
     } else {
-      closeBlock();
       // Taken as equal: the live line shows exactly as the wanted one (a wildcard's value stays unseen).
       for (let k = 0; k < c.count; k++, i++, j++) oldOut[j] = newOut[i]!;
     }
   }
-  closeBlock();
   return { old: oldOut.join('\n'), new: newOut.join('\n') };
-}
-
-/** `key = value` → `key = (sensitive)`, `directive value;` → `directive (sensitive)`; a blank line stays blank. */
-function keepKey(line: string): string {
-  if (line.trim() === '') return line;
-  const m = /^(\s*[^\s=:]+\s*[=:]\s*|\s*\S+\s+)/.exec(line);
-  return (m ? m[1] : '') + SENSITIVE;
 }

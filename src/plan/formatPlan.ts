@@ -1,5 +1,5 @@
 import type { Actions } from './Actions.js';
-import { SENSITIVE_CHANGED, SENSITIVE_NOT_COMPARED } from '../secrets/maskSecrets.js';
+import { SENSITIVE, SENSITIVE_CHANGED, SENSITIVE_NOT_COMPARED } from '../secrets/maskSecrets.js';
 import { countPlan, isPending, type FilePlan, type ServerPlan } from './ServerPlan.js';
 
 /** Changes already printed in a run (removed and added lines → where they were first shown). */
@@ -43,8 +43,8 @@ export function formatServerPlan(p: ServerPlan, style: PlanStyle): string {
       out.push(paint(C.dim, `      (same change as ${first.server === p.server ? '' : `${first.server}:`}${first.path})`));
       continue;
     }
-    // Two masked secrets "changed the same way" would be a claim about values nobody sees.
-    if (f.change === 'change' && !body.includes(SENSITIVE_CHANGED) && !body.includes(SENSITIVE_NOT_COMPARED)) seen.set(body, { server: p.server, path: f.path });
+    // Two masked lines "changed the same way" would be a claim about values nobody sees.
+    if (f.change === 'change' && ![SENSITIVE, SENSITIVE_CHANGED, SENSITIVE_NOT_COMPARED].some((m) => body.includes(m))) seen.set(body, { server: p.server, path: f.path });
     for (const line of f.diff.split('\n')) out.push('      ' + diffLine(line, paint));
   }
   for (const host of p.actions.certbot) out.push(`  ${paint(C.yellow, '*')} ${host}: no certificate yet: serve the ACME vhost, run certbot, then install the TLS vhost`);
@@ -79,15 +79,16 @@ export function formatActions(a: Actions): string {
   if (a.nginxReload) parts.push('reload nginx');
   if (a.postgresReload) parts.push(`reload postgresql${a.postgresRestart?.length ? ` (${a.postgresRestart.join(', ')}: only on a restart, blink-apply --restart-postgres)` : ''}`);
   if (a.health.length) parts.push(`check health of ${a.health.map((h) => h.instance).join(', ')}`);
+  if (a.fail2banReload) parts.push('reload fail2ban');
   return parts.join('; ');
 }
 
 function fileLine(f: FilePlan, style: PlanStyle, paint: (c: string, s: string) => string): string {
   const notes: string[] = [];
-  if (f.change === 'add' && f.after) notes.push(f.after.linkTarget !== undefined ? 'new link' : `new, ${octal(f.after.mode)} ${f.after.owner}`);
+  if (f.change === 'add' && f.after) notes.push(f.after.linkTarget !== undefined ? 'new link' : `new, ${octal(f.after.mode)}${f.after.owner !== undefined ? ` ${f.after.owner}` : ''}`);
   if ((f.change === 'mode' || f.change === 'change') && f.before && f.after && !f.after.linkTarget) {
     if (f.before.mode !== f.after.mode) notes.push(`mode ${octal(f.before.mode)} → ${octal(f.after.mode)}`);
-    if (f.before.owner !== f.after.owner) notes.push(`owner ${f.before.owner} → ${f.after.owner}`);
+    if (f.after.owner !== undefined && f.before.owner !== f.after.owner) notes.push(`owner ${f.before.owner} → ${f.after.owner}`);
   }
   if (f.bootstrap) notes.push('ACME bootstrap vhost until the certificate exists');
   if (f.drift) notes.push(f.before ? 'drift: edited on the server since the last apply' : 'drift: removed on the server since the last apply');

@@ -2,12 +2,13 @@ import { posix } from 'node:path';
 import { structuredPatch } from 'diff';
 import type { Instance, Server } from '../model/Fleet.js';
 import type { ManifestEntry, RemoteState } from '../remote/RemoteState.js';
-import { noActions, type Actions } from './Actions.js';
+import { healthTarget, noActions, type Actions } from './Actions.js';
 import { certificatePath, type DesiredFile } from './DesiredFile.js';
 import type { FilePlan, FileState, ServerPlan } from './ServerPlan.js';
 import { maskForDiff, OLD_SECRET_MARK, SENSITIVE_CHANGED, scrub } from '../secrets/maskSecrets.js';
 import { compareUnresolved, type UnresolvedText } from './compareUnresolved.js';
 import { postgresRestartSettings } from './postgresRestart.js';
+import { mayHoldSecrets } from '../secrets/mayHoldSecrets.js';
 
 export interface PlanInput {
   server: Pick<Server, 'name' | 'commands'>;
@@ -42,11 +43,15 @@ export function plan(input: PlanInput): ServerPlan {
 
   for (const d of chosen.values()) {
     const live = state.files.get(d.path);
-    const after: FileState = { sha256: d.sha256, mode: d.mode, owner: d.owner };
+    const written = manifest[d.path];
+    const sensitive = mayHoldSecrets(d.kind, d.sensitive, written?.sensitive);
+    const after: FileState = { sha256: d.sha256, mode: d.mode, ...(d.owner !== undefined ? { owner: d.owner } : {}) };
     if (d.linkTarget !== undefined) {
       delete after.sha256;
       after.linkTarget = d.linkTarget;
     }
+    // The hash of a file whose other lines are public tests guesses of its secret: never in a plan.
+    if (sensitive) delete after.sha256;
     const f: FilePlan = {
       path: d.path,
       kind: d.kind,
@@ -54,21 +59,20 @@ export function plan(input: PlanInput): ServerPlan {
       drift: false,
       orphan: false,
       bootstrap: d.role === 'bootstrap',
-      sensitive: d.sensitive,
+      sensitive,
       after,
     };
     if (d.instance !== undefined) f.instance = d.instance;
     if (d.host !== undefined) f.host = d.host;
-    const written = manifest[d.path];
     if (!live) {
       f.change = 'add';
       f.drift = written !== undefined;
     } else {
       f.before = { mode: live.mode, owner: live.owner };
-      if (live.sha256) f.before.sha256 = live.sha256;
+      if (live.sha256 && !sensitive) f.before.sha256 = live.sha256;
       if (live.linkTarget !== undefined) f.before.linkTarget = live.linkTarget;
       // Links carry no mode of their own worth comparing.
-      const sameMeta = d.linkTarget !== undefined || (live.mode === d.mode && live.owner === d.owner);
+      const sameMeta = d.linkTarget !== undefined || (live.mode === d.mode && (d.owner === undefined || live.owner === d.owner));
       if (d.unresolved && d.linkTarget === undefined && live.type === 'file') {
         // The desired bytes are not known, so neither is their hash: compare the lines that are.
         const old = input.oldContents?.get(d.path);
@@ -87,7 +91,7 @@ export function plan(input: PlanInput): ServerPlan {
       delete after.sha256;
     }
     if (f.change === 'add' || f.change === 'change') {
-      const diff = fileDiff(d, input.oldContents?.get(d.path), live?.linkTarget, input);
+      const diff = fileDiff(d, input.oldContents?.get(d.path), live?.linkTarget, sensitive, input);
       if (diff) f.diff = diff;
     }
     files.push(f);
@@ -102,6 +106,7 @@ export function plan(input: PlanInput): ServerPlan {
     }
     const live = state.files.get(path);
     if (!live) continue; // gone already: the manifest forgets it
+    const sensitive = mayHoldSecrets(entry.kind, false, entry.sensitive);
     const f: FilePlan = {
       path,
       kind: entry.kind,
@@ -109,10 +114,10 @@ export function plan(input: PlanInput): ServerPlan {
       drift: (entry.linkTarget ?? entry.sha256) !== (live.linkTarget ?? live.sha256),
       orphan: true,
       bootstrap: false,
-      sensitive: false,
+      sensitive,
       before: { mode: live.mode, owner: live.owner },
     };
-    if (live.sha256) f.before!.sha256 = live.sha256;
+    if (live.sha256 && !sensitive) f.before!.sha256 = live.sha256;
     if (entry.instance !== undefined) f.instance = entry.instance;
     if (entry.host !== undefined) f.host = entry.host;
     if (!input.prune) keep[path] = entry;
@@ -148,7 +153,7 @@ export function pathsToFetch(desired: readonly DesiredFile[], state: RemoteState
 }
 
 function unresolvedText(d: DesiredFile): UnresolvedText {
-  return { content: d.content.toString('utf8'), template: d.template, refs: d.unresolved?.refs ?? [] };
+  return { content: d.content.toString('utf8'), template: d.template, refs: d.unresolved?.refs ?? [], kind: d.kind };
 }
 
 /**
@@ -163,7 +168,8 @@ function chooseFiles(desired: readonly DesiredFile[], state: RemoteState): { cho
     if (d.role !== 'bootstrap' || !d.host || !d.bootstrapFor) continue;
     if (state.files.has(certificatePath(d.host))) continue;
     const managed = chosen.get(d.bootstrapFor);
-    chosen.set(d.bootstrapFor, { ...d, path: d.bootstrapFor, mode: managed?.mode ?? d.mode, owner: managed?.owner ?? d.owner });
+    const owner = managed ? managed.owner : d.owner;
+    chosen.set(d.bootstrapFor, { ...d, path: d.bootstrapFor, mode: managed?.mode ?? d.mode, ...(owner !== undefined ? { owner } : {}) });
     certbot.add(d.host);
   }
   return { chosen: new Map([...chosen].sort(([a], [b]) => a.localeCompare(b))), certbot: [...certbot].sort() };
@@ -183,6 +189,7 @@ function planActions(files: readonly FilePlan[], input: PlanInput, certbot: stri
       a.postgresReload = true;
       a.postgresRestart = d ? postgresRestartSettings(old && f.change === 'change' ? Buffer.from(old).toString('utf8') : f.change === 'mode' ? d.content.toString('utf8') : undefined, d.content.toString('utf8')) : [];
     }
+    if (f.kind === 'fail2ban') a.fail2banReload = true;
     if (f.kind === 'unit' && f.change === 'delete') a.disable.push(posix.basename(f.path).replace(/\.service$/, ''));
     if (f.instance && f.change !== 'delete') byInstance.set(f.instance, [...(byInstance.get(f.instance) ?? []), f]);
   }
@@ -192,17 +199,19 @@ function planActions(files: readonly FilePlan[], input: PlanInput, certbot: stri
     if (unit?.change === 'add') a.enable.push(inst.service);
     else if (unit || changed.some((f) => f.kind === 'odoo-conf')) a.restart.push(inst.service);
     else continue;
-    a.health.push({ instance: inst.id, service: inst.service, port: inst.port });
+    a.health.push(healthTarget(inst));
   }
   a.certbot = certbot;
   return a;
 }
 
-function fileDiff(d: DesiredFile, old: Uint8Array | undefined, oldLink: string | undefined, input: PlanInput): string | undefined {
+function fileDiff(d: DesiredFile, old: Uint8Array | undefined, oldLink: string | undefined, holdsSecrets: boolean, input: PlanInput): string | undefined {
   if (d.linkTarget !== undefined) return `${oldLink !== undefined ? `-> ${oldLink}\n` : ''}+> ${d.linkTarget}`;
   if (d.content.length > MAX_DIFF_BYTES || (old && old.length > MAX_DIFF_BYTES)) return '(large file: diff not shown)';
   const oldText = old ? Buffer.from(old).toString('utf8') : '';
-  const masked = d.unresolved ? compareUnresolved(oldText, unresolvedText(d), input.secretValues).masked() : maskForDiff(oldText, d.content.toString('utf8'), d.template, input.secretValues);
+  // Only a file that holds secrets has lines to mask by their template: `${VAR}` in a
+  // shell script is the script's own syntax (render kept no reference from it).
+  const masked = d.unresolved ? compareUnresolved(oldText, unresolvedText(d), input.secretValues).masked() : maskForDiff(oldText, d.content.toString('utf8'), holdsSecrets ? d.template : '', input.secretValues, { kind: d.kind, holdsSecrets });
   const patch = structuredPatch('a', 'b', masked.old, masked.new, '', '', { context: input.context ?? 3 });
   const lines: string[] = [];
   for (const h of patch.hunks) {

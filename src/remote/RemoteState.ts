@@ -27,9 +27,15 @@ export interface Manifest {
 export interface ManifestEntry {
   kind: ArtifactKind;
   sha256?: string;
+  /**
+   * The file blink wrote held resolved secrets: the server's copy is masked
+   * in diffs even once the config no longer puts a secret in it.
+   */
+  sensitive?: true;
   linkTarget?: string;
   mode: number;
-  owner: string;
+  /** Absent when the server does not set owners. */
+  owner?: string;
   instance?: string;
   host?: string;
 }

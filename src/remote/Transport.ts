@@ -18,7 +18,7 @@ export interface Transport {
    * for the server lock. Resolves with the first line the script prints.
    */
   hold(script: string): Promise<Held>;
-  /** GET a URL as seen from the server (the health check), without needing curl there. */
+  /** GET a URL as seen from the server (the health check), without needing curl there; the whole answer. */
   httpGet(url: string, timeoutMs: number): Promise<HttpResult>;
   close(): Promise<void>;
 }
@@ -36,4 +36,5 @@ export interface Held {
   release(): Promise<void>;
 }
 
-export type HttpResult = { status: number } | { error: string };
+/** An answer (its body as UTF-8 text), or why there was none. */
+export type HttpResult = { status: number; body: string } | { error: string };

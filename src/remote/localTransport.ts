@@ -5,22 +5,26 @@ import { httpOverStream } from './httpOverStream.js';
 import { scriptWithInput } from './scriptWithInput.js';
 import { childEnv } from './childEnv.js';
 
-/** The same scripts as over ssh, run by `sh` on this machine. */
-export function localTransport(server: string): Transport {
+/**
+ * The same scripts as over ssh, run by `sh` on this machine, in `cwd`: the
+ * config folder for a fleet's server (its commands may name scripts kept
+ * beside clients.yaml), `/` otherwise. Blink's own scripts use absolute paths.
+ */
+export function localTransport(server: string, cwd = '/'): Transport {
   return {
     server,
     target: 'local',
     open: async () => undefined,
-    exec: (script, stdin) => runChild('sh', ['-s'], scriptWithInput(script, stdin)),
-    hold: (script) => holdChild('sh', ['-c', script]),
+    exec: (script, stdin) => runChild('sh', ['-s'], scriptWithInput(script, stdin), cwd),
+    hold: (script) => holdChild('sh', ['-c', script], cwd),
     httpGet: (url, timeoutMs) => localHttpGet(url, timeoutMs),
     close: async () => undefined,
   };
 }
 
-export function runChild(cmd: string, args: string[], stdin?: Uint8Array | string): Promise<ExecResult> {
+export function runChild(cmd: string, args: string[], stdin?: Uint8Array | string, cwd = '/'): Promise<ExecResult> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: '/', env: childEnv() });
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd, env: childEnv() });
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -34,9 +38,9 @@ export function runChild(cmd: string, args: string[], stdin?: Uint8Array | strin
 }
 
 /** Keep a child whose stdin is our pipe: when we exit, even by SIGKILL, it sees EOF. */
-export function holdChild(cmd: string, args: string[]): Promise<Held> {
+export function holdChild(cmd: string, args: string[], cwd = '/'): Promise<Held> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: '/', env: childEnv() });
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd, env: childEnv() });
     let buf = '';
     let err = '';
     let settled = false;

@@ -145,7 +145,8 @@ export function memoryRemote(name: string, world: MemoryServer): Remote {
       const code = world.commandExit?.(command) ?? 0;
       return { code, stdout: Buffer.alloc(0), stderr: code ? `${command}: failed` : '' };
     },
-    httpGet: async (url) => world.health?.(url) ?? { status: 200 },
+    // Odoo 18's healthy answer; /web/health reports the database when asked to.
+    httpGet: async (url) => world.health?.(url) ?? { status: 200, body: JSON.stringify(url.includes('db_server_status=') ? { status: 'pass', db_server_status: true } : { status: 'pass' }) },
     async commit(run, manifest, auditLine) {
       if (manifest) write(MANIFEST_PATH, JSON.stringify(manifest));
       world.audit.push(auditLine);

@@ -25,7 +25,7 @@ export function realRemotes(options: { sshConfig?: string }): {
   const transportFor = (s: Server): Transport => {
     let t = transports.get(s.name);
     if (t) return t;
-    if (s.transport !== 'ssh' || !s.ssh) t = localTransport(s.name);
+    if (s.transport !== 'ssh' || !s.ssh) t = localTransport(s.name, s.commandDir);
     else {
       // mkdtemp makes it 0700: nobody else can reach our masters.
       controlDir ??= mkdtempSync(join(tmpdir(), 'blink-ssh-'));

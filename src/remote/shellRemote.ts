@@ -4,6 +4,7 @@ import type { Transport } from './Transport.js';
 import type { Check, CheckFailure, Failure, Lock, Remote } from './Remote.js';
 import { BLINK_DIR, type LiveFile, type Manifest, type RemoteState } from './RemoteState.js';
 import type { JournalPhase } from './Journal.js';
+import { fail2banCheck } from './fail2banCheck.js';
 import { fillCommand, shellQuote as q } from './shellQuote.js';
 import { tar } from './tar.js';
 
@@ -171,7 +172,8 @@ tar -x -f - -C ${q(S)}
         // Backups may hold secrets: only root looks in there.
         'mkdir -p "$B/backups"; chmod 700 "$B" "$B/backups"',
         `printf 'swapping\\n' > "$B/journal.phase.tmp"; mv -f "$B/journal.phase.tmp" "$B/journal.phase"`,
-        'cat > "$B/journal.json.tmp"; mv -f "$B/journal.json.tmp" "$B/journal.json"',
+        // The journal carries the next manifest (hashes of files with secrets).
+        '(umask 077; cat > "$B/journal.json.tmp"); mv -f "$B/journal.json.tmp" "$B/journal.json"',
       ];
       const dirs = new Set<string>();
       for (const f of journal.files) {
@@ -225,8 +227,10 @@ tar -x -f - -C ${q(S)}
       const out = [
         'set -e',
         `B=${q(B)}`,
-        'mkdir -p "$B"',
-        manifest ? 'cat > "$B/manifest.json.tmp"; mv -f "$B/manifest.json.tmp" "$B/manifest.json"' : '',
+        // The manifest hashes files that hold secrets: root's alone, like the backups.
+        'umask 077',
+        'mkdir -p "$B"; chmod 700 "$B"',
+        manifest ? 'cat > "$B/manifest.json.tmp"; chmod 600 "$B/manifest.json.tmp"; mv -f "$B/manifest.json.tmp" "$B/manifest.json"' : '',
         manifest ? `cat > "$B/manifest.paths.tmp" <<'BLINK_PATHS_END'\n${Object.keys(manifest.files).join('\n')}\nBLINK_PATHS_END\nmv -f "$B/manifest.paths.tmp" "$B/manifest.paths"` : '',
         `printf '%s\\n' ${q(auditLine)} >> "$B/audit.log"`,
         'rm -f "$B/journal.json" "$B/journal.phase"',
@@ -265,6 +269,8 @@ else
 fi
 ${test}`;
       }
+      case 'fail2ban':
+        return fail2banCheck(c, T, at('/etc/fail2ban'));
       case 'unit':
       case 'logrotate':
       case 'postgres':

@@ -27,6 +27,14 @@ export interface ServerView {
   name: string;
   cpus: number;
   memoryMb: number;
+  /**
+   * The server keeps blink's files under a root folder (clients.yaml `root:`).
+   * Rendered files still name server paths (out/ is the same on every machine);
+   * what runs on the server finds the folder itself (blink-backup, blink-restore).
+   */
+  relocated: boolean;
+  /** The server's fail2ban settings; all 0 when fail2ban is off (no fail2ban file is rendered then). */
+  fail2ban: { enabled: boolean; bantime: number; maxretry: number; findtime: number; filterPath: string };
   postgres: PostgresView;
 }
 
@@ -54,8 +62,20 @@ export interface InstanceView {
   logfile: string;
   /** Absolute path of this instance's odoo.conf on the server. */
   configPath: string;
-  /** 0 when the environment does not set workers. */
+  /** clients.yaml's workers; 0 when the environment does not set it. The server mode follows odoo.conf's: see `serverMode`. */
   workers: number;
+  /** The server odoo.conf's effective `workers` starts (compile/serverMode.ts). */
+  serverMode: 'threaded' | 'prefork';
+  /** Where nginx sends `/websocket`: `port` when threaded, `geventPort` when prefork. */
+  websocketPort: number;
+  /** Why, in one line without the count (`workers not 0: prefork server serves /websocket …`), so the vhost only changes when the route does. */
+  websocketRule: string;
+  /** Seconds: Odoo's guide's 720, or `limit_time_real` when longer, so nginx never gives up on a request Odoo may still finish. */
+  proxyReadTimeout: number;
+  /** Absolute folders nginx serves `/<module>/static/` from, in addons_path order; empty: Odoo serves them all. */
+  staticFolders: string[];
+  /** Why `staticFolders` is empty, `''` otherwise. */
+  staticNote: string;
   tls: 'letsencrypt' | 'none';
   letsencrypt: boolean;
   systemUser: string;

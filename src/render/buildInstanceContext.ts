@@ -1,13 +1,17 @@
 import { posix } from 'node:path';
 import { addonsPathOf } from '../compile/defaults.js';
+import { serverMode } from '../compile/serverMode.js';
 import type { Instance } from '../model/Fleet.js';
 import { instancePaths } from './serverPaths.js';
+import { staticFolders } from './staticFolders.js';
 import type { InstanceTemplateContext, InstanceView, ServerView } from './TemplateContext.js';
 
 /** Odoo 18's built-in `limit_time_real`, used when odoo.conf does not set it. */
 const ODOO_LIMIT_TIME_REAL = 120;
 /** Seconds systemd waits beyond Odoo's own graceful-stop wait before it kills. */
 const STOP_MARGIN = 30;
+/** Odoo's deployment guide's nginx proxy timeouts. */
+const GUIDE_PROXY_TIMEOUT = 720;
 /** What `ProtectHome=` hides or makes read-only. */
 const HOME_DIRS = ['/home', '/root', '/run/user'];
 
@@ -30,6 +34,8 @@ export function buildInstanceContext(
 export function buildInstanceView(instance: Instance): InstanceView {
   const b = instance.backup;
   const logDir = posix.dirname(instance.logfile);
+  const mode = serverMode(instance);
+  const statics = staticFolders(instance);
   return {
     id: instance.id,
     client: instance.client,
@@ -48,6 +54,13 @@ export function buildInstanceView(instance: Instance): InstanceView {
     logfile: instance.logfile,
     configPath: instancePaths(instance).odooConf,
     workers: instance.workers ?? 0,
+    // An unknown mode never renders (renderFleet refuses the instance); the gevent port is only a placeholder.
+    serverMode: mode.mode === 'unknown' ? 'prefork' : mode.mode,
+    websocketPort: mode.websocket?.port ?? instance.geventPort,
+    websocketRule: mode.rule,
+    proxyReadTimeout: Math.max(GUIDE_PROXY_TIMEOUT, limitTimeReal(instance)),
+    staticFolders: statics.folders,
+    staticNote: statics.why ?? '',
     tls: instance.tls,
     letsencrypt: instance.tls === 'letsencrypt',
     systemUser: instance.systemUser,

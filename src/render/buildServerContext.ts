@@ -1,5 +1,6 @@
 import type { Fleet, Server } from '../model/Fleet.js';
 import { buildInstanceView } from './buildInstanceContext.js';
+import { SERVER_PATHS } from './serverPaths.js';
 import type { ServerTemplateContext, ServerView } from './TemplateContext.js';
 
 /** Everything a per-server template sees: the server and its instances, sorted by id. */
@@ -17,5 +18,7 @@ export function buildServerContext(fleet: Fleet, server: Server, extra: { header
 
 export function buildServerView(server: Server): ServerView {
   const postgres = { version: server.postgres.version, settings: server.postgres.settings.map((s) => ({ name: s.name, ...s.setting })) };
-  return { name: server.name, cpus: server.cpus, memoryMb: server.memoryMb, postgres };
+  const f = server.fail2ban;
+  const fail2ban = { enabled: f !== undefined, bantime: f?.bantime ?? 0, maxretry: f?.maxretry ?? 0, findtime: f?.findtime ?? 0, filterPath: SERVER_PATHS.fail2banFilter };
+  return { name: server.name, cpus: server.cpus, memoryMb: server.memoryMb, relocated: server.root !== '/', fail2ban, postgres };
 }

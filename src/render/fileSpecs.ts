@@ -1,5 +1,5 @@
 import type { ArtifactKind } from '../model/Artifact.js';
-import type { Fleet, Instance } from '../model/Fleet.js';
+import type { Fleet, Instance, Server } from '../model/Fleet.js';
 import { TEMPLATES_LABEL } from './header.js';
 import { instancePaths, SERVER_PATHS } from './serverPaths.js';
 
@@ -13,9 +13,12 @@ export const TEMPLATES = {
   cron: 'backup.cron.hbs',
   backupEnv: 'backup-env.hbs',
   websocketMap: 'websocket-map.conf.hbs',
+  staticCspMap: 'static-csp-map.conf.hbs',
   backupScript: 'blink-backup.sh.hbs',
   restoreScript: 'blink-restore.sh.hbs',
   backupLogrotate: 'blink-backup.logrotate.hbs',
+  fail2banFilter: 'fail2ban-filter.conf.hbs',
+  fail2banJail: 'fail2ban-jail.conf.hbs',
 } as const;
 
 /** One file to produce: where it goes, how it is made, and what its header names. */
@@ -54,7 +57,13 @@ export function instanceFileSpecs(fleet: Fleet, instance: Instance): FileSpec[] 
       edit: `${clientsYaml} or ${fleet.configLabel}/hosts/${instance.host}.conf`,
     },
     templated(fleet, paths.unit, 'unit', 0o644, TEMPLATES.unit),
-    templated(fleet, paths.vhost, 'vhost', 0o644, TEMPLATES.vhost),
+    {
+      // The vhost reads odoo.conf's layering too: workers picks the /websocket
+      // port, limit_time_real the read timeout, addons_path the static folders.
+      ...templated(fleet, paths.vhost, 'vhost', 0o644, TEMPLATES.vhost),
+      sources: [...instance.iniSources, clientsYaml, `${TEMPLATES_LABEL}/${TEMPLATES.vhost}`],
+      edit: `${clientsYaml}, ${fleet.configLabel}/hosts/${instance.host}.conf or ${TEMPLATES_LABEL}/${TEMPLATES.vhost}`,
+    },
     // Linux reports every symlink as 0777; its target's mode is what counts.
     { path: paths.vhostLink, kind: 'vhost-link', mode: 0o777, owner: ROOT, role: 'managed', linkTarget: paths.vhost, sources: [], edit: '' },
     templated(fleet, paths.logrotate, 'logrotate', 0o644, TEMPLATES.logrotate),
@@ -67,10 +76,15 @@ export function instanceFileSpecs(fleet: Fleet, instance: Instance): FileSpec[] 
   return specs;
 }
 
-/** The files every server needs once, whatever runs on it. */
-export function serverFileSpecs(fleet: Fleet): FileSpec[] {
+/** The files every server needs once, whatever runs on it, and its fail2ban jail when that is on. */
+export function serverFileSpecs(fleet: Fleet, server: Server): FileSpec[] {
+  const fail2ban = server.fail2ban
+    ? [templated(fleet, SERVER_PATHS.fail2banFilter, 'fail2ban', 0o644, TEMPLATES.fail2banFilter), templated(fleet, SERVER_PATHS.fail2banJail, 'fail2ban', 0o644, TEMPLATES.fail2banJail)]
+    : [];
   return [
+    ...fail2ban,
     templated(fleet, SERVER_PATHS.websocketMap, 'nginx-map', 0o644, TEMPLATES.websocketMap),
+    templated(fleet, SERVER_PATHS.staticCspMap, 'nginx-map', 0o644, TEMPLATES.staticCspMap),
     templated(fleet, SERVER_PATHS.backupScript, 'script', 0o755, TEMPLATES.backupScript),
     templated(fleet, SERVER_PATHS.restoreScript, 'script', 0o755, TEMPLATES.restoreScript),
     templated(fleet, SERVER_PATHS.backupLogrotate, 'logrotate', 0o644, TEMPLATES.backupLogrotate),

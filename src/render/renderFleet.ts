@@ -1,6 +1,7 @@
 import { error, sortDiagnostics, type Diagnostic, type SourcePos } from '../diagnostics/Diagnostic.js';
 import type { Artifact } from '../model/Artifact.js';
 import type { Fleet } from '../model/Fleet.js';
+import { serverMode } from '../compile/serverMode.js';
 import { buildInstanceContext } from './buildInstanceContext.js';
 import { buildServerContext, buildServerView } from './buildServerContext.js';
 import { contextStrings } from './contextStrings.js';
@@ -46,6 +47,12 @@ export function renderFleet(fleet: Fleet, templates: TemplateSet, options: Rende
       diagnostics.push(error('BLINK020', `instance ${instance.id} is on server ${instance.server}, which the fleet does not define`, instance.source));
       continue;
     }
+    const mode = serverMode(instance);
+    if (mode.mode === 'unknown') {
+      // compile reports this first (BLINK215); render must still not guess where /websocket goes.
+      diagnostics.push(error('BLINK215', `instance ${instance.id}: ${mode.reason}; refusing to render its files`, mode.origin?.pos ?? instance.source, 'set workers to a number'));
+      continue;
+    }
     const context = buildInstanceContext(instance, buildServerView(server), { header: '', root });
     const checked = checkContext(context);
     const owner = { server: server.name, instance: instance.id, host: instance.host };
@@ -57,7 +64,7 @@ export function renderFleet(fleet: Fleet, templates: TemplateSet, options: Rende
     // Every instance of the server is in this context: scan it once, not once per file.
     const context = buildServerContext(fleet, server, { header: '', root });
     const checked = checkContext(context);
-    for (const spec of [...serverFileSpecs(fleet), postgresFileSpec(fleet, server)]) {
+    for (const spec of [...serverFileSpecs(fleet, server), postgresFileSpec(fleet, server)]) {
       emit(renderOne(engine, spec, { ...context, header: header(spec.sources, spec.edit) }, checked, { server: server.name }, server.source));
     }
   }

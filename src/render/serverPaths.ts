@@ -1,10 +1,15 @@
 /** Where blink's per-server files live on a server (absolute, before any `root` relocation). */
 export const SERVER_PATHS = {
   websocketMap: '/etc/nginx/conf.d/blink-websocket-map.conf',
+  /** `$content_type_csp`, for the static files vhosts serve from disk. */
+  staticCspMap: '/etc/nginx/conf.d/blink-static-csp-map.conf',
   backupScript: '/usr/local/sbin/blink-backup',
   restoreScript: '/usr/local/sbin/blink-restore',
   /** The backup scripts' own log (/var/log/blink/backup.log). */
   backupLogrotate: '/etc/logrotate.d/blink-backup',
+  /** fail2ban's filter for Odoo's failed-login lines, and the jail over the server's Odoo logs (servers with fail2ban only). */
+  fail2banFilter: '/etc/fail2ban/filter.d/odoo-login.conf',
+  fail2banJail: '/etc/fail2ban/jail.d/odoo.conf',
 } as const;
 
 export interface InstancePaths {

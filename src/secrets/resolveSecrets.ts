@@ -26,7 +26,12 @@ export interface ResolveOptions {
    * error. A value with a line break is an error either way.
    */
   allowMissing?: boolean;
+  /** Production instances, whose admin_passwd must be at least ADMIN_PASSWD_MIN characters. */
+  production?: ReadonlySet<string>;
 }
+
+/** The database manager's master password guards dropping and restoring databases: production's must not be guessable. */
+export const ADMIN_PASSWD_MIN = 16;
 
 export interface ResolvedSecrets {
   /** Content with every reference replaced (the unresolved ones kept), for the artifacts that had any. */
@@ -53,9 +58,18 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
   const bad = new Set<string>();
   const adminPasswd = new Map<string, string[]>();
 
+  const noteAdminPasswd = (a: Artifact, content: string): void => {
+    if (a.kind !== 'odoo-conf' || a.role !== 'managed' || !a.instance) return;
+    const m = /^admin_passwd\s*=\s*(.*)$/m.exec(content);
+    if (m && !m[1]!.includes('${')) adminPasswd.set(m[1]!, [...(adminPasswd.get(m[1]!) ?? []), a.instance]);
+  };
   for (const a of artifacts) {
     const refs = new Set(a.secretRefs.map(normalizeRef));
-    if (refs.size === 0) continue;
+    if (refs.size === 0) {
+      // A master password written out in the config is checked all the same.
+      noteAdminPasswd(a, a.content);
+      continue;
+    }
     const left: UnresolvedSecrets = { refs: [], names: [] };
     const content = a.content.replace(SECRET_REF, (whole, ref: string) => {
       if (!refs.has(ref)) return whole;
@@ -76,10 +90,7 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
     });
     contents.set(a, content);
     if (o.allowMissing && left.refs.length) unresolved.set(a, { refs: left.refs.sort(), names: left.names.sort() });
-    if (a.kind === 'odoo-conf' && a.role === 'managed' && a.instance) {
-      const m = /^admin_passwd\s*=\s*(.*)$/m.exec(content);
-      if (m && !m[1]!.includes('${')) adminPasswd.set(m[1]!, [...(adminPasswd.get(m[1]!) ?? []), a.instance]);
-    }
+    noteAdminPasswd(a, content);
   }
 
   const diagnostics: Diagnostic[] = [];
@@ -92,11 +103,17 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
     );
   }
   for (const name of [...bad].sort()) diagnostics.push(error('BLINK500', `secret ${name} contains a line break`));
-  for (const instances of adminPasswd.values()) {
+  for (const [value, instances] of adminPasswd) {
     if (instances.length > 1) {
       diagnostics.push(
         error('BLINK501', `admin_passwd has the same value for ${instances.sort().join(', ')}`, undefined, 'give every instance its own master password'),
       );
+    }
+    // Never the value: only its length, which says nothing a guesser can use beyond "too short".
+    for (const i of instances.filter((x) => o.production?.has(x)).sort()) {
+      if ([...value].length < ADMIN_PASSWD_MIN) {
+        diagnostics.push(error('BLINK540', `${i}: admin_passwd is ${[...value].length} characters; a production instance needs at least ${ADMIN_PASSWD_MIN}`, undefined, 'set a long random one, e.g. from: openssl rand -base64 24'));
+      }
     }
   }
   const valuesByServer = new Map([...byServer].map(([k, v]) => [k, [...v]]));

@@ -1,6 +1,6 @@
 import type { Instance, Server } from '../model/Fleet.js';
 import { SECRET_REF } from './secretRef.js';
-import { lookupSecret, type SecretSources } from './resolveSecrets.js';
+import { ADMIN_PASSWD_MIN, lookupSecret, type SecretSources } from './resolveSecrets.js';
 
 /**
  * Whether `resolveSecrets` is sure to pass on what these servers and
@@ -30,6 +30,7 @@ export function secretsReady(servers: readonly Server[], instances: readonly Ins
     // A reference left in the value is a missing secret: resolveSecrets compares no such value either.
     if (value.includes('${')) continue;
     if (seen.has(value)) return false;
+    if (i.production && [...value].length < ADMIN_PASSWD_MIN) return false;
     seen.add(value);
   }
   return true;

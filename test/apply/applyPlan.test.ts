@@ -66,7 +66,7 @@ fail('a failed health check restores every file and restarts on the old ones', a
   await memRun(w, { apply: true });
   const before = snapshot(w);
   w.commands.length = 0;
-  w.health = (url) => (url.includes(':8069/') ? { status: 502 } : { status: 200 });
+  w.health = (url) => (url.includes(':8069/') ? { status: 502, body: '<html>Bad Gateway</html>' } : { status: 200, body: '{"status": "pass", "db_server_status": true}' });
   const fleet = sampleFleet((i) => (i.id === 'corteperfecto-prod' ? { workers: 4 } : {}));
   const r = await memRun(w, { fleet, apply: true });
   assert.is(r.report!.outcome, 'rolled-back');

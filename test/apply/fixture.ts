@@ -3,7 +3,10 @@
  * instances re-homed onto them with free ports, and stand-ins for what cannot
  * run here: a recording script in place of systemctl (every restart/reload
  * is a line in commands.log) and in-process HTTP servers in place of Odoo
- * answering /web/health.
+ * answering its health routes (test/support/odooHealth.ts): /web/health on
+ * each instance's port, /websocket/health on its gevent port. The first
+ * instance of each server (production) runs workers, so its gevent port is
+ * checked too.
  */
 import { chmodSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
@@ -13,6 +16,8 @@ import type { Fleet, Instance, Server, ServerCommands } from '../../src/model/Fl
 import { loadTemplates } from '../../src/load/loadTemplates.js';
 import { renderFleet } from '../../src/render/renderFleet.js';
 import { postgresSettings } from '../../src/compile/postgresSettings.js';
+import { DEFAULT_COMMANDS } from '../../src/compile/defaults.js';
+import { answerOdooHealth, type OdooHealthState } from '../support/odooHealth.js';
 import { SAMPLE_DEPLOY, sampleInstance, type SampleSpec } from '../support/sampleFleet.js';
 import { freePort } from '../support/sshd.js';
 
@@ -32,6 +37,12 @@ export interface TestWorld {
   clearCommands(): void;
   /** Make an instance's health stand-in answer 503 (true) or 200 (false). */
   setUnhealthy(instance: string, bad: boolean): void;
+  /** Odoo's own answer when its database server is down: HTTP 500 with status fail (true), or healthy again (false). */
+  setDatabaseDown(instance: string, down: boolean): void;
+  /** The gevent stand-in drops the next `attempts` connections, as a gevent process still starting. */
+  setGeventLate(instance: string, attempts: number): void;
+  /** Every health request so far: `<instance> <path and query>`. */
+  healthRequests(): string[];
   /** Called on every health request (a test may kill the apply there). */
   onHealth?: (instance: string) => void;
   render(fleet?: Fleet): Artifact[];
@@ -60,7 +71,8 @@ export async function testWorld(dir: string, servers: TestServer[], perServer = 
   chmodSync(killpoint, 0o755);
   chmodSync(certbot, 0o755);
   writeFileSync(log, '');
-  const unhealthy = new Set<string>();
+  const states = new Map<string, OdooHealthState>();
+  const requests: string[] = [];
   const http: HttpServer[] = [];
   const instances: Instance[] = [];
   const fleetServers: Server[] = [];
@@ -78,11 +90,14 @@ export async function testWorld(dir: string, servers: TestServer[], perServer = 
       unit_verify: `${killpoint} verify && systemd-analyze verify {unit}`,
       logrotate_verify: 'logrotate -d {file}',
       certbot: `${certbot} ${s.name} ${root} {host}`,
-      health: 'http://127.0.0.1:{port}/web/health',
+      health: DEFAULT_COMMANDS.health,
+      websocket_health: DEFAULT_COMMANDS.websocket_health,
       backup: `${record} ${s.name} backup {instance}`,
       postgres_test: `${record} ${s.name} postgres-test {file}`,
       postgres_reload: `${record} ${s.name} reload postgresql`,
       postgres_restart: `${record} ${s.name} restart postgresql`,
+      fail2ban_test: 'fail2ban-client -c {dir} -t && fail2ban-regex /dev/null {dir}/filter.d/odoo-login.conf',
+      fail2ban_reload: `${record} ${s.name} reload fail2ban`,
     };
     fleetServers.push({
       name: s.name,
@@ -90,6 +105,7 @@ export async function testWorld(dir: string, servers: TestServer[], perServer = 
       ...(s.ssh ? { ssh: s.ssh } : {}),
       sshOptions: [],
       root,
+      setOwners: true,
       cpus: 2,
       memoryMb: 4096,
       commands,
@@ -99,17 +115,22 @@ export async function testWorld(dir: string, servers: TestServer[], perServer = 
     for (let k = 0; k < perServer; k++) {
       const env = String.fromCharCode(97 + k);
       const port = await freePort();
-      const spec: SampleSpec = { client: s.name, clientName: s.name, env, host: `${env}.${s.name}.test`, server: s.name, kind: k === 0 ? 'production' : 'test', port, tls, line: line++ };
-      const inst = sampleInstance(spec, { systemUser: 'root', python: '/usr/bin/python3', geventPort: port + 1 });
+      const geventPort = await freePort();
+      const production = k === 0;
+      const spec: SampleSpec = { client: s.name, clientName: s.name, env, host: `${env}.${s.name}.test`, server: s.name, kind: production ? 'production' : 'test', port, tls, line: line++, ...(production ? { workers: 2 } : {}) };
+      const inst = sampleInstance(spec, { systemUser: 'root', python: '/usr/bin/python3', geventPort });
       instances.push(inst);
-      // Stand-in for Odoo: answers /web/health, or 503 when the test says so.
-      const srv = createServer((req, res) => {
-        world.onHealth?.(inst.id);
-        res.statusCode = req.url === '/web/health' && !unhealthy.has(inst.id) ? 200 : 503;
-        res.end();
-      });
-      await new Promise<void>((r) => srv.listen(port, '127.0.0.1', () => r()));
-      http.push(srv);
+      const state: OdooHealthState = {};
+      states.set(inst.id, state);
+      for (const [route, p] of [['web', port], ['websocket', geventPort]] as const) {
+        const srv = createServer((req, res) => {
+          requests.push(`${inst.id} ${req.url}`);
+          world.onHealth?.(inst.id);
+          answerOdooHealth(route, state, req, res);
+        });
+        await new Promise<void>((r) => srv.listen(p, '127.0.0.1', () => r()));
+        http.push(srv);
+      }
     }
   }
   const fleet: Fleet = { configLabel: 'config', servers: fleetServers, instances, deploy: { ...SAMPLE_DEPLOY } };
@@ -120,7 +141,10 @@ export async function testWorld(dir: string, servers: TestServer[], perServer = 
     rootOf,
     commands: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []),
     clearCommands: () => writeFileSync(log, ''),
-    setUnhealthy: (id, bad) => void (bad ? unhealthy.add(id) : unhealthy.delete(id)),
+    setUnhealthy: (id, bad) => void (states.get(id)!.down = bad),
+    setDatabaseDown: (id, down) => void (states.get(id)!.databaseDown = down),
+    setGeventLate: (id, attempts) => void (states.get(id)!.geventLate = attempts),
+    healthRequests: () => [...requests],
     render: (f = fleet) => renderPerServer(f),
     stop: async () => {
       await Promise.all(http.map((s) => new Promise<void>((r) => s.close(() => r()))));

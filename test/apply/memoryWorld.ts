@@ -3,7 +3,7 @@ import { loadTemplates } from '../../src/load/loadTemplates.js';
 import { renderFleet } from '../../src/render/renderFleet.js';
 import type { Artifact } from '../../src/model/Artifact.js';
 import type { Fleet } from '../../src/model/Fleet.js';
-import { desiredFiles, readPaths, type DesiredFile } from '../../src/plan/DesiredFile.js';
+import { desiredFiles, forServer, readPaths, type DesiredFile } from '../../src/plan/DesiredFile.js';
 import { plan } from '../../src/plan/plan.js';
 import type { ServerPlan } from '../../src/plan/ServerPlan.js';
 import { memoryRemote, memoryServer, type MemoryServer } from '../../src/remote/memoryRemote.js';
@@ -29,13 +29,13 @@ export interface MemRun {
 }
 
 /** Read, plan and (optionally) apply aws-1 of `fleet` on the in-memory `world`. */
-export async function memRun(world: MemoryServer, o: { fleet?: Fleet; artifacts?: Artifact[]; apply?: boolean; prune?: boolean; remote?: Remote; restartPostgres?: boolean } = {}): Promise<MemRun> {
+export async function memRun(world: MemoryServer, o: { fleet?: Fleet; artifacts?: Artifact[]; apply?: boolean; prune?: boolean; remote?: Remote; restartPostgres?: boolean; env?: Record<string, string> } = {}): Promise<MemRun> {
   const fleet = o.fleet ?? sampleFleet();
   const artifacts = o.artifacts ?? awsArtifacts(fleet);
-  const secrets = resolveSecrets(artifacts, { env: secretEnv(fleet) });
-  const desired = desiredFiles(artifacts, secrets.contents);
-  const remote = o.remote ?? memoryRemote('aws-1', world);
+  const secrets = resolveSecrets(artifacts, { env: o.env ?? secretEnv(fleet) });
   const server = fleet.servers.find((s) => s.name === 'aws-1')!;
+  const desired = forServer(desiredFiles(artifacts, secrets.contents), server);
+  const remote = o.remote ?? memoryRemote('aws-1', world);
   const input = { server, target: 'memory', instances: fleet.instances.filter((i) => i.server === 'aws-1'), desired, prune: o.prune ?? false, secretValues: secrets.values };
   const read = await readRemote(remote, desired);
   if ('error' in read) throw new Error(read.error);

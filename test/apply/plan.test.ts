@@ -6,6 +6,7 @@ import { applyFleet, diffFleet } from '../../src/apply/applyFleet.js';
 import { resolveSecrets } from '../../src/secrets/resolveSecrets.js';
 import { formatServerPlan, type ShownChanges } from '../../src/plan/formatPlan.js';
 import { planJson } from '../../src/plan/planJson.js';
+import { fileOps } from '../../src/apply/applyPlan.js';
 import { sampleFleet } from '../support/sampleFleet.js';
 import { awsArtifacts, awsServer, memRun } from './memoryWorld.js';
 import { CANARY, secretEnv } from './harness.js';
@@ -78,6 +79,25 @@ kinds('the same change on many files is shown once, then referred to, also acros
   assert.match(second, '~ /etc/logrotate.d/odoo-blink-internal\n      (same change as aws-1:/etc/logrotate.d/odoo-blink-internal)');
 });
 
+kinds('a server with set_owners: false neither shows, compares nor sets owners; modes still count', async () => {
+  const w = awsServer();
+  const base = sampleFleet();
+  const fleet = { ...base, servers: base.servers.map((s) => (s.name === 'aws-1' ? { ...s, setOwners: false } : s)) };
+  const first = await memRun(w, { fleet, apply: true });
+  assert.ok(first.plan.files.every((f) => f.change === 'add' && f.after!.owner === undefined));
+  const text = formatServerPlan(first.plan, { color: false, prune: false });
+  assert.match(text, `+ ${CONF}  (new, 0640)`);
+  assert.not.ok(text.split('\n').some((l) => l.startsWith('  + ') && l.includes('root:')), text);
+  assert.ok(fileOps(first.plan).every((o) => o.owner === undefined), 'the swap chowns nothing');
+  // Files owned by whoever applied them: no change. A mode changed by hand: a change.
+  for (const f of w.files.values()) f.owner = 'alice:alice';
+  w.files.get('/etc/logrotate.d/odoo-blink-internal')!.mode = 0o600;
+  const again = await memRun(w, { fleet });
+  const changed = again.plan.files.filter((f) => f.change !== 'none');
+  assert.equal(changed.map((f) => [f.path, f.change]), [['/etc/logrotate.d/odoo-blink-internal', 'mode']]);
+  assert.match(formatServerPlan(again.plan, { color: false, prune: false }), '(mode 0600 → 0644)');
+});
+
 kinds.run();
 
 // ---
@@ -122,6 +142,15 @@ secrets('two changed secrets are never said to be "the same change"', async () =
   const text = formatServerPlan(d!.plan!, { color: false, prune: false });
   assert.is(text.split('+admin_passwd = (sensitive, changed)').length - 1, 2, text);
   assert.not.match(text, 'same change');
+});
+
+secrets('a shell script\'s own ${VAR} shows as written: only config values bring secrets', async () => {
+  const r = await memRun(memoryServer());
+  const script = r.plan.files.find((f) => f.path === '/usr/local/sbin/blink-backup')!;
+  assert.is(script.sensitive, false);
+  assert.match(script.diff!, '+PG_BIN=${BLINK_PG_BINDIR:+${BLINK_PG_BINDIR}/}');
+  assert.match(script.diff!, '+  line="$(date -u +%Y-%m-%dT%H:%M:%SZ) ${PROG}[$$] $LOG_TAG: $*"');
+  assert.not.match(script.diff!, '(sensitive');
 });
 
 secrets.run();

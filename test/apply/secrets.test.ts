@@ -63,6 +63,26 @@ s('the same admin_passwd on two instances is refused, naming them but not the va
   assert.not.match(d.message, 'shared-value');
 });
 
+s('a production admin_passwd shorter than 16 characters is refused by its length, never its value; other kinds are not held to it', () => {
+  const env = {
+    BLINK_SECRET_BLINK_INTERNAL_ADMIN_PASSWD: 'short-internal',
+    BLINK_SECRET_CORTEPERFECTO_PROD_ADMIN_PASSWD: 'short-prod',
+    BLINK_SECRET_CORTEPERFECTO_TEST_ADMIN_PASSWD: 'short-test',
+  };
+  const production = new Set(['corteperfecto-prod']);
+  const r = resolveSecrets(awsArtifacts(), { env }, { production });
+  const weak = r.diagnostics.filter((x) => x.code === 'BLINK540');
+  assert.equal(weak.map((d) => d.message), ['corteperfecto-prod: admin_passwd is 10 characters; a production instance needs at least 16']);
+  assert.not.ok(JSON.stringify(r.diagnostics).includes('short-prod'));
+  const strong = resolveSecrets(awsArtifacts(), { env: { ...env, BLINK_SECRET_CORTEPERFECTO_PROD_ADMIN_PASSWD: 'fake-but-long-enough-0001' } }, { production });
+  assert.equal(strong.diagnostics.filter((x) => x.code === 'BLINK540'), []);
+  // The check that lets apply connect early says no to the same fleet.
+  const fleet = sampleFleet();
+  const aws = fleet.servers.filter((x) => x.name === 'aws-1');
+  const on = fleet.instances.filter((i) => i.server === 'aws-1');
+  assert.is(secretsReady(aws, on, on, { env }), false);
+});
+
 s('a secrets file is used when it is 0600, refused when others can read it', () => {
   const t = tempDir();
   try {
@@ -83,11 +103,12 @@ s('a secrets file is used when it is 0600, refused when others can read it', () 
 });
 
 s('masking: unchanged values stay context, the old value of a changed one is never shown', () => {
-  const template = '[options]\nadmin_passwd = ${secret:admin_passwd}\nx = 1\n';
-  const same = maskForDiff('[options]\nadmin_passwd = old\nx = 0\n', '[options]\nadmin_passwd = old\nx = 1\n', template, ['old']);
-  assert.is(same.new, '[options]\nadmin_passwd = (sensitive)\nx = 1\n');
-  assert.is(same.old, '[options]\nadmin_passwd = (sensitive)\nx = 0\n');
-  const changed = maskForDiff('[options]\nadmin_passwd = old\n', '[options]\nadmin_passwd = new\n', template, ['new']);
+  const template = '[options]\nadmin_passwd = ${secret:admin_passwd}\nworkers = 1\n';
+  const conf = { kind: 'odoo-conf' as const };
+  const same = maskForDiff('[options]\nadmin_passwd = old\nworkers = 0\n', '[options]\nadmin_passwd = old\nworkers = 1\n', template, ['old'], conf);
+  assert.is(same.new, '[options]\nadmin_passwd = (sensitive)\nworkers = 1\n');
+  assert.is(same.old, '[options]\nadmin_passwd = (sensitive)\nworkers = 0\n');
+  const changed = maskForDiff('[options]\nadmin_passwd = old\n', '[options]\nadmin_passwd = new\n', template, ['new'], conf);
   assert.not.ok(changed.old.includes('old') || changed.new.includes('new'));
   assert.match(changed.new, 'admin_passwd = (sensitive, changed)');
   assert.is(scrub('db_password = hunter2\nplain = yes', []), 'db_password = (sensitive)\nplain = yes');

@@ -6,7 +6,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, appendFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, appendFileSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { Fleet } from '../../src/model/Fleet.js';
 import type { Artifact } from '../../src/model/Artifact.js';
@@ -19,7 +20,7 @@ import { tempDir } from '../support/tmp.js';
 import { applyInProcess } from './cliRun.js';
 import { testWorld, type TestWorld } from './fixture.js';
 import { writeConfig } from './writeConfig.js';
-import { CANARY, runFleet } from './harness.js';
+import { CANARY, runFleet, secretEnv } from './harness.js';
 
 const s = suite('apply over ssh');
 const ctx: { tmp?: { dir: string; cleanup: () => void }; sshd?: Sshd; world?: TestWorld; remotes?: ReturnType<typeof realRemotes>; sshConfig?: string } = {};
@@ -119,11 +120,12 @@ s('an immediate diff has nothing to do and an immediate apply restarts nothing',
 
 s('one template change restarts only the affected service', async () => {
   w().clearCommands();
-  const fleet = { ...w().fleet, instances: w().fleet.instances.map((i) => (i.id === 's1-b' ? { ...i, options: [...i.options, { key: 'workers', value: '3', chain: [] }].sort((a, b) => a.key.localeCompare(b.key)) } : i)) };
+  // Not workers: from 0 to 3 it also moves the vhost's /websocket route (and reloads nginx).
+  const fleet = { ...w().fleet, instances: w().fleet.instances.map((i) => (i.id === 's1-b' ? { ...i, options: [...i.options, { key: 'db_maxconn', value: '32', chain: [] }].sort((a, b) => a.key.localeCompare(b.key)) } : i)) };
   const r = await run({ fleet, apply: true });
   const changed = r.plan('s1').files.filter((f) => f.change !== 'none');
   assert.equal(changed.map((f) => f.path), ['/etc/odoo/b.s1.test.conf']);
-  assert.ok(changed[0]!.diff!.includes('+workers = 3'));
+  assert.ok(changed[0]!.diff!.includes('+db_maxconn = 32'));
   assert.is(r.report('s1').outcome, 'applied');
   assert.is(r.report('s2').outcome, 'unchanged');
   assert.equal(w().commands(), ['s1 restart odoo-s1-b']);
@@ -318,6 +320,48 @@ s('a second apply while one holds the lock fails fast, naming the holder', async
   const fleet = { ...w().fleet, instances: w().fleet.instances.map((i) => (i.id === 's1-a' ? { ...i, logKeepDays: 9 } : i)) };
   assert.is((await run({ fleet, apply: true })).report('s1').outcome, 'applied');
   await run({ apply: true });
+});
+
+s('an old secret left in a server\'s odoo.conf: masked in --diff, --json and the --notify body, and no hash of the file', async () => {
+  const dir = join(ctx.tmp!.dir, 'old-secrets');
+  mkdirSync(dir);
+  const config = writeConfig(dir, w().fleet);
+  const env = { ...(process.env as Record<string, string>), ...secretEnv(w().fleet), BLINK_CACHE_DIR: 'off' };
+  const cli = (args: string[]) => applyInProcess(['--config', config, '--ssh-config', ctx.sshConfig!, '--server', 's1', '--no-color', ...args], env, dir);
+  const fakes = [CANARY, 'fake-admin-over-ssh', 'fake-smtp-over-ssh'];
+  const conf = file('s1', 'etc/odoo/a.s1.test.conf');
+  // The value moved to a continuation line (Odoo reads it the same), and a secret the config no longer sets.
+  writeFileSync(conf, readFileSync(conf, 'utf8').replace(/^admin_passwd = .*$/m, 'admin_passwd =\n    fake-admin-over-ssh') + 'smtp_user = fake-smtp-over-ssh\n');
+  const bodies: string[] = [];
+  const hook = createServer((req, res) => {
+    let b = '';
+    req.on('data', (c) => (b += c));
+    req.on('end', () => (bodies.push(b), res.end()));
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
+  try {
+    const diff = await cli(['--diff']);
+    assert.is(diff.code, 2, diff.out + diff.err);
+    assert.match(diff.out, '      -admin_passwd =\n      -    (sensitive)\n      +admin_passwd = (sensitive, changed)\n');
+    assert.match(diff.out, '      -smtp_user = (sensitive)\n');
+    const json = await cli(['--diff', '--json']);
+    const port = (hook.address() as { port: number }).port;
+    const applied = await cli(['--yes', '--json', '--notify', `http://127.0.0.1:${port}/hook`]);
+    assert.is(applied.code, 0, applied.out + applied.err);
+    assert.is(bodies.length, 1);
+    for (const text of [diff.out + diff.err, json.out, applied.out + applied.err, bodies[0]!]) for (const fake of fakes) assert.not.ok(text.includes(fake), `${fake} in ${text}`);
+    for (const text of [json.out, applied.out, bodies[0]!]) {
+      const files = (JSON.parse(text) as { servers: { files: { path: string; sensitive: boolean }[] }[] }).servers.flatMap((x) => x.files);
+      assert.ok(files.some((f) => f.path === '/etc/odoo/a.s1.test.conf' && f.sensitive), text);
+      assert.not.match(JSON.stringify(files.filter((f) => f.sensitive)), /[0-9a-f]{64}/);
+    }
+    // The manifest, which hashes that file, is root's alone on the server.
+    assert.is(statSync(file('s1', 'var/lib/blink')).mode & 0o777, 0o700);
+    assert.is(statSync(file('s1', 'var/lib/blink/manifest.json')).mode & 0o777, 0o600);
+  } finally {
+    await new Promise<void>((r) => hook.close(() => r()));
+    await run({ apply: true });
+  }
 });
 
 s('no secret in the audit line, manifest or backups listing', async () => {

@@ -16,13 +16,17 @@ export function writeConfig(dir: string, fleet: Fleet): string {
   const clients: Record<string, { name: string; environments: Record<string, unknown> }> = {};
   for (const i of fleet.instances) {
     clients[i.client] ??= { name: i.clientName, environments: {} };
-    clients[i.client]!.environments[i.env] = { host: i.host, server: i.server, branch: i.branch, kind: i.kind, port: i.port, gevent_port: i.geventPort };
+    clients[i.client]!.environments[i.env] = { host: i.host, server: i.server, branch: i.branch, kind: i.kind, port: i.port, gevent_port: i.geventPort, ...(i.workers !== undefined ? { workers: i.workers } : {}) };
   }
   const doc = {
     version: 1,
     defaults: { system_user: 'root', python: '/usr/bin/python3', tls: 'none' },
     servers: Object.fromEntries(
-      fleet.servers.map((s) => [s.name, { ...(s.ssh ? { ssh: s.ssh } : {}), root: s.root, cpus: 2, memory_mb: 4096, commands: s.commands }]),
+      fleet.servers.map((s) => {
+        // A Server without fail2ban settings has it turned off; clients.yaml's default is on.
+        const fail2ban = s.fail2ban ? { bantime: s.fail2ban.bantime, maxretry: s.fail2ban.maxretry, findtime: s.fail2ban.findtime } : { enabled: false };
+        return [s.name, { ...(s.ssh ? { ssh: s.ssh } : {}), root: s.root, cpus: 2, memory_mb: 4096, commands: s.commands, fail2ban }];
+      }),
     ),
     clients,
   };

@@ -55,8 +55,9 @@ backup('the rendered scripts are bash and shellcheck-clean; the env file is plai
   assert.ok(lines.every((l) => /^[A-Z_]+=/.test(l)), 'only KEY=value lines');
   assert.ok(lines.includes('DB=acme-gpg'));
   assert.ok(lines.includes('ENCRYPT_METHOD=gpg'));
-  assert.ok(lines.includes(`ENCRYPT_FILE=${server.root}/etc/blink/gpg-passphrase`));
-  assert.ok(lines.includes(`BACKUP_DIR=${server.root}/var/backups/odoo`));
+  // Server paths: the scripts read them under the server's root folder.
+  assert.ok(lines.includes('ENCRYPT_FILE=/etc/blink/gpg-passphrase'));
+  assert.ok(lines.includes('BACKUP_DIR=/var/backups/odoo'));
   const cron = server.artifacts.find((x) => x.path === '/etc/cron.d/odoo-backup-acme-prod')!;
   assert.match(cron.content, /^0 \*\/6 \* \* \* root \/usr\/local\/sbin\/blink-backup acme-prod$/m);
 });

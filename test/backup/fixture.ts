@@ -1,5 +1,6 @@
 /**
- * A server for the backup tests, laid out under a throwaway root: the files
+ * A server for the backup tests, relocated under a throwaway root (its
+ * clients.yaml `root:`, which the rendered scripts find themselves): the files
  * blink-render produces for a small fleet (scripts, env files, odoo.conf),
  * a real PostgreSQL with a non-superuser database owner, fake filestores,
  * and stand-ins for what cannot run here (odoo-bin, systemctl).
@@ -236,13 +237,14 @@ function build(pg: Postgres, root: string): Server {
   const dataDir = (id: string) => `/opt/odoo/.local/share/Odoo-${id}`;
   const fleet: Fleet = {
     configLabel: 'config',
-    servers: SAMPLE_SERVERS.filter((s) => s.name === 'aws-1'),
+    // A server with a root folder: the scripts find it from where they are installed.
+    servers: SAMPLE_SERVERS.filter((s) => s.name === 'aws-1').map((s) => ({ ...s, root })),
     instances: INSTANCES.map((t, n) => testInstance(t, n, { osUser, odooBin, python, pg, upload: { UPLOAD_OK: uploadOk, UPLOAD_FAIL: uploadFail } })),
     deploy: { ...SAMPLE_DEPLOY },
   };
   const templates = loadTemplates(TEMPLATES_DIR);
   if (templates.diagnostics.length) throw new Error(`templates: ${JSON.stringify(templates.diagnostics)}`);
-  const rendered = renderFleet(fleet, templates.templates, { root });
+  const rendered = renderFleet(fleet, templates.templates);
   if (rendered.diagnostics.length) throw new Error(`render: ${JSON.stringify(rendered.diagnostics)}`);
   // Install the rendered files under root, as blink-apply would on the server.
   for (const a of rendered.artifacts) {

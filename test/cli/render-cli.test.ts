@@ -79,10 +79,12 @@ cli('bad input: exit 1, compiler-style message, no stack trace, out/ untouched',
     await p.run();
     const before = snapshot(join(p.dir, 'out'));
     const yaml = join(p.dir, 'config/clients.yaml');
-    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('kind: test, port: 8079', 'kind: tset, port: 8079'));
+    const text = readFileSync(yaml, 'utf8');
+    const line = text.slice(0, text.indexOf('kind: test, port: 8079')).split('\n').length;
+    writeFileSync(yaml, text.replace('kind: test, port: 8079', 'kind: tset, port: 8079'));
     const r = await p.run();
     assert.is(r.code, 1);
-    assert.match(r.err, /^config\/clients\.yaml:44:\d+: error BLINK021: kind 'tset' is not defined\n  hint: did you mean 'test'\?/m);
+    assert.match(r.err, new RegExp(`^config/clients\\.yaml:${line}:\\d+: error BLINK021: kind 'tset' is not defined\n  hint: did you mean 'test'\\?`, 'm'));
     assert.not.match(r.err, /\n\s+at /, 'no stack trace');
     assert.equal(snapshot(join(p.dir, 'out')), before);
   } finally {
@@ -138,6 +140,23 @@ cli('--explain HOST KEY prints the chain', async () => {
     assert.match(r.out, /→ limit_time_real_cron = 1800\s+config\/hosts\/corteperfecto\.somosblink\.com\.conf:5:1/);
     assert.is((await p.run('--explain', 'corteperfecto.somosblink.com')).code, 1);
     assert.is((await p.run('--explain', 'nope.example.com', 'list_db')).code, 1);
+  } finally {
+    p.cleanup();
+  }
+});
+
+cli('--explain HOST workers says where nginx sends /websocket, also when no layer sets workers', async () => {
+  const p = project();
+  try {
+    const prod = await p.run('--explain', 'corteperfecto.somosblink.com', 'workers');
+    assert.is(prod.code, 0, prod.err);
+    assert.match(prod.out, '  nginx: /websocket → 127.0.0.1:8072 (gevent_port): workers = 2: prefork server serves /websocket from its gevent process on the gevent port\n');
+    const test = await p.run('--explain', 'corteperfecto-test.somosblink.com', 'workers');
+    assert.is(test.code, 0, test.err);
+    assert.is(test.out, 'corteperfecto-test.somosblink.com (corteperfecto-test): workers = (not set)\n  nginx: /websocket → 127.0.0.1:8079 (http_port): workers = 0: threaded server serves /websocket on the HTTP port\n');
+    assert.match(test.err, 'workers is not set for corteperfecto-test.somosblink.com');
+    const json = JSON.parse((await p.run('--explain', 'corteperfecto-test.somosblink.com', 'workers', '--json')).out);
+    assert.equal(json.explanation.websocket, { mode: 'threaded', target: { key: 'http_port', port: 8079 }, reason: 'workers = 0: threaded server serves /websocket on the HTTP port' });
   } finally {
     p.cleanup();
   }

@@ -52,6 +52,12 @@ const cases: Case[] = [
     hint: /memory_mb/,
   },
   {
+    name: 'set_owners: false on a server without a root folder',
+    tree: () => editClients('    cpus: 2\n    memory_mb: 4096', '    cpus: 2\n    memory_mb: 4096\n    set_owners: false'),
+    expect: (t) => `BLINK240 ${Y}:${clientsLine('set_owners: false')(t)}:5`,
+    hint: /give the server a root:/,
+  },
+  {
     name: 'unknown key in an environment',
     tree: () => editClients('kind: test, port: 8079 }', 'kind: test, port: 8079, colour: red }'),
     expect: (t) => `BLINK010 ${Y}:${clientsLine('colour')(t)}:*`,
@@ -117,7 +123,7 @@ const cases: Case[] = [
     name: 'colliding ports on one server: pointed at the port',
     tree: () => editClients('kind: test, port: 8089', 'kind: test, port: 8079'),
     expect: (t) => `BLINK300 ${Y}:${clientsLine('    internal:')(t)}:${columnOf(t, '    internal:', 'port: 8079') + 6}`,
-    hint: /corteperfecto-test's is at config\/clients.yaml:44/,
+    hint: new RegExp(`corteperfecto-test's is at config/clients.yaml:${lineOf(sampleTree(), Y, 'test: { host: corteperfecto-test.')}\\b`),
   },
   {
     name: 'gevent port of one instance is the http port of another',
@@ -213,6 +219,40 @@ const cases: Case[] = [
     name: 'newline injected through the odoo: map',
     tree: () => editClients('tls: none\n', 'tls: none\n        odoo: { smtp_server: "mail\\nadmin_passwd = hacked" }\n'),
     expect: (t) => `BLINK015 ${Y}:${clientsLine('smtp_server')(t)}:*`,
+  },
+  {
+    name: 'None in the odoo: map is the text None to Odoo',
+    tree: () => editClients('tls: none\n', 'tls: none\n        odoo: { email_from: None }\n'),
+    expect: (t) => `BLINK231 ${Y}:${clientsLine('email_from: None')(t)}:29`,
+    hint: /False/,
+  },
+  {
+    name: 'True in the odoo: map where Odoo wants a database name',
+    tree: () => editClients('tls: none\n', 'tls: none\n        odoo: { log_db: true }\n'),
+    expect: (t) => `BLINK230 ${Y}:${clientsLine('log_db: true')(t)}:25`,
+    hint: /%d/,
+  },
+  {
+    name: 'registry_lru_size in base.conf reaches Odoo as text',
+    tree: () => patchedTree({ 'config/base.conf': `${sampleTree()['config/base.conf']}registry_lru_size = 20\n` }),
+    expect: (t) => `BLINK233 config/base.conf:${lineOf(t, 'config/base.conf', 'registry_lru_size')}:21`,
+    hint: /limit_memory_soft/,
+  },
+  {
+    name: 'syslog in a host file drops the logfile',
+    tree: () => patchedTree({ 'config/hosts/demo.somosblink.com.conf': '[options]\nsyslog = True\n' }),
+    expect: () => `BLINK234 config/hosts/demo.somosblink.com.conf:2:10`,
+  },
+  {
+    name: 'pg_path = None in a kind template is a relative path',
+    tree: () => patchedTree({ 'config/templates/test.template.conf': '[options]\nextends = ../base.conf\npg_path = None\n' }),
+    expect: () => `BLINK231 config/templates/test.template.conf:3:11`,
+  },
+  {
+    name: 'a lower-case level in log_handler aborts startup',
+    tree: () => patchedTree({ 'config/hosts/demo.somosblink.com.conf': '[options]\nlog_handler = :INFO,odoo.sql_db:debug\n' }),
+    expect: () => `BLINK235 config/hosts/demo.somosblink.com.conf:2:15`,
+    hint: /odoo\.sql_db:DEBUG/,
   },
   {
     name: 'newline injected through a client name',

@@ -148,9 +148,12 @@ addons('--explain shows addons_path as derived from clients.yaml', () => {
 // ---
 const commands = suite('deploy: the backup command');
 
-commands('commands.backup defaults to blink-backup {instance}', () => {
+commands('commands.backup defaults to blink-backup {instance}, under the root folder of a server that has one', () => {
   const r = buildTree(sampleTree());
-  for (const s of r.fleet!.servers) assert.is(s.commands.backup, '/usr/local/sbin/blink-backup {instance}', s.name);
+  const by = new Map(r.fleet!.servers.map((s) => [s.name, s]));
+  assert.is(by.get('aws-1')!.commands.backup, '/usr/local/sbin/blink-backup {instance}');
+  assert.is(by.get('lab')!.root, '/config/.lab-server');
+  assert.is(by.get('lab')!.commands.backup, '/config/.lab-server/usr/local/sbin/blink-backup {instance}');
 });
 
 commands('commands.backup can be set per server', () => {
@@ -158,7 +161,17 @@ commands('commands.backup can be set per server', () => {
   const r = buildTree(tree);
   assert.equal(r.diagnostics.map(brief), []);
   assert.is(r.fleet!.servers.find((s) => s.name === 'aws-1')!.commands.backup, '/opt/bin/snapshot --db {instance}');
-  assert.is(r.fleet!.servers.find((s) => s.name === 'lab')!.commands.backup, '/usr/local/sbin/blink-backup {instance}');
+  assert.is(r.fleet!.servers.find((s) => s.name === 'lab')!.commands.backup, '/config/.lab-server/usr/local/sbin/blink-backup {instance}');
+});
+
+commands('{root} in a command is the server\'s root folder; a server without ssh runs its commands in the config folder', () => {
+  const r = buildTree(sampleTree());
+  const by = new Map(r.fleet!.servers.map((s) => [s.name, s]));
+  assert.is(by.get('lab')!.commands.restart, 'sh lab/standin.sh /config/.lab-server restart {service}');
+  assert.is(by.get('lab')!.commandDir, '/config');
+  assert.is(by.get('lab')!.setOwners, false);
+  assert.is(by.get('aws-1')!.commandDir, undefined);
+  assert.is(by.get('aws-1')!.setOwners, true);
 });
 
 commands('commands.backup must be one line', () => {

@@ -4,7 +4,7 @@ import { checkCron } from '../../src/compile/checkCron.js';
 import { explain, formatExplanation } from '../../src/compile/explain.js';
 import { didYouMean } from '../../src/diagnostics/didYouMean.js';
 import type { Instance } from '../../src/model/Fleet.js';
-import { brief, buildTree, editClients, patchedTree, sampleTree } from '../support/configTree.js';
+import { brief, buildTree, editClients, lineOf, patchedTree, sampleTree } from '../support/configTree.js';
 
 const instance = (r: ReturnType<typeof buildTree>, id: string): Instance => {
   const i = r.fleet?.instances.find((x) => x.id === id);
@@ -21,9 +21,10 @@ layers('base.conf ← kind template ← derived ← odoo: map ← host file, wit
   const tree = editClients('tls: none\n', 'tls: none\n        odoo: { log_level: debug, limit_request: 100 }\n');
   tree['config/hosts/demo.somosblink.com.conf'] = '[options]\nlimit_request = 200\n';
   const demo = instance(buildTree(tree), 'demo-showcase');
-  assert.equal(where(demo, 'limit_request'), ['config/base.conf:14', 'config/clients.yaml:62', 'config/hosts/demo.somosblink.com.conf:2']);
+  const odooMap = `config/clients.yaml:${lineOf(tree, 'config/clients.yaml', 'odoo: { log_level')}`;
+  assert.equal(where(demo, 'limit_request'), ['config/base.conf:14', odooMap, 'config/hosts/demo.somosblink.com.conf:2']);
   assert.is(value(demo, 'limit_request'), '200');
-  assert.equal(where(demo, 'log_level'), ['config/templates/test.template.conf:5', 'config/clients.yaml:62']);
+  assert.equal(where(demo, 'log_level'), ['config/templates/test.template.conf:5', odooMap]);
   assert.is(value(demo, 'log_level'), 'debug');
   // extends never reaches the output.
   assert.is(value(demo, 'extends'), undefined);
@@ -100,6 +101,79 @@ explainSuite('unknown host and unset key are explained, with suggestions', () =>
   const r = buildTree(sampleTree());
   assert.match(explain(r.fleet!, 'corteperfeto.somosblink.com', 'list_db').problem!, /did you mean corteperfecto\.somosblink\.com/);
   assert.match(explain(r.fleet!, 'demo.somosblink.com', 'smtp_server').problem!, /not set/);
+});
+
+explainSuite('workers: the chain, then where nginx sends /websocket and why', () => {
+  const r = buildTree(sampleTree());
+  const prod = explain(r.fleet!, 'corteperfecto.somosblink.com', 'workers').explanation!;
+  assert.equal(prod.websocket, { mode: 'prefork', target: { key: 'gevent_port', port: 8072 }, reason: 'workers = 2: prefork server serves /websocket from its gevent process on the gevent port' });
+  const text = formatExplanation(prod);
+  assert.match(text, /→ workers = 2\s+config\/clients\.yaml:\d+:\d+\s+\(derived from clients\.corteperfecto\.environments\.prod\.workers\)/);
+  assert.ok(text.endsWith('\n  nginx: /websocket → 127.0.0.1:8072 (gevent_port): workers = 2: prefork server serves /websocket from its gevent process on the gevent port'), text);
+});
+
+explainSuite('workers not set anywhere: Odoo\'s default 0, the threaded server, /websocket on the HTTP port', () => {
+  const r = buildTree(sampleTree());
+  for (const [host, port] of [['corteperfecto-test.somosblink.com', 8079], ['blink.somosblink.com', 8089], ['demo.somosblink.com', 8069]] as const) {
+    const e = explain(r.fleet!, host, 'workers');
+    assert.match(e.problem!, /workers is not set/);
+    assert.equal(e.explanation!.chain, []);
+    assert.equal(e.explanation!.websocket, { mode: 'threaded', target: { key: 'http_port', port }, reason: 'workers = 0: threaded server serves /websocket on the HTTP port' });
+    assert.is(
+      formatExplanation(e.explanation!),
+      `${host} (${e.explanation!.instance}): workers = (not set)\n  nginx: /websocket → 127.0.0.1:${port} (http_port): workers = 0: threaded server serves /websocket on the HTTP port`,
+    );
+  }
+});
+
+explainSuite('the route follows odoo.conf\'s layering: a host file, its [DEFAULT] section, its extends chain', () => {
+  const route = (tree: Record<string, string>, host: string) => {
+    const r = buildTree(tree);
+    assert.equal(r.diagnostics.filter((d) => d.severity === 'error'), []);
+    return explain(r.fleet!, host, 'workers').explanation!;
+  };
+  // A host file's [options] override clients.yaml's workers: 2.
+  const prodFile = sampleTree()['config/hosts/corteperfecto.somosblink.com.conf']!;
+  const down = route(patchedTree({ 'config/hosts/corteperfecto.somosblink.com.conf': prodFile + 'workers = 0\n' }), 'corteperfecto.somosblink.com');
+  assert.equal(down.chain.map((c) => c.layer), ['derived', 'host']);
+  assert.equal(down.websocket!.target, { key: 'http_port', port: 8069 });
+  // [DEFAULT] values reach [options], as Python's RawConfigParser merges them.
+  // Here and below, max_connections raised too, so the workers' connection pools (BLINK280, an error) stay out of it.
+  const clients = sampleTree()['config/clients.yaml']!.replace('max_connections: 200', 'max_connections: 500');
+  const viaDefault = route(patchedTree({ 'config/clients.yaml': clients, 'config/hosts/corteperfecto-test.somosblink.com.conf': '[DEFAULT]\nworkers = 2\n[options]\nlog_level = info\n' }), 'corteperfecto-test.somosblink.com');
+  assert.is(viaDefault.value, '2');
+  assert.equal(viaDefault.websocket!.target, { key: 'gevent_port', port: 8082 });
+  // A parent the host file extends.
+  const viaParent = route(
+    patchedTree({
+      'config/clients.yaml': clients,
+      'config/shared/busy.conf': '[options]\nextends = ../templates/test.template.conf\nworkers = 3\n',
+      'config/hosts/blink.somosblink.com.conf': '[options]\nextends = ../shared/busy.conf\n',
+    }),
+    'blink.somosblink.com',
+  );
+  assert.equal(viaParent.chain.map((c) => `${c.pos.file}:${c.pos.line}`), ['config/shared/busy.conf:3']);
+  assert.equal(viaParent.websocket, { mode: 'prefork', target: { key: 'gevent_port', port: 8092 }, reason: 'workers = 3: prefork server serves /websocket from its gevent process on the gevent port' });
+});
+
+explainSuite('http_port and gevent_port show the route too; other keys do not', () => {
+  const r = buildTree(sampleTree());
+  assert.match(formatExplanation(explain(r.fleet!, 'corteperfecto-test.somosblink.com', 'http_port').explanation!), '\n  nginx: /websocket → 127.0.0.1:8079 (http_port): workers = 0');
+  assert.match(formatExplanation(explain(r.fleet!, 'corteperfecto-test.somosblink.com', 'gevent_port').explanation!), '\n  nginx: /websocket → 127.0.0.1:8079 (http_port)');
+  const listDb = explain(r.fleet!, 'corteperfecto-test.somosblink.com', 'list_db').explanation!;
+  assert.is(listDb.websocket, undefined);
+  assert.not.match(formatExplanation(listDb), 'nginx:');
+});
+
+explainSuite('a workers value only apply resolves is BLINK215 where it is set, and explain says the mode is unknown', () => {
+  const tree = patchedTree({ 'config/hosts/corteperfecto-test.somosblink.com.conf': '[options]\nworkers = ${ODOO_WORKERS}\n' });
+  const r = buildTree(tree);
+  assert.equal(r.diagnostics.map(brief), ['BLINK215 config/hosts/corteperfecto-test.somosblink.com.conf:2:1']);
+  assert.match(r.diagnostics[0]!.message, "/websocket route depends on it");
+  assert.equal(r.artifacts, []);
+  const e = explain(r.fleet!, 'corteperfecto-test.somosblink.com', 'workers').explanation!;
+  assert.is(e.websocket!.mode, 'unknown');
+  assert.match(formatExplanation(e), '\n  nginx: /websocket → unknown: workers = ${ODOO_WORKERS}: not a number until apply resolves it');
 });
 
 // ---

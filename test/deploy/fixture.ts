@@ -8,7 +8,8 @@
  * - systemctl restart / the backup command: one recording script; the
  *   backup stand-in leaves a backup folder the way blink-backup does;
  * - Odoo's HTTP side: in-process servers answering /web/health and
- *   /websocket/health, or 503 when told to.
+ *   /websocket/health as Odoo 18 does (test/support/odooHealth.ts), or 503,
+ *   a database server that is down, a gevent process still starting.
  * Any stand-in can SIGKILL the running deploy (its pid in deploy.pid) once,
  * when a test arms `kill-at-<step>`.
  */
@@ -17,6 +18,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readlinkSync, r
 import { createServer, type Server as HttpServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { deployCli, type DeployDeps } from '../../src/cli/deploy.js';
+import { answerOdooHealth, type OdooHealthState } from '../support/odooHealth.js';
 import { freePort } from '../support/sshd.js';
 import { recordingIo } from '../support/cliIo.js';
 import { tempDir } from '../support/tmp.js';
@@ -49,8 +51,12 @@ export interface DeployWorld {
   /** restart/backup stand-in calls: `<verb> <arg>`. */
   commands(): string[];
   clearLogs(): void;
-  /** Make a stand-in fail (`odoo`, `restart`, `backup`) or an instance unhealthy (`health-<id>`). */
+  /** Make a stand-in fail (`odoo`, `restart`, `backup`) or an instance unhealthy (`health-<id>`: 503). */
   setFail(what: string, on: boolean): void;
+  /** Odoo's answer when its database server is down: HTTP 500, status fail (until set back). */
+  setDatabaseDown(instance: string, down: boolean): void;
+  /** The gevent stand-in drops the next `attempts` connections, as a gevent process still starting. */
+  setGeventLate(instance: string, attempts: number): void;
   /** SIGKILL the deploy when the stand-in of `step` runs (`odoo`, `restart`, `backup`, `health`). */
   killAt(step: string): void;
   current(instance: string): string | undefined;
@@ -124,18 +130,17 @@ exit 0
   for (const f of [killpoint, standin]) chmodSync(f, 0o755);
 
   const ports: DeployWorld['ports'] = {};
-  const unhealthy = new Set<string>();
+  const states: Record<string, OdooHealthState> = {};
   const health: string[] = [];
   const http: HttpServer[] = [];
   for (const id of ['acme-prod', 'acme-test']) {
     ports[id] = { http: await freePort(), gevent: await freePort() };
+    const state: OdooHealthState = (states[id] = {});
     for (const which of ['http', 'gevent'] as const) {
       const srv = createServer((req, res) => {
         health.push(`${id} ${req.url}`);
         spawnSync(killpoint, ['health']);
-        const ok = which === 'http' ? req.url === '/web/health?db_server_status=1' : req.url === '/websocket/health';
-        res.statusCode = ok && !unhealthy.has(id) ? 200 : 503;
-        res.end();
+        answerOdooHealth(which === 'http' ? 'web' : 'websocket', state, req, res);
       });
       await new Promise<void>((r) => srv.listen(ports[id]![which], '127.0.0.1', () => r()));
       http.push(srv);
@@ -160,7 +165,6 @@ ${server}
     commands:
       restart: ${standin} restart {service}
       backup: ${JSON.stringify(o.backupCommand ?? `${standin} backup {instance}`)}
-      health: http://127.0.0.1:{port}/web/health
 clients:
   acme:
     modules: [${modules.join(', ')}]
@@ -226,11 +230,13 @@ clients:
       health.length = 0;
     },
     setFail(what, on) {
-      if (what.startsWith('health-')) return void (on ? unhealthy.add(what.slice(7)) : unhealthy.delete(what.slice(7)));
+      if (what.startsWith('health-')) return void (states[what.slice(7)]!.down = on);
       const f = join(dir, `fail-${what}`);
       if (on) writeFileSync(f, '');
       else rmSync(f, { force: true });
     },
+    setDatabaseDown: (id, down) => void (states[id]!.databaseDown = down),
+    setGeventLate: (id, attempts) => void (states[id]!.geventLate = attempts),
     killAt: (step) => writeFileSync(join(dir, `kill-at-${step}`), ''),
     current(id) {
       try {

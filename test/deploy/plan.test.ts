@@ -7,8 +7,11 @@ import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
 import { planDeploy, uploadPlan } from '../../src/deploy/planDeploy.js';
 import { updateRun } from '../../src/deploy/updateRun.js';
-import { healthUrls } from '../../src/deploy/instanceOps.js';
+import { healthUrls } from '../../src/compile/healthUrls.js';
+import { DEFAULT_COMMANDS } from '../../src/compile/defaults.js';
+import { healthTarget } from '../../src/plan/Actions.js';
 import type { Release, ReleaseFile } from '../../src/release/Release.js';
+import type { Instance } from '../../src/model/Fleet.js';
 import type { InstanceReleases } from '../../src/remote/DeployState.js';
 import { sampleInstance } from '../support/sampleFleet.js';
 
@@ -126,9 +129,20 @@ s('odoo-bin runs the new release in place of current, as the service user, on th
   assert.equal(updateRun({ instance: inst, to: C2, update: [], install: ['base', 'a_sale'], first: true }, { root: '/', run: 'r1' }).args, ['-i', 'base,a_sale', '--without-demo=all']);
 });
 
-s('health: Odoo 18 routes, the websocket one only with workers', () => {
-  assert.equal(healthUrls(inst, 'http://127.0.0.1:{port}/web/health'), ['http://127.0.0.1:8069/web/health?db_server_status=1', `http://127.0.0.1:${inst.geventPort}/websocket/health`]);
-  assert.equal(healthUrls({ ...inst, workers: undefined }, 'http://127.0.0.1:{port}/web/health'), ['http://127.0.0.1:8069/web/health?db_server_status=1']);
+s('health: Odoo 18 routes, the websocket one only with workers (wherever workers is set)', () => {
+  assert.equal(healthUrls(healthTarget(inst), DEFAULT_COMMANDS), ['http://127.0.0.1:8069/web/health?db_server_status=1', `http://127.0.0.1:${inst.geventPort}/websocket/health`]);
+  const threaded = sampleInstance({ client: 'acme', clientName: 'Acme', env: 'test', host: 'acme-test.test', server: 's1', kind: 'test', port: 8079, line: 4 });
+  assert.equal(healthUrls(healthTarget(threaded), DEFAULT_COMMANDS), ['http://127.0.0.1:8079/web/health?db_server_status=1']);
+  // workers from an INI layer, not clients.yaml: still prefork.
+  const fromIni = { ...threaded, options: [...threaded.options, { key: 'workers', value: '3', chain: [] }] };
+  assert.equal(healthUrls(healthTarget(fromIni), DEFAULT_COMMANDS).length, 2);
+  // A configured URL is kept as written.
+  assert.equal(healthUrls(healthTarget(threaded), { health: 'http://10.0.0.5:{port}/health/{instance}', websocket_health: DEFAULT_COMMANDS.websocket_health }), ['http://10.0.0.5:8079/health/acme-test']);
+  // odoo.conf decides, not clients.yaml: a host file's `workers = 0` means no gevent process to wait for; negative is prefork too.
+  const withWorkers = (value: string): Instance => ({ ...inst, options: [...inst.options.filter((o) => o.key !== 'workers'), { key: 'workers', value, chain: [] }] });
+  assert.is(inst.workers, 2);
+  assert.equal(healthUrls(healthTarget(withWorkers('0')), DEFAULT_COMMANDS).length, 1);
+  assert.equal(healthUrls(healthTarget(withWorkers('-1')), DEFAULT_COMMANDS).length, 2);
 });
 
 s.run();

@@ -266,4 +266,48 @@ s('the server lock: a deploy never runs beside an apply', async () => {
   assert.is(r.code, 0, 'the lock is free again once the apply ends');
 });
 
+s('health: a database server that is down fails it (Odoo answers 500, status fail), and the deploy rolls back', async () => {
+  const before = w.current('acme-prod')!;
+  w.commit('main', { 'custom-addons/acme_sale/README.md': 'database down\n' });
+  w.clearLogs();
+  w.setDatabaseDown('acme-prod', true);
+  const r = await w.deploy([...PROD, '--yes']).finally(() => w.setDatabaseDown('acme-prod', false));
+  assert.is(r.code, 1, r.out + r.err);
+  assert.ok(codes(r.out).includes('BLINK514'), r.out);
+  assert.match(r.out, /web\/health\?db_server_status=1 answered HTTP 500 \{"status":"fail","db_server_status":false\}/);
+  assert.match(r.out, 'cannot reach its database server');
+  assert.match(r.out, 'rolled back');
+  assert.is(w.current('acme-prod'), before);
+  assert.equal(w.commands().filter((c) => c.startsWith('restart')), ['restart odoo-acme-prod', 'restart odoo-acme-prod']);
+  assert.is(w.health.filter((h) => h.includes('/websocket/health')).length, 0, 'the gevent port is not asked once the HTTP port fails');
+});
+
+s('health: with workers, a gevent process that comes up late passes after retries', async () => {
+  w.clearLogs();
+  // The fixture's deploy allows 3 attempts per URL: two dropped connections, then an answer.
+  w.setGeventLate('acme-prod', 2);
+  const r = await w.deploy([...PROD, '--yes']);
+  assert.is(r.code, 0, r.out + r.err);
+  assert.is(w.current('acme-prod'), w.git('rev-parse', 'main'));
+  assert.equal(w.health, [
+    'acme-prod /web/health?db_server_status=1',
+    'acme-prod /websocket/health',
+    'acme-prod /websocket/health',
+    'acme-prod /websocket/health',
+  ]);
+});
+
+s('health: a gevent process that never comes up fails the deploy, naming the gevent port', async () => {
+  const before = w.current('acme-prod')!;
+  w.commit('main', { 'custom-addons/acme_sale/README.md': 'gevent down\n' });
+  w.clearLogs();
+  w.setGeventLate('acme-prod', 3);
+  const r = await w.deploy([...PROD, '--yes']).finally(() => w.setGeventLate('acme-prod', 0));
+  assert.is(r.code, 1, r.out + r.err);
+  // A dropped connection reads as closed (or reset): either way, no answer.
+  assert.match(r.out, new RegExp(`127\\.0\\.0\\.1:${w.ports['acme-prod']!.gevent}/websocket/health answered (connection closed|.*ECONNRESET) after 3 attempts`));
+  assert.match(r.out, 'gevent process');
+  assert.is(w.current('acme-prod'), before);
+});
+
 s.run();

@@ -53,14 +53,15 @@ const STRICTER: Record<'int' | 'float' | 'choice', Record<string, string>> = {
 };
 
 const catalogue = odooCatalogue();
-const cases: CastCase[] = KEYS.flatMap((key) => {
+type TypedCase = CastCase & { type: Exclude<CastCase['type'], 'text'> };
+const cases: TypedCase[] = KEYS.flatMap((key) => {
   const spec = catalogue.options[key]!;
-  const type = spec.type as CastCase['type'];
+  const type = spec.type as TypedCase['type'];
   return VALUES.map((value) => (spec.choices ? { key, type, choices: spec.choices, value } : { key, type, value }));
 });
 const oracle = runOracle({ cast: cases });
 
-function stricterReason(c: CastCase): string | undefined {
+function stricterReason(c: TypedCase): string | undefined {
   if (c.type === 'bool') return undefined;
   const falseIsStricter = c.type === 'int' && (c.value === 'False' || c.value === 'false') && catalogue.options[c.key]!.default !== false;
   if (falseIsStricter) return 'False is no number for a key with a real default';

@@ -12,7 +12,7 @@ const s = suite('compareUnresolved');
 
 const TEMPLATE = '[options]\nadmin_passwd = ${secret:admin_passwd}\ndb_user = odoo\nlist_db = False\n';
 // What resolveSecrets leaves when the secret is missing: the reference, verbatim.
-const WANT: UnresolvedText = { content: TEMPLATE, template: TEMPLATE, refs: ['secret:admin_passwd'] };
+const WANT: UnresolvedText = { content: TEMPLATE, template: TEMPLATE, refs: ['secret:admin_passwd'], kind: 'odoo-conf' };
 const LIVE = '[options]\nadmin_passwd = fake-live-secret-1\ndb_user = odoo\nlist_db = False\n';
 
 function shown(live: string, want: UnresolvedText = WANT, values: string[] = []): { old: string; new: string } {

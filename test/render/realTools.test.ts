@@ -14,14 +14,13 @@ import { loadTemplates } from '../../src/load/loadTemplates.js';
 import type { Artifact } from '../../src/model/Artifact.js';
 import type { Fleet } from '../../src/model/Fleet.js';
 import { renderFleet } from '../../src/render/renderFleet.js';
+import { fakeCertificate, nginxTest } from '../support/nginx.js';
 import { sampleFleet } from '../support/sampleFleet.js';
 import { tempDir } from '../support/tmp.js';
 import { requireTool } from '../support/tools.js';
 
-const NGINX = requireTool('nginx', ['/usr/sbin/nginx']);
 const SYSTEMD_ANALYZE = requireTool('systemd-analyze');
 const LOGROTATE = requireTool('logrotate', ['/usr/sbin/logrotate']);
-const OPENSSL = requireTool('openssl');
 const PYTHON = requireTool('python3');
 
 const { templates } = loadTemplates(fileURLToPath(new URL('../../templates', import.meta.url)));
@@ -67,42 +66,6 @@ function run(cmd: string, args: string[], env: Record<string, string> = {}): { s
   return { status: r.status, output: r.stdout + r.stderr };
 }
 
-/** Stand-in for the distribution's nginx.conf: only what loading blink's files needs. */
-function nginxTree(root: string): string {
-  for (const d of ['run', 'var/log/nginx', 'var/www/letsencrypt']) mkdirSync(join(root, d), { recursive: true });
-  const conf = join(root, 'etc/nginx/nginx.conf');
-  mkdirSync(dirname(conf), { recursive: true });
-  writeFileSync(
-    conf,
-    [
-      `pid ${root}/run/nginx.pid;`,
-      `error_log ${root}/var/log/nginx/error.log;`,
-      'events {}',
-      'http {',
-      `    access_log ${root}/var/log/nginx/access.log;`,
-      `    include ${root}/etc/nginx/conf.d/*.conf;`,
-      `    include ${root}/etc/nginx/sites-enabled/*;`,
-      '}',
-      '',
-    ].join('\n'),
-  );
-  return conf;
-}
-
-/** A throwaway self-signed certificate where certbot would put the real one. */
-function fakeCertificate(root: string, host: string): void {
-  const dir = join(root, 'etc/letsencrypt/live', host);
-  mkdirSync(dir, { recursive: true });
-  const r = run(OPENSSL, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${host}`, '-days', '1', '-keyout', join(dir, 'privkey.pem'), '-out', join(dir, 'fullchain.pem')]);
-  assert.is(r.status, 0, r.output);
-}
-
-function nginxTest(root: string): { status: number | null; output: string } {
-  const conf = nginxTree(root);
-  // -e: nginx opens its error log before reading the config; keep it off /var/log.
-  return run(NGINX, ['-t', '-e', join(root, 'var/log/nginx/error.log'), '-c', conf, '-p', root + '/']);
-}
-
 function letsencryptHosts(artifacts: Artifact[]): string[] {
   return artifacts.filter((a) => a.role === 'bootstrap').map((a) => a.host!);
 }
@@ -141,22 +104,30 @@ nginx('the bootstrap vhosts pass nginx -t with no certificate at all, where the 
   assert.match(r.output, 'syntax is ok');
 });
 
-nginx('the check catches breakage: a broken vhost, or a missing websocket map, fails nginx -t', () => {
+nginx('the check catches breakage: a broken vhost, or a missing websocket or CSP map, fails nginx -t', () => {
   const root = join(tmp.dir, 'nginx-broken');
   const arts = renderServer('aws-1', root);
   for (const host of letsencryptHosts(arts)) fakeCertificate(root, host);
   const vhost = join(root, '/etc/nginx/sites-available/corteperfecto.somosblink.com');
   const good = readFileSync(vhost, 'utf8');
-  writeFileSync(vhost, good.replace('proxy_read_timeout 720s;', 'proxy_read_timeout 720s'));
+  writeFileSync(vhost, good.replace('proxy_send_timeout 720s;', 'proxy_send_timeout 720s'));
   let r = nginxTest(root);
   assert.is.not(r.status, 0);
   assert.match(r.output, 'corteperfecto.somosblink.com');
 
   writeFileSync(vhost, good);
-  writeFileSync(join(root, '/etc/nginx/conf.d/blink-websocket-map.conf'), '# emptied on purpose\n');
+  const websocketMap = join(root, '/etc/nginx/conf.d/blink-websocket-map.conf');
+  const map = readFileSync(websocketMap, 'utf8');
+  writeFileSync(websocketMap, '# emptied on purpose\n');
   r = nginxTest(root);
   assert.is.not(r.status, 0);
   assert.match(r.output, 'connection_upgrade');
+
+  writeFileSync(websocketMap, map);
+  writeFileSync(join(root, '/etc/nginx/conf.d/blink-static-csp-map.conf'), '# emptied on purpose\n');
+  r = nginxTest(root);
+  assert.is.not(r.status, 0);
+  assert.match(r.output, 'content_type_csp');
 });
 
 nginx.after(() => tmp.cleanup());

@@ -17,6 +17,7 @@ export function server(name: string, ssh?: string): Server {
     transport: ssh ? 'ssh' : 'local',
     sshOptions: [],
     root: '/',
+    setOwners: true,
     cpus: 2,
     memoryMb: 4096,
     commands,
