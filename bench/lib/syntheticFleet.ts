@@ -1,4 +1,5 @@
 import { DEFAULT_COMMANDS } from '../../src/compile/defaults.js';
+import { postgresSettings } from '../../src/compile/postgresSettings.js';
 import { SAMPLE_DEPLOY, sampleInstance } from '../../test/support/sampleFleet.js';
 import type { Artifact, ArtifactKind } from '../../src/model/Artifact.js';
 import type { Fleet, Instance, Server } from '../../src/model/Fleet.js';
@@ -23,6 +24,7 @@ export function syntheticFleet(size: BenchSize): { fleet: Fleet; artifacts: Arti
       cpus: 64,
       memoryMb: 262144,
       commands: { ...DEFAULT_COMMANDS },
+      postgres: postgresSettings(undefined, 262144),
       source: { file: 'config/clients.yaml', line: 3 + s * 4, column: 3 },
     });
   }

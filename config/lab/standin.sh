@@ -5,10 +5,10 @@
 # normal user, without sudo and without any service of the system (README.md,
 # "Try it locally"). blink-apply calls it through the lab server's `commands:`.
 #
-#   standin.sh ROOT daemon-reload | reload nginx
+#   standin.sh ROOT daemon-reload | reload nginx | reload postgresql
 #   standin.sh ROOT enable --now SERVICE | disable --now SERVICE
-#   standin.sh ROOT start SERVICE | stop SERVICE | restart SERVICE
-#   standin.sh ROOT nginx-test FILE | verify UNIT | logrotate-verify FILE   (skipped)
+#   standin.sh ROOT start SERVICE | stop SERVICE | restart SERVICE | restart postgresql
+#   standin.sh ROOT nginx-test FILE | verify UNIT | logrotate-verify FILE | postgres-test FILE   (skipped)
 #   standin.sh ROOT certbot HOST
 #   standin.sh ROOT status | stop-all
 #
@@ -23,7 +23,9 @@
 # Checks it does NOT make (it records that it skipped them): nginx -t (it binds
 # ports 80 and 443, which takes root), systemd-analyze verify (the unit starts
 # Odoo's Python, which a lab does not have), logrotate -d (the files name the
-# odoo user). blink-apply's own odoo.conf check still runs, with python3.
+# odoo user), postgres -C (it needs PostgreSQL's binaries and its postgres
+# user). PostgreSQL is not reloaded or restarted either: the lab runs none.
+# blink-apply's own odoo.conf check still runs, with python3.
 # certbot makes a self-signed certificate with openssl, not a real one.
 set -eu
 
@@ -137,7 +139,13 @@ verb=$1
 shift
 case $verb in
   daemon-reload) ;;
-  reload) [ "${1:-}" = nginx ] || fail "reload: only nginx" ;;
+  reload)
+    case ${1:-} in
+      nginx) ;;
+      postgresql) note "not reloaded: the lab runs no PostgreSQL" ;;
+      *) fail "reload: only nginx or postgresql" ;;
+    esac
+    ;;
   enable | disable)
     [ "${1:-}" = --now ] && shift
     [ $# -eq 1 ] || fail "$verb --now SERVICE"
@@ -146,12 +154,17 @@ case $verb in
   start) start "$1" ;;
   stop) stop "$1" ;;
   restart)
-    stop "$1"
-    start "$1"
+    if [ "${1:-}" = postgresql ]; then
+      note "not restarted: the lab runs no PostgreSQL"
+    else
+      stop "$1"
+      start "$1"
+    fi
     ;;
   nginx-test) note "not checked: nginx -t binds ports 80 and 443, which takes root" ;;
   verify) note "not checked: systemd-analyze verify needs the Python the unit starts, and the lab has no Odoo" ;;
   logrotate-verify) note "not checked: logrotate -d needs the users the file names (odoo), which the lab has not" ;;
+  postgres-test) note "not checked: postgres -C needs PostgreSQL's binaries and its postgres user, which the lab has not" ;;
   certbot) certbot "$1" ;;
   status)
     for f in "$RUN"/*.pid; do

@@ -25,6 +25,8 @@ export interface ApplyContext {
   secretValues: readonly string[];
   /** Each instance's Python (instance id → path): odoo.conf is checked by the interpreter Odoo reads it with. */
   python?: ReadonlyMap<string, string>;
+  /** Restart PostgreSQL, not only reload it, when a setting it reads only at start changed (`--restart-postgres`). */
+  restartPostgres?: boolean;
   /** Paths to read again once the lock is held. */
   readPaths: readonly string[];
   /** The plan for the state found under the lock (pure; no diffs needed). */

@@ -77,6 +77,8 @@ export interface FleetApplyOptions extends FleetOptions {
   owner: string;
   commit?: string;
   health: HealthPolicy;
+  /** `--restart-postgres`. */
+  restartPostgres?: boolean;
 }
 
 /** Apply every server with pending changes; the others are reported unchanged (or with their read error). */
@@ -143,6 +145,7 @@ function applyContext(d: ServerDiff, sel: FleetSelection, o: FleetApplyOptions):
     ...(o.commit ? { commit: o.commit } : {}),
     commands: d.server.commands,
     health: o.health,
+    ...(o.restartPostgres ? { restartPostgres: true } : {}),
     secretValues: serverValues(d.server.name, o),
     python: new Map(sel.instances.filter((i) => i.server === d.server.name).map((i) => [i.id, i.python])),
     readPaths: readPaths(d.desired),

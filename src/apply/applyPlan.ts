@@ -112,7 +112,7 @@ async function applyOps(remote: Remote, p: ServerPlan, ops: FileOp[], ctx: Apply
   report.done.push(`installed ${ops.length} file${ops.length === 1 ? '' : 's'}`);
 
   ctx.progress?.('restarting');
-  const acts = await runActions(remote, p.actions, ctx.commands, ctx.secretValues);
+  const acts = await runActions(remote, p.actions, ctx.commands, ctx.secretValues, ctx.restartPostgres === true);
   report.done.push(...acts.done);
   ctx.progress?.('checking health');
   const health = acts.failure ? acts : await checkHealthThenFail2ban(remote, p.actions, ctx.commands, ctx.health, ctx.secretValues);
@@ -173,6 +173,7 @@ function validationChecks(p: ServerPlan, ops: FileOp[], ctx: ApplyContext): Chec
     const kind = touched.get(o.path)?.kind;
     if (kind === 'unit') checks.push({ kind: 'unit', command: ctx.commands.unit_verify, path: o.path });
     if (kind === 'logrotate') checks.push({ kind: 'logrotate', command: ctx.commands.logrotate_verify, path: o.path });
+    if (kind === 'postgres-conf') checks.push({ kind: 'postgres', command: ctx.commands.postgres_test, path: o.path });
     if (kind === 'odoo-conf') {
       const instance = touched.get(o.path)?.instance;
       checks.push({ kind: 'odoo-conf', command: (instance && ctx.python?.get(instance)) || 'python3', path: o.path });

@@ -20,11 +20,17 @@ export async function runCommand(remote: Pick<Remote, 'server' | 'run'>, label: 
   return error('BLINK511', `${remote.server}: ${label} failed (exit ${r.code})${output ? ':\n' + output : ''}`);
 }
 
-/** After the swap: daemon-reload, start new services, restart changed ones, reload nginx. */
-export async function runActions(remote: Remote, a: Actions, commands: ServerCommands, secrets: readonly string[]): Promise<StepResult> {
+/**
+ * After the swap: daemon-reload, PostgreSQL (before the Odoo services that
+ * connect to it), start new services, restart changed ones, reload nginx.
+ * PostgreSQL restarts only when asked and a setting read at start changed:
+ * a restart drops every instance's connections.
+ */
+export async function runActions(remote: Remote, a: Actions, commands: ServerCommands, secrets: readonly string[], restartPostgres = false): Promise<StepResult> {
   const done: string[] = [];
   const steps: [string, string][] = [];
   if (a.daemonReload) steps.push(['daemon-reload', commands.daemon_reload]);
+  if (a.postgresReload) steps.push(restartPostgres && a.postgresRestart?.length ? ['restart postgresql', commands.postgres_restart] : ['reload postgresql', commands.postgres_reload]);
   for (const s of a.enable) steps.push([`enable ${s}`, fillCommand(commands.enable, { service: s, unit: `${s}.service` })]);
   for (const s of a.restart) steps.push([`restart ${s}`, fillCommand(commands.restart, { service: s, unit: `${s}.service` })]);
   if (a.nginxReload) steps.push(['reload nginx', commands.nginx_reload]);
@@ -46,6 +52,8 @@ export async function undoActions(remote: Remote, a: Actions, commands: ServerCo
   const diagnostics: Diagnostic[] = [];
   const steps: [string, string][] = [];
   if (a.daemonReload) steps.push(['daemon-reload', commands.daemon_reload]);
+  // The old file is back: PostgreSQL reads it again (a restart it had is not undone).
+  if (a.postgresReload) steps.push(['reload postgresql', commands.postgres_reload]);
   for (const s of a.enable) steps.push([`disable ${s}`, fillCommand(commands.disable, { service: s, unit: `${s}.service` })]);
   for (const s of a.disable) steps.push([`enable ${s}`, fillCommand(commands.enable, { service: s, unit: `${s}.service` })]);
   for (const s of a.restart) steps.push([`restart ${s}`, fillCommand(commands.restart, { service: s, unit: `${s}.service` })]);

@@ -40,6 +40,9 @@ Options:
   --server NAME         only these servers (repeatable)
   --host GLOB           only these hosts (repeatable; * and ? wildcards)
   --prune               delete files of removed instances (stopping their services first)
+  --restart-postgres    restart PostgreSQL, not only reload it, when a setting it reads
+                        only at start changed (shared_buffers, max_connections…);
+                        drops every instance's connections
   --yes                 apply without asking (required when not on a terminal)
   --parallel N          servers at once (default 4)
   --notify URL          POST the JSON summary to URL after an apply
@@ -172,7 +175,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
       const run = newRunId();
       const commit = configCommit(configDir);
       const reportAt = inOrder<string>((t) => (progress.clear(), io.stdout.write(t)));
-      reports = await applyFleet(diffs, selection, { ...options, run, owner: runOwner(io.env), health, ...(commit ? { commit } : {}) }, (i, r) => !json && reportAt(i, formatReport(r, color)));
+      reports = await applyFleet(diffs, selection, { ...options, run, owner: runOwner(io.env), health, restartPostgres: v['restart-postgres'] === true, ...(commit ? { commit } : {}) }, (i, r) => !json && reportAt(i, formatReport(r, color)));
       progress.clear();
       if (v.notify) {
         const n = await notify(v.notify, summaryJson(diffs, reports));
@@ -201,6 +204,7 @@ function parseFlags(argv: string[]) {
     server: { type: 'string', multiple: true },
     host: { type: 'string', multiple: true },
     prune: { type: 'boolean' },
+    'restart-postgres': { type: 'boolean' },
     summary: { type: 'boolean' },
     parallel: { type: 'string' },
     yes: { type: 'boolean', short: 'y' },

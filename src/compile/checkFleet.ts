@@ -3,6 +3,7 @@ import { didYouMean } from '../diagnostics/didYouMean.js';
 import type { FleetSource } from '../load/loadFleetSource.js';
 import type { Fleet, Instance, ResolvedOption } from '../model/Fleet.js';
 import { checkModules } from './checkModules.js';
+import { checkPostgresCapacity } from './checkPostgresCapacity.js';
 
 const SECRET_REF = /^\$\{(secret:)?[A-Za-z0-9_.-]+\}$/;
 const MIB = 1024 * 1024;
@@ -10,9 +11,9 @@ const MIB = 1024 * 1024;
 const DEFAULT_LIMIT_MEMORY_SOFT = 2048 * MIB;
 const DEFAULT_MAX_CRON_THREADS = 2;
 
-/** Checks that need the whole fleet: collisions, production policy, modules, capacity. */
+/** Checks that need the whole fleet: collisions, production policy, modules, capacity (memory, workers, PostgreSQL connections). */
 export function checkFleet(fleet: Fleet, source: FleetSource): Diagnostic[] {
-  return [...checkCollisions(fleet), ...fleet.instances.flatMap(checkPolicy), ...checkModules(fleet, source), ...checkCapacity(fleet), ...checkHostFiles(fleet, source)];
+  return [...checkCollisions(fleet), ...fleet.instances.flatMap(checkPolicy), ...checkModules(fleet, source), ...checkCapacity(fleet), ...checkPostgresCapacity(fleet), ...checkHostFiles(fleet, source)];
 }
 
 function checkCollisions(fleet: Fleet): Diagnostic[] {

@@ -40,6 +40,10 @@ export const DEFAULT_COMMANDS: ServerCommands = {
   health: 'http://127.0.0.1:{port}/web/health?db_server_status=1',
   websocket_health: 'http://127.0.0.1:{gevent_port}/websocket/health',
   backup: '/usr/local/sbin/blink-backup {instance}',
+  // PostgreSQL's own parser on the candidate alone (see compile/postgresSettings.ts); stdin, because the staging tree is root's only.
+  postgres_test: 'runuser -u postgres -- /usr/lib/postgresql/{version}/bin/postgres -D /var/lib/postgresql/{version}/main -C max_connections -c config_file=/dev/stdin < {file}',
+  postgres_reload: 'systemctl reload postgresql',
+  postgres_restart: 'systemctl restart postgresql',
   // -t reads the configuration but compiles no regex: fail2ban-regex does, on an empty log.
   fail2ban_test: 'fail2ban-client -c {dir} -t && fail2ban-regex /dev/null {dir}/filter.d/odoo-login.conf',
   // reload-or-restart: a fail2ban that is not running is started, so the jail is active after apply.

@@ -7,10 +7,11 @@ import type { Fail2banSettings, Server, ServerCommands } from '../model/Fleet.js
 import { SERVER_PATHS } from '../render/serverPaths.js';
 import { shellQuote } from '../remote/shellQuote.js';
 import { DEFAULT_COMMANDS, FAIL2BAN_DEFAULTS } from './defaults.js';
+import { postgresSettings } from './postgresSettings.js';
 import { sshOptionRefusal } from './sshOptionPolicy.js';
 
 /** Commands that check a candidate file before it is installed, and the placeholder that names it. */
-const CHECKED_FILE: Partial<Record<keyof ServerCommands, string>> = { nginx_test: '{file}', unit_verify: '{unit}', logrotate_verify: '{file}', fail2ban_test: '{dir}' };
+const CHECKED_FILE: Partial<Record<keyof ServerCommands, string>> = { nginx_test: '{file}', unit_verify: '{unit}', logrotate_verify: '{file}', postgres_test: '{file}', fail2ban_test: '{dir}' };
 
 /** Servers with their defaults applied, in name order. */
 export function resolveServers(file: ClientsFile, clients: YamlSource, configDir: string): { servers: Server[]; diagnostics: Diagnostic[] } {
@@ -50,8 +51,10 @@ export function resolveServers(file: ClientsFile, clients: YamlSource, configDir
       }
     }
     diagnostics.push(...checkHealthUrls(name, s.commands ?? {}, (key) => clients.pos(['servers', name, 'commands', key])));
-    // {root} is known now, and the same for every command of the server.
-    for (const k of Object.keys(commands) as (keyof ServerCommands)[]) commands[k] = commands[k].replace(/\{root\}/g, () => shellQuote(root));
+    const postgres = postgresSettings(s.postgres, s.memory_mb);
+    // The cluster's version is the server's: a command names its binaries with {version}.
+    // {root} is known now, and the same for every command of the server (after {version}: a root folder's name is never rewritten).
+    for (const k of Object.keys(commands) as (keyof ServerCommands)[]) commands[k] = commands[k].replaceAll('{version}', String(postgres.version)).replace(/\{root\}/g, () => shellQuote(root));
     const fail2ban = fail2banOf(s.fail2ban, clients, name);
     servers.push({
       name,
@@ -63,6 +66,7 @@ export function resolveServers(file: ClientsFile, clients: YamlSource, configDir
       cpus: s.cpus,
       memoryMb: s.memory_mb,
       commands,
+      postgres,
       ...(fail2ban ? { fail2ban } : {}),
       source: clients.pos(['servers', name], true),
     });

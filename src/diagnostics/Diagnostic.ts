@@ -96,6 +96,7 @@ export const CODES = {
   BLINK260: 'ssh option refused',
   BLINK261: 'check command without its file',
   BLINK270: 'fail2ban cannot read the log',
+  BLINK280: 'PostgreSQL connections overcommitted',
   BLINK300: 'port collision',
   BLINK301: 'database collision',
   BLINK302: 'data_dir collision',

@@ -40,5 +40,6 @@ export type ArtifactKind =
   | 'backup-env'
   | 'nginx-map'
   | 'script'
+  | 'postgres-conf'
   /** fail2ban's filter and jail: checked together with fail2ban_test, then fail2ban_reload. */
   | 'fail2ban';

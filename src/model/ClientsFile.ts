@@ -62,7 +62,19 @@ export interface ServerInput {
   cpus: number;
   memory_mb: number;
   commands?: Partial<Record<string, string>>;
+  postgres?: PostgresInput;
   fail2ban?: Fail2banInput;
+}
+
+/** `servers.<name>.postgres`: the cluster and any setting that overrides the one derived from memory_mb. */
+export interface PostgresInput {
+  version?: number;
+  max_connections?: number;
+  superuser_reserved_connections?: number;
+  shared_buffers_mb?: number;
+  effective_cache_size_mb?: number;
+  work_mem_mb?: number;
+  maintenance_work_mem_mb?: number;
 }
 
 export interface Fail2banInput {

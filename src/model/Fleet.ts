@@ -42,6 +42,12 @@ export interface ServerCommands {
   websocket_health: string;
   /** The pre-update backup blink-deploy takes of a production instance. */
   backup: string;
+  /** Checks a staged PostgreSQL conf.d file with PostgreSQL itself; `{file}` is required, `{version}` is the server's PostgreSQL version. */
+  postgres_test: string;
+  /** Applies a changed PostgreSQL conf.d file without dropping connections. */
+  postgres_reload: string;
+  /** Restarts PostgreSQL, only under `blink-apply --restart-postgres`. */
+  postgres_restart: string;
   /** Checks the candidate fail2ban configuration folder (`{dir}`) before the swap. */
   fail2ban_test: string;
   /** Makes fail2ban load its changed jail and filter. */
@@ -75,9 +81,31 @@ export interface Server {
   cpus: number;
   memoryMb: number;
   commands: ServerCommands;
+  /** The PostgreSQL settings blink renders for this server (`servers.<name>.postgres`). */
+  postgres: PostgresSettings;
   /** Absent: fail2ban is off for this server (`fail2ban.enabled: false`). */
   fail2ban?: Fail2banSettings;
   source: SourcePos;
+}
+
+/** One PostgreSQL setting with where its value came from, for the rendered comment and explain. */
+export interface PostgresSetting {
+  /** As PostgreSQL reads it, e.g. `1024MB`, `100`. */
+  value: string;
+  /** Why this value: the rule it was derived by, or `set in clients.yaml`. */
+  why: string;
+}
+
+/** The server's PostgreSQL: which cluster, and the settings of blink's conf.d file. */
+export interface PostgresSettings {
+  /** Major version of the Debian cluster, e.g. 15 (Debian 12). */
+  version: number;
+  /** Server path of blink's conf.d file, e.g. `/etc/postgresql/15/main/conf.d/blink.conf`. */
+  confPath: string;
+  maxConnections: number;
+  superuserReservedConnections: number;
+  /** Setting name → value, in the order the file lists them. */
+  settings: { name: string; setting: PostgresSetting }[];
 }
 
 export interface ResolvedOption {

@@ -13,6 +13,10 @@ export interface Actions {
   restart: string[];
   /** A vhost, its link or the websocket map changed. */
   nginxReload: boolean;
+  /** The PostgreSQL conf.d file was added or changed: PostgreSQL reloads it. */
+  postgresReload?: boolean;
+  /** Of its settings, those that take effect only on a restart of PostgreSQL (`blink-apply --restart-postgres`). */
+  postgresRestart?: string[];
   /** fail2ban's jail or filter changed; runs after the health checks (the jail reads the instances' logs). Absent in journals written before fail2ban. */
   fail2banReload?: boolean;
   /** Every instance restarted or started, checked after the actions. */
@@ -39,5 +43,5 @@ export function noActions(): Actions {
 }
 
 export function hasActions(a: Actions): boolean {
-  return a.daemonReload || a.nginxReload || a.fail2banReload === true || a.disable.length + a.enable.length + a.restart.length + a.certbot.length > 0;
+  return a.daemonReload || a.nginxReload || a.postgresReload === true || a.fail2banReload === true || a.disable.length + a.enable.length + a.restart.length + a.certbot.length > 0;
 }

@@ -77,6 +77,7 @@ export function formatActions(a: Actions): string {
   if (a.enable.length) parts.push(`enable and start ${a.enable.join(', ')}`);
   if (a.restart.length) parts.push(`restart ${a.restart.join(', ')}`);
   if (a.nginxReload) parts.push('reload nginx');
+  if (a.postgresReload) parts.push(`reload postgresql${a.postgresRestart?.length ? ` (${a.postgresRestart.join(', ')}: only on a restart, blink-apply --restart-postgres)` : ''}`);
   if (a.health.length) parts.push(`check health of ${a.health.map((h) => h.instance).join(', ')}`);
   if (a.fail2banReload) parts.push('reload fail2ban');
   return parts.join('; ');

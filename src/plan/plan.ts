@@ -7,6 +7,7 @@ import { certificatePath, type DesiredFile } from './DesiredFile.js';
 import type { FilePlan, FileState, ServerPlan } from './ServerPlan.js';
 import { maskForDiff, OLD_SECRET_MARK, SENSITIVE_CHANGED, scrub } from '../secrets/maskSecrets.js';
 import { compareUnresolved, type UnresolvedText } from './compareUnresolved.js';
+import { postgresRestartSettings } from './postgresRestart.js';
 import { mayHoldSecrets } from '../secrets/mayHoldSecrets.js';
 
 export interface PlanInput {
@@ -182,6 +183,12 @@ function planActions(files: readonly FilePlan[], input: PlanInput, certbot: stri
     if (!touched(f)) continue;
     if (f.kind === 'unit') a.daemonReload = true;
     if (NGINX_KINDS.has(f.kind)) a.nginxReload = true;
+    if (f.kind === 'postgres-conf' && f.change !== 'delete') {
+      const d = input.desired.find((x) => x.path === f.path && x.role === 'managed');
+      const old = input.oldContents?.get(f.path);
+      a.postgresReload = true;
+      a.postgresRestart = d ? postgresRestartSettings(old && f.change === 'change' ? Buffer.from(old).toString('utf8') : f.change === 'mode' ? d.content.toString('utf8') : undefined, d.content.toString('utf8')) : [];
+    }
     if (f.kind === 'fail2ban') a.fail2banReload = true;
     if (f.kind === 'unit' && f.change === 'delete') a.disable.push(posix.basename(f.path).replace(/\.service$/, ''));
     if (f.instance && f.change !== 'delete') byInstance.set(f.instance, [...(byInstance.get(f.instance) ?? []), f]);

@@ -58,7 +58,7 @@ export interface StagedFile {
  * command; `path` the server path of the staged file it checks.
  */
 export interface Check {
-  kind: 'nginx' | 'unit' | 'logrotate' | 'odoo-conf' | 'fail2ban';
+  kind: 'nginx' | 'unit' | 'logrotate' | 'odoo-conf' | 'postgres' | 'fail2ban';
   command: string;
   path?: string;
   /** nginx, fail2ban: managed files this run deletes, left out of the candidate configuration. */

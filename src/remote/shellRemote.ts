@@ -273,6 +273,7 @@ ${test}`;
         return fail2banCheck(c, T, at('/etc/fail2ban'));
       case 'unit':
       case 'logrotate':
+      case 'postgres':
         return fillCommand(c.command, { unit: T + c.path, file: T + c.path });
       case 'odoo-conf':
         // The instance's own Python, as Odoo reads the file; python3 if that is

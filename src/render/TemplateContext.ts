@@ -35,6 +35,13 @@ export interface ServerView {
   relocated: boolean;
   /** The server's fail2ban settings; all 0 when fail2ban is off (no fail2ban file is rendered then). */
   fail2ban: { enabled: boolean; bantime: number; maxretry: number; findtime: number; filterPath: string };
+  postgres: PostgresView;
+}
+
+/** What the PostgreSQL conf.d template sees: the cluster's version and each setting with why it has its value. */
+export interface PostgresView {
+  version: number;
+  settings: { name: string; value: string; why: string }[];
 }
 
 export interface InstanceView {

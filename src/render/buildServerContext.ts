@@ -17,7 +17,8 @@ export function buildServerContext(fleet: Fleet, server: Server, extra: { header
 }
 
 export function buildServerView(server: Server): ServerView {
+  const postgres = { version: server.postgres.version, settings: server.postgres.settings.map((s) => ({ name: s.name, ...s.setting })) };
   const f = server.fail2ban;
   const fail2ban = { enabled: f !== undefined, bantime: f?.bantime ?? 0, maxretry: f?.maxretry ?? 0, findtime: f?.findtime ?? 0, filterPath: SERVER_PATHS.fail2banFilter };
-  return { name: server.name, cpus: server.cpus, memoryMb: server.memoryMb, relocated: server.root !== '/', fail2ban };
+  return { name: server.name, cpus: server.cpus, memoryMb: server.memoryMb, relocated: server.root !== '/', fail2ban, postgres };
 }

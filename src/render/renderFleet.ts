@@ -6,6 +6,7 @@ import { buildInstanceContext } from './buildInstanceContext.js';
 import { buildServerContext, buildServerView } from './buildServerContext.js';
 import { contextStrings } from './contextStrings.js';
 import { instanceFileSpecs, serverFileSpecs, type FileSpec } from './fileSpecs.js';
+import { postgresFileSpec } from './postgresFileSpec.js';
 import { findSecretRefs } from './findSecretRefs.js';
 import { header } from './header.js';
 import { createTemplateEngine, type TemplateEngine } from './TemplateEngine.js';
@@ -63,7 +64,7 @@ export function renderFleet(fleet: Fleet, templates: TemplateSet, options: Rende
     // Every instance of the server is in this context: scan it once, not once per file.
     const context = buildServerContext(fleet, server, { header: '', root });
     const checked = checkContext(context);
-    for (const spec of serverFileSpecs(fleet, server)) {
+    for (const spec of [...serverFileSpecs(fleet, server), postgresFileSpec(fleet, server)]) {
       emit(renderOne(engine, spec, { ...context, header: header(spec.sources, spec.edit) }, checked, { server: server.name }, server.source));
     }
   }

@@ -18,6 +18,8 @@ first('installs every file, enables every new service, reloads once', async () =
   assert.is(r.report!.outcome, 'applied', JSON.stringify(r.report!.diagnostics));
   assert.equal(w.commands, [
     'systemctl daemon-reload',
+    // The new PostgreSQL conf.d file, before the services that connect to it.
+    'systemctl reload postgresql',
     "systemctl enable --now odoo-blink-internal",
     "systemctl enable --now odoo-corteperfecto-prod",
     "systemctl enable --now odoo-corteperfecto-test",

@@ -15,6 +15,7 @@ import type { Artifact } from '../../src/model/Artifact.js';
 import type { Fleet, Instance, Server, ServerCommands } from '../../src/model/Fleet.js';
 import { loadTemplates } from '../../src/load/loadTemplates.js';
 import { renderFleet } from '../../src/render/renderFleet.js';
+import { postgresSettings } from '../../src/compile/postgresSettings.js';
 import { DEFAULT_COMMANDS } from '../../src/compile/defaults.js';
 import { answerOdooHealth, type OdooHealthState } from '../support/odooHealth.js';
 import { SAMPLE_DEPLOY, sampleInstance, type SampleSpec } from '../support/sampleFleet.js';
@@ -92,6 +93,9 @@ export async function testWorld(dir: string, servers: TestServer[], perServer = 
       health: DEFAULT_COMMANDS.health,
       websocket_health: DEFAULT_COMMANDS.websocket_health,
       backup: `${record} ${s.name} backup {instance}`,
+      postgres_test: `${record} ${s.name} postgres-test {file}`,
+      postgres_reload: `${record} ${s.name} reload postgresql`,
+      postgres_restart: `${record} ${s.name} restart postgresql`,
       fail2ban_test: 'fail2ban-client -c {dir} -t && fail2ban-regex /dev/null {dir}/filter.d/odoo-login.conf',
       fail2ban_reload: `${record} ${s.name} reload fail2ban`,
     };
@@ -105,6 +109,7 @@ export async function testWorld(dir: string, servers: TestServer[], perServer = 
       cpus: 2,
       memoryMb: 4096,
       commands,
+      postgres: postgresSettings(undefined, 4096),
       source: { file: 'config/clients.yaml', line: line++, column: 3 },
     });
     for (let k = 0; k < perServer; k++) {

@@ -29,7 +29,7 @@ export interface MemRun {
 }
 
 /** Read, plan and (optionally) apply aws-1 of `fleet` on the in-memory `world`. */
-export async function memRun(world: MemoryServer, o: { fleet?: Fleet; artifacts?: Artifact[]; apply?: boolean; prune?: boolean; remote?: Remote; env?: Record<string, string> } = {}): Promise<MemRun> {
+export async function memRun(world: MemoryServer, o: { fleet?: Fleet; artifacts?: Artifact[]; apply?: boolean; prune?: boolean; remote?: Remote; restartPostgres?: boolean; env?: Record<string, string> } = {}): Promise<MemRun> {
   const fleet = o.fleet ?? sampleFleet();
   const artifacts = o.artifacts ?? awsArtifacts(fleet);
   const secrets = resolveSecrets(artifacts, { env: o.env ?? secretEnv(fleet) });
@@ -48,6 +48,7 @@ export async function memRun(world: MemoryServer, o: { fleet?: Fleet; artifacts?
     health: { retries: 2, intervalMs: 1, timeoutMs: 10 },
     secretValues: secrets.values,
     readPaths: readPaths(desired),
+    ...(o.restartPostgres ? { restartPostgres: true } : {}),
     replan: (state) => plan({ ...input, state }),
   });
   return { plan: p, report, desired };

@@ -36,9 +36,16 @@ const STEPS: Step[] = [
     command: /^npx blink-apply --server lab --diff(\s|$)/,
     exit: 2,
     // Files of a server that does not set owners: no owner shown, none compared.
-    shows: ['  + /etc/odoo/demo.somosblink.com.conf  (new, 0640)', '  + /usr/local/sbin/blink-backup  (new, 0755)', 'then: daemon-reload; enable and start odoo-demo-showcase; reload nginx; check health of demo-showcase', 'lab: 12 to add'],
+    shows: [
+      '  + /etc/odoo/demo.somosblink.com.conf  (new, 0640)',
+      '  + /usr/local/sbin/blink-backup  (new, 0755)',
+      '  + /etc/postgresql/15/main/conf.d/blink.conf  (new, 0644)',
+      'then: daemon-reload; enable and start odoo-demo-showcase; reload nginx; reload postgresql (listen_addresses, max_connections, shared_buffers, superuser_reserved_connections: only on a restart, blink-apply --restart-postgres); check health of demo-showcase',
+      'lab: 13 to add',
+    ],
   },
-  { command: /^npx blink-apply --server lab --yes(\s|$)/, exit: 0, shows: ['  installed 12 files', '  enable odoo-demo-showcase', '  health demo-showcase', 'lab: applied (12 files)'] },
+  // The stand-in reloads no PostgreSQL (the lab runs none): the step is still run, and recorded.
+  { command: /^npx blink-apply --server lab --yes(\s|$)/, exit: 0, shows: ['  installed 13 files', '  reload postgresql', '  enable odoo-demo-showcase', '  health demo-showcase', 'lab: applied (13 files)'] },
   { command: /^echo 'log_level = debug' >> config\/\.lab-server\/etc\/odoo\/demo\.somosblink\.com\.conf(\s|$)/, exit: 0 },
   {
     command: /^npx blink-apply --server lab --diff(\s|$)/,
@@ -161,8 +168,8 @@ s('render, diff, apply, a hand edit, diff shows the drift, apply puts it back, a
     .filter((l) => /^\S+ \S/.test(l))
     .map((l) => l.replace(/^\S+ /, '').replace(root, '<root>').replace(/staging\/[^/]+\//, 'staging/<run>/'));
   assert.equal(
-    asked.filter((l) => !/^(nginx-test|verify|logrotate-verify) /.test(l)),
-    ['daemon-reload', 'enable --now odoo-demo-showcase', 'reload nginx', 'restart odoo-demo-showcase', 'stop-all'],
+    asked.filter((l) => !/^(nginx-test|verify|logrotate-verify|postgres-test) /.test(l)),
+    ['daemon-reload', 'reload postgresql', 'enable --now odoo-demo-showcase', 'reload nginx', 'restart odoo-demo-showcase', 'stop-all'],
   );
   const pids = standinPids();
   assert.is(pids.length, 2, 'one stand-in process per start');

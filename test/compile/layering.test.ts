@@ -72,7 +72,9 @@ layers('adding a client changes no other instance', () => {
 });
 
 layers('warnings: memory and workers beyond the server, fail only with strict (checked by the CLI)', () => {
-  const r = buildTree(editClients('kind: production, port: 8069, workers: 2', 'kind: production, port: 8069, workers: 9'));
+  // max_connections raised too: nine workers' pools are BLINK280's business (test/compile/postgresCapacity.test.ts).
+  const tree = editClients('kind: production, port: 8069, workers: 2', 'kind: production, port: 8069, workers: 9');
+  const r = buildTree({ ...tree, 'config/clients.yaml': tree['config/clients.yaml']!.replace('max_connections: 200', 'max_connections: 500') });
   assert.equal(r.diagnostics.map((d) => `${d.severity} ${brief(d)}`), ['warning BLINK310 config/clients.yaml:27:3', 'warning BLINK311 config/clients.yaml:27:3']);
   assert.ok(r.artifacts.length > 0, 'warnings do not stop the render');
 });
@@ -136,12 +138,15 @@ explainSuite('the route follows odoo.conf\'s layering: a host file, its [DEFAULT
   assert.equal(down.chain.map((c) => c.layer), ['derived', 'host']);
   assert.equal(down.websocket!.target, { key: 'http_port', port: 8069 });
   // [DEFAULT] values reach [options], as Python's RawConfigParser merges them.
-  const viaDefault = route(patchedTree({ 'config/hosts/corteperfecto-test.somosblink.com.conf': '[DEFAULT]\nworkers = 2\n[options]\nlog_level = info\n' }), 'corteperfecto-test.somosblink.com');
+  // Here and below, max_connections raised too, so the workers' connection pools (BLINK280, an error) stay out of it.
+  const clients = sampleTree()['config/clients.yaml']!.replace('max_connections: 200', 'max_connections: 500');
+  const viaDefault = route(patchedTree({ 'config/clients.yaml': clients, 'config/hosts/corteperfecto-test.somosblink.com.conf': '[DEFAULT]\nworkers = 2\n[options]\nlog_level = info\n' }), 'corteperfecto-test.somosblink.com');
   assert.is(viaDefault.value, '2');
   assert.equal(viaDefault.websocket!.target, { key: 'gevent_port', port: 8082 });
   // A parent the host file extends.
   const viaParent = route(
     patchedTree({
+      'config/clients.yaml': clients,
       'config/shared/busy.conf': '[options]\nextends = ../templates/test.template.conf\nworkers = 3\n',
       'config/hosts/blink.somosblink.com.conf': '[options]\nextends = ../shared/busy.conf\n',
     }),

@@ -50,6 +50,7 @@ layout('every file of the sample fleet, with kind, mode, owner and role', () => 
     `${server} /etc/logrotate.d/blink-backup logrotate 644 root:root managed`,
     `${server} /etc/nginx/conf.d/blink-static-csp-map.conf nginx-map 644 root:root managed`,
     `${server} /etc/nginx/conf.d/blink-websocket-map.conf nginx-map 644 root:root managed`,
+    `${server} /etc/postgresql/15/main/conf.d/blink.conf postgres-conf 644 root:root managed`,
     `${server} /usr/local/sbin/blink-backup script 755 root:root managed`,
     `${server} /usr/local/sbin/blink-restore script 755 root:root managed`,
   ];
@@ -67,7 +68,7 @@ layout('every file of the sample fleet, with kind, mode, owner and role', () => 
 
 layout('instance files carry their instance and host; server files neither', () => {
   for (const a of render().artifacts) {
-    if (a.kind === 'nginx-map' || a.kind === 'script' || a.path === '/etc/logrotate.d/blink-backup') {
+    if (a.kind === 'nginx-map' || a.kind === 'script' || a.kind === 'postgres-conf' || a.path === '/etc/logrotate.d/blink-backup') {
       assert.is(a.instance, undefined);
       assert.is(a.host, undefined);
     } else {
@@ -516,6 +517,7 @@ errors('a control character in a context value is BLINK015 for each file of that
     'instances[corteperfecto-test].dataDir contains a control character (U+000A); refusing to render /etc/logrotate.d/blink-backup',
     'instances[corteperfecto-test].dataDir contains a control character (U+000A); refusing to render /etc/nginx/conf.d/blink-static-csp-map.conf',
     'instances[corteperfecto-test].dataDir contains a control character (U+000A); refusing to render /etc/nginx/conf.d/blink-websocket-map.conf',
+    'instances[corteperfecto-test].dataDir contains a control character (U+000A); refusing to render /etc/postgresql/15/main/conf.d/blink.conf',
     'instances[corteperfecto-test].dataDir contains a control character (U+000A); refusing to render /usr/local/sbin/blink-backup',
     'instances[corteperfecto-test].dataDir contains a control character (U+000A); refusing to render /usr/local/sbin/blink-restore',
   ]);

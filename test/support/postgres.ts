@@ -5,7 +5,7 @@
  * root, since PostgreSQL refuses to run as root) and stopped by its PID.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -76,7 +76,12 @@ function check(r: SpawnSyncReturns<string>, what: string): string {
   return r.stdout;
 }
 
-export async function startPostgres(opts: { prefix?: string } = {}): Promise<Postgres> {
+/**
+ * `include`: a configuration file the server's own postgresql.conf includes
+ * last, as Debian's include_dir 'conf.d' does; its listen_addresses then
+ * counts (no `-c listen_addresses=''` on the command line, which would win).
+ */
+export async function startPostgres(opts: { prefix?: string; include?: string } = {}): Promise<Postgres> {
   const binDir = findPgBin();
   const asRoot = process.getuid?.() === 0;
   const osUser = asRoot ? 'postgres' : userInfo().username;
@@ -104,11 +109,12 @@ export async function startPostgres(opts: { prefix?: string } = {}): Promise<Pos
     runAs(join(binDir, 'initdb'), ['-D', data, '-U', superuser, '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']),
     'initdb',
   );
+  if (opts.include !== undefined) appendFileSync(join(data, 'postgresql.conf'), `\ninclude '${opts.include.replace(/'/g, "''")}'\n`);
   const port = await freePort();
   const serverOpts = [
     `-k ${sock}`,
     `-p ${port}`,
-    "-c listen_addresses=''",
+    ...(opts.include === undefined ? ["-c listen_addresses=''"] : []),
     '-c fsync=off',
     '-c synchronous_commit=off',
     '-c full_page_writes=off',

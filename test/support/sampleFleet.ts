@@ -4,6 +4,7 @@
  * compile stage. Option values follow DESIGN.md's derivation rules.
  */
 import { addonsPathOf, DEFAULT_COMMANDS, DEFAULTS, DEPLOY_DEFAULTS, instanceRuntime } from '../../src/compile/defaults.js';
+import { postgresSettings } from '../../src/compile/postgresSettings.js';
 import type { DeploySettings, Fleet, Instance, OptionOrigin, ResolvedOption, Server, ServerCommands } from '../../src/model/Fleet.js';
 
 const CLIENTS = 'config/clients.yaml';
@@ -11,8 +12,8 @@ const CLIENTS = 'config/clients.yaml';
 const COMMANDS: ServerCommands = { ...DEFAULT_COMMANDS };
 
 export const SAMPLE_SERVERS: Server[] = [
-  { name: 'aws-1', transport: 'ssh', ssh: 'ubuntu@aws-1', sshOptions: [], root: '/', setOwners: true, cpus: 2, memoryMb: 4096, commands: COMMANDS, source: { file: CLIENTS, line: 4, column: 3 } },
-  { name: 'lab', transport: 'local', sshOptions: [], root: '/srv/lab', setOwners: true, cpus: 2, memoryMb: 8192, commands: COMMANDS, source: { file: CLIENTS, line: 9, column: 3 } },
+  { name: 'aws-1', transport: 'ssh', ssh: 'ubuntu@aws-1', sshOptions: [], root: '/', setOwners: true, cpus: 2, memoryMb: 4096, commands: COMMANDS, postgres: postgresSettings(undefined, 4096), source: { file: CLIENTS, line: 4, column: 3 } },
+  { name: 'lab', transport: 'local', sshOptions: [], root: '/srv/lab', setOwners: true, cpus: 2, memoryMb: 8192, commands: COMMANDS, postgres: postgresSettings(undefined, 8192), source: { file: CLIENTS, line: 9, column: 3 } },
 ];
 
 /** A clients.yaml without a `deploy:` block: the defaults. */

@@ -1,4 +1,5 @@
 import { DEFAULT_COMMANDS } from '../../src/compile/defaults.js';
+import { postgresSettings } from '../../src/compile/postgresSettings.js';
 import { SAMPLE_DEPLOY, sampleInstance } from '../support/sampleFleet.js';
 import type { Artifact } from '../../src/model/Artifact.js';
 import type { Fleet, Instance, Server, ServerCommands } from '../../src/model/Fleet.js';
@@ -20,6 +21,7 @@ export function server(name: string, ssh?: string): Server {
     cpus: 2,
     memoryMb: 4096,
     commands,
+    postgres: postgresSettings(undefined, 4096),
     source: { file: 'config/clients.yaml', line: 1, column: 1 },
   };
   if (ssh) s.ssh = ssh;
