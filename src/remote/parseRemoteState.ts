@@ -122,7 +122,7 @@ export function parseRemoteState(server: string, root: string, asked: ReadonlySe
     return refuse('BLINK504', odd[0]!.replace(/ \(.*$/, ''), `not a regular file where blink writes one: ${odd.slice(0, 5).join(', ')}${odd.length > 5 ? ` and ${odd.length - 5} more` : ''}`, 'blink writes regular files (and vhost links) there: look at each on the server, move it aside, and run blink-apply again');
   }
   if (raw.timeout) return { error: 'reading the server failed: hashing the managed files did not finish in time' };
-  const stale = raw.staging.split('\0').filter((n) => n.trim() !== '').map(printable).sort();
+  const stale = raw.staging.split('\0').filter((n) => n.trim() !== '').map((n) => printable(n).slice(0, 100)).sort();
   if (stale.length) state.staleStaging = stale;
   return state;
 }

@@ -62,6 +62,9 @@ s('read: hash, mode, owner and links of many paths in one script', async () => {
     assert.equal(state.files.get('/etc/x/a'), { type: 'file', mode: 0o640, owner: 'root:root', sha256: '5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03' });
     assert.equal(state.files.get('/etc/x/l'), { type: 'link', mode: 0o777, owner: 'root:root', linkTarget: '/etc/x/a' });
     assert.not.ok(state.files.has('/etc/x/missing'));
+    // A root that does not exist yet (a new lab folder) holds nothing yet.
+    const fresh = await shellRemote(localTransport('t'), join(t.dir, 'not-yet')).read(['/etc/x/a']);
+    assert.ok(!isFailure(fresh) && fresh.files.size === 0, JSON.stringify(fresh));
     const fetched = await remote.fetch(['/etc/x/a']);
     assert.not.ok(isFailure(fetched));
     if (!isFailure(fetched)) assert.is(fetched.get('/etc/x/a')!.toString(), 'hello\n');

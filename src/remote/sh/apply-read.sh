@@ -10,7 +10,11 @@ set -u
 HASH_SECONDS=120
 IFS= read -r root || missing root
 IFS= read -r nonce || missing nonce
-cd -- "${root:-/}" || exit 1
+if ! cd -- "${root:-/}" 2>/dev/null; then
+  # A root that does not exist yet (a new lab folder) holds nothing yet.
+  for s in unsafe odd badpaths sha stat manifest journal phase staging end; do echo "@@$s $nonce"; done
+  exit 0
+fi
 LC_ALL=C
 export LC_ALL
 t=$(mktemp -d) || exit 1
