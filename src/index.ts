@@ -34,6 +34,8 @@ export { checkOption } from './compile/checkOption.js';
 
 // render
 export { renderFleet } from './render/renderFleet.js';
+export { managedPath } from './render/managedPath.js';
+export type { ManagedPath } from './render/managedPath.js';
 export type { TemplateSet } from './render/TemplateSet.js';
 
 // write
@@ -57,6 +59,7 @@ export type { Remote } from './remote/Remote.js';
 export type { RemoteState, Manifest } from './remote/RemoteState.js';
 export type { Journal } from './remote/Journal.js';
 export { readRemote } from './remote/readRemote.js';
+export { parseRemoteState } from './remote/parseRemoteState.js';
 export { shellRemote } from './remote/shellRemote.js';
 export { memoryRemote, memoryServer } from './remote/memoryRemote.js';
 export { sshTransport } from './remote/sshTransport.js';
