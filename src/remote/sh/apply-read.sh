@@ -17,8 +17,8 @@ if ! cd -- "${root:-/}" 2>/dev/null; then
 fi
 LC_ALL=C
 export LC_ALL
-t=$(mktemp -d) || exit 1
-trap 'rm -rf -- "$t"' EXIT
+t=$(mktemp) || exit 1
+trap 'rm -f -- "$t" "$t.bad" "$t.stat"' EXIT
 B=./var/lib/blink
 
 # A link (or a file) in place of a folder on the way would send what blink
@@ -28,7 +28,6 @@ while IFS= read -r dir && [ "$dir" != . ]; do
   not_a_folder . "$dir"
   [ -z "$nf_bad" ] || printf '%s\n' "$nf_bad"
 done
-cat > "$t/asked"
 
 echo "@@odd $nonce"
 for f in manifest.json manifest.paths journal.json journal.phase; do
@@ -37,39 +36,37 @@ for f in manifest.json manifest.paths journal.json journal.phase; do
   fi
 done
 
-# What blink wrote last is looked at too, so orphans are found in the same
-# trip; a line that is not a plain absolute path is named, never looked at.
-SHAPE='(/[A-Za-z0-9_+-][A-Za-z0-9._+-]*)+'
-cat_regular "$B/manifest.paths" > "$t/listed"
-echo "@@badpaths $nonce"
-grep -avxE "$SHAPE" "$t/listed"
-{
-  sed 's#^#.#' "$t/asked"
-  grep -axE "$SHAPE" "$t/listed" | sed 's#^#.#'
-} | sort -u > "$t/all"
-
-# One find for every path (it never follows a link it is given); only
-# regular files are hashed, and never for longer than HASH_SECONDS.
+# The paths asked about (the rest of stdin) and what blink wrote last, so
+# orphans are found in the same trip; a line of manifest.paths that is not
+# a plain absolute path is named, never looked at. (Few processes: this runs
+# on every server of every diff.)
+SHAPE='^(/[A-Za-z0-9_+-][A-Za-z0-9._+-]*)+$'
+cat_regular "$B/manifest.paths" > "$t"
+: > "$t.bad"
 set -f
 IFS='
 '
 # shellcheck disable=SC2046
-set -- $(cat "$t/all")
+set -- $({
+  sed 's#^#.#'
+  awk -v shape="$SHAPE" -v bad="$t.bad" '$0 ~ shape { print "." $0; next } $0 != "" { print > bad }' "$t"
+} | sort -u)
 set +f
 unset IFS
-: > "$t/stat"
-: > "$t/sha"
-rc=0
-if [ $# -gt 0 ]; then
-  find "$@" -maxdepth 0 -fprintf "$t/stat" '%y %m %u:%g %p\0%l\0' -type f -print0 2>/dev/null |
-    timeout "$HASH_SECONDS" xargs -0 -r sha256sum -- > "$t/sha" 2>/dev/null
-  rc=$?
-fi
+echo "@@badpaths $nonce"
+[ ! -s "$t.bad" ] || cat -- "$t.bad"
+
+# One find for every path (it never follows a link it is given); only
+# regular files are hashed, and never for longer than HASH_SECONDS.
+: > "$t.stat"
 echo "@@sha $nonce"
-cat "$t/sha"
-[ "$rc" -ne 124 ] || echo "@@timeout $nonce"
+if [ $# -gt 0 ]; then
+  find "$@" -maxdepth 0 -fprintf "$t.stat" '%y %m %u:%g %p\0%l\0' -type f -print0 2>/dev/null |
+    timeout "$HASH_SECONDS" xargs -0 -r sha256sum -- 2>/dev/null
+  [ $? -ne 124 ] || printf '\n@@timeout %s\n' "$nonce"
+fi
 echo "@@stat $nonce"
-cat "$t/stat"
+cat -- "$t.stat"
 echo
 
 echo "@@manifest $nonce"
