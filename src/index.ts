@@ -40,6 +40,8 @@ export type { ModuleLocation, ModuleSources } from './compile/locateModule.js';
 
 // render
 export { renderFleet } from './render/renderFleet.js';
+export { managedPath } from './render/managedPath.js';
+export type { ManagedPath } from './render/managedPath.js';
 export type { TemplateSet } from './render/TemplateSet.js';
 
 // write
@@ -67,6 +69,7 @@ export type { Remote } from './remote/Remote.js';
 export type { RemoteState, Manifest } from './remote/RemoteState.js';
 export type { Journal } from './remote/Journal.js';
 export { readRemote } from './remote/readRemote.js';
+export { parseRemoteState } from './remote/parseRemoteState.js';
 export { shellRemote } from './remote/shellRemote.js';
 export { memoryRemote, memoryServer } from './remote/memoryRemote.js';
 export { sshTransport } from './remote/sshTransport.js';

@@ -59,7 +59,7 @@ export async function diffFleet(sel: FleetSelection, o: FleetOptions, done?: (in
       else {
         o.progress?.(server.name, 'reading');
         const read = await readRemote(d.remote, d.desired);
-        if (isFailure(read)) d.error = read.unreachable ? error('BLINK510', `${server.name} (${d.remote.target}) is unreachable: ${read.error}`) : error('BLINK511', `${server.name}: ${read.error}`);
+        if (isFailure(read)) d.error = read.refused ?? (read.unreachable ? error('BLINK510', `${server.name} (${d.remote.target}) is unreachable: ${read.error}`) : error('BLINK511', `${server.name}: ${read.error}`));
         else d.plan = plan({ ...planInput(d, sel, o), state: read.state, oldContents: read.oldContents });
       }
     } catch (e) {

@@ -34,15 +34,17 @@ export async function applyPlan(remote: Remote, confirmed: ServerPlan, ctx: Appl
   if (isFailure(lock)) return fail(error('BLINK511', `${remote.server}: ${lock.error}`));
   if (lock.held) return fail(error('BLINK512', `${remote.server} is being applied by ${lock.holder}`, undefined, 'wait for it to finish; a lock whose holder died is taken over'));
   try {
+    // Taking the lock removed what killed runs had staged.
+    for (const run of confirmed.staleStaging ?? []) report.done.push(`removed the staging folder of unfinished run ${run}`);
     let state = await remote.read(ctx.readPaths);
-    if (isFailure(state)) return fail(error('BLINK511', `${remote.server}: ${state.error}`));
+    if (isFailure(state)) return fail(state.refused ?? error('BLINK511', `${remote.server}: ${state.error}`));
     if (state.journal) {
       if (!(await recover(remote, state.journal, state.journalPhase ?? 'swapping', ctx, report))) {
         report.outcome = 'failed';
         return report;
       }
       state = await remote.read(ctx.readPaths);
-      if (isFailure(state)) return fail(error('BLINK511', `${remote.server}: ${state.error}`));
+      if (isFailure(state)) return fail(state.refused ?? error('BLINK511', `${remote.server}: ${state.error}`));
     }
     const p = ctx.replan(state);
     // What was shown is what gets applied; a recovery is announced in the diff, so it may change the picture.
@@ -51,7 +53,7 @@ export async function applyPlan(remote: Remote, confirmed: ServerPlan, ctx: Appl
     }
     const ops = fileOps(p);
     if (ops.length === 0 && !hasActions(p.actions)) {
-      report.outcome = report.recovered ? 'applied' : 'unchanged';
+      report.outcome = report.recovered || report.done.length ? 'applied' : 'unchanged';
       return report;
     }
     return await applyOps(remote, p, ops, ctx, report);

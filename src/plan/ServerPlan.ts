@@ -59,6 +59,8 @@ export interface ServerPlan {
   actions: Actions;
   /** An earlier apply was interrupted; this run completes or rolls it back first. */
   interrupted?: { run: string; phase: JournalPhase; owner: string };
+  /** Runs killed before they finished whose staging folder (resolved secrets) the next apply removes. */
+  staleStaging?: string[];
   /** What to upload, keyed by path (resolved: never serialised). */
   desired: Map<string, DesiredFile>;
   /** Manifest entries carried over untouched: outside the selection, or orphans kept. */
@@ -91,5 +93,5 @@ export function countPlan(p: ServerPlan): PlanCounts {
 
 /** Would an apply change anything on this server? A file not compared is not counted: nothing known says it would. */
 export function isPending(p: ServerPlan): boolean {
-  return p.files.some((f) => f.change !== 'none') || p.actions.certbot.length > 0 || p.interrupted !== undefined;
+  return p.files.some((f) => f.change !== 'none') || p.actions.certbot.length > 0 || p.interrupted !== undefined || (p.staleStaging?.length ?? 0) > 0;
 }

@@ -29,6 +29,7 @@ export function formatServerPlan(p: ServerPlan, style: PlanStyle): string {
   if (p.interrupted) {
     out.push(paint(C.yellow, `  ! apply ${p.interrupted.run} by ${p.interrupted.owner} was interrupted (${p.interrupted.phase}); the next apply ${p.interrupted.phase === 'swapped' ? 'completes it' : 'rolls it back'} first`));
   }
+  for (const run of p.staleStaging ?? []) out.push(paint(C.yellow, `  ! the staging folder of unfinished run ${run} holds resolved secrets; the next apply removes it`));
   for (const n of p.notes) out.push(paint(C.yellow, `  ! ${n}`));
   const seen: ShownChanges = style.seen ?? new Map();
   for (const f of p.files) {
@@ -67,6 +68,7 @@ export function summaryLine(p: ServerPlan): string {
   if (c.notCompared) parts.push(`${c.notCompared} not compared (secrets not available)`);
   if (p.actions.certbot.length) parts.push(`${p.actions.certbot.length} certificate${p.actions.certbot.length === 1 ? '' : 's'} to get`);
   if (p.interrupted) parts.push('interrupted apply to recover');
+  if (p.staleStaging?.length) parts.push('staging folder of a killed run to remove');
   return `${p.server}: ${isPending(p) || parts.length ? parts.join(', ') : 'no changes'}`;
 }
 

@@ -135,6 +135,7 @@ export function plan(input: PlanInput): ServerPlan {
     notes: [...state.problems],
   };
   if (state.journal) p.interrupted = { run: state.journal.run, phase: state.journalPhase ?? 'swapping', owner: state.journal.owner };
+  if (state.staleStaging?.length) p.staleStaging = [...state.staleStaging];
   return p;
 }
 

@@ -14,6 +14,7 @@ export function planJson(p: ServerPlan): Record<string, unknown> {
     files: p.files.filter((f) => f.change !== 'none' || f.orphan || f.drift || f.notCompared).map(fileJson),
     actions: p.actions,
     ...(p.interrupted ? { interrupted: p.interrupted } : {}),
+    ...(p.staleStaging?.length ? { staleStaging: p.staleStaging } : {}),
     notes: p.notes,
   };
 }

@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../diagnostics/Diagnostic.js';
 import type { ExecResult, HttpResult } from './Transport.js';
 import type { Manifest, RemoteState } from './RemoteState.js';
 import type { Journal } from './Journal.js';
@@ -12,11 +13,15 @@ export interface Remote {
   readonly server: string;
   readonly target: string;
   open(): Promise<Failure | undefined>;
-  /** Live state of `paths` plus manifest and journal, in one round trip. */
+  /**
+   * Live state of `paths` plus manifest and journal, in one round trip.
+   * State blink did not write (a path outside the managed set, a folder or
+   * FIFO where blink writes a file, a link on the way) is refused whole.
+   */
   read(paths: readonly string[]): Promise<RemoteState | Failure>;
   /** Contents of the given files (only those that differ). */
   fetch(paths: readonly string[]): Promise<Map<string, Buffer> | Failure>;
-  /** Held until released, or until this process dies. */
+  /** Held until released, or until this process dies. Taking it removes what runs killed on this server left staged. */
   lock(owner: string): Promise<Lock | Failure>;
   /** Upload files under their real names into the run's staging tree. */
   stage(run: string, files: readonly StagedFile[]): Promise<Failure | undefined>;
@@ -38,6 +43,8 @@ export interface Failure {
   error: string;
   /** The server could not be reached at all. */
   unreachable?: boolean;
+  /** What the server holds was refused (not what blink writes): the diagnostic to show as it is. */
+  refused?: Diagnostic;
 }
 
 export function isFailure(x: unknown): x is Failure {

@@ -49,7 +49,12 @@ export interface RemoteState {
   /** Left by an apply that did not finish. */
   journal?: Journal;
   journalPhase?: JournalPhase;
-  /** Manifest or journal that could not be parsed. */
+  /**
+   * Runs whose staging folder is still on the server (killed before they
+   * finished): it holds resolved secrets until the next apply removes it.
+   */
+  staleStaging?: string[];
+  /** Problems with server state worth a note in the plan. */
   problems: string[];
 }
 

@@ -15,9 +15,10 @@ export interface Transport {
   /**
    * Start a script that lives as long as this process keeps it: its stdin stays
    * open until `release()`, and closes by itself if this process dies. Used
-   * for the server lock. Resolves with the first line the script prints.
+   * for the server lock. `input` is written to its stdin first (the script's
+   * values, read with `read`). Resolves with the first line the script prints.
    */
-  hold(script: string): Promise<Held>;
+  hold(script: string, input?: Uint8Array): Promise<Held>;
   /** GET a URL as seen from the server (the health check), without needing curl there; the whole answer. */
   httpGet(url: string, timeoutMs: number): Promise<HttpResult>;
   close(): Promise<void>;

@@ -16,7 +16,7 @@ export function localTransport(server: string, cwd = '/'): Transport {
     target: 'local',
     open: async () => undefined,
     exec: (script, stdin) => runChild('sh', ['-s'], scriptWithInput(script, stdin), cwd),
-    hold: (script) => holdChild('sh', ['-c', script], cwd),
+    hold: (script, input) => holdChild('sh', ['-c', script], input, cwd),
     httpGet: (url, timeoutMs) => localHttpGet(url, timeoutMs),
     close: async () => undefined,
   };
@@ -37,8 +37,8 @@ export function runChild(cmd: string, args: string[], stdin?: Uint8Array | strin
   });
 }
 
-/** Keep a child whose stdin is our pipe: when we exit, even by SIGKILL, it sees EOF. */
-export function holdChild(cmd: string, args: string[], cwd = '/'): Promise<Held> {
+/** Keep a child whose stdin is our pipe (after `input`): when we exit, even by SIGKILL, it sees EOF. */
+export function holdChild(cmd: string, args: string[], input?: Uint8Array, cwd = '/'): Promise<Held> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd, env: childEnv() });
     let buf = '';
@@ -55,6 +55,7 @@ export function holdChild(cmd: string, args: string[], cwd = '/'): Promise<Held>
       resolve({ firstLine: line, release });
     };
     child.stdin.on('error', () => undefined);
+    if (input?.length) child.stdin.write(input);
     child.stdout.on('data', (c: Buffer) => {
       buf += c.toString();
       const nl = buf.indexOf('\n');

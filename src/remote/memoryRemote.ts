@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ExecResult, HttpResult } from './Transport.js';
 import type { Check, Failure, Lock, Remote } from './Remote.js';
-import { BLINK_DIR, MANIFEST_PATH, type LiveFile, type RemoteState } from './RemoteState.js';
+import { BLINK_DIR, MANIFEST_PATH } from './RemoteState.js';
+import { parseRemoteState, type RawRemoteState } from './parseRemoteState.js';
 import type { Journal, JournalPhase } from './Journal.js';
 
 export interface MemoryFile {
@@ -53,31 +54,39 @@ export function memoryRemote(name: string, world: MemoryServer): Remote {
     target: 'memory',
     open: async () => (world.unreachable ? { error: world.unreachable } : undefined),
     async read(paths) {
-      const files = new Map<string, LiveFile>();
-      const manifestText = text(MANIFEST_PATH);
+      // The same validation as a real server's answer: built as apply-read.sh would print it.
       const wanted = new Set(paths);
-      const state: RemoteState = { server: name, files, problems: [] };
-      if (manifestText) {
-        try {
-          state.manifest = JSON.parse(manifestText);
-          for (const p of Object.keys(state.manifest!.files)) wanted.add(p);
-        } catch {
-          state.problems.push('the manifest /var/lib/blink/manifest.json is not valid JSON');
-        }
+      const manifestText = text(MANIFEST_PATH) ?? '';
+      try {
+        const listed = (JSON.parse(manifestText) as { files?: object }).files;
+        if (listed && typeof listed === 'object') for (const p of Object.keys(listed)) if (/^(\/[A-Za-z0-9_+-][A-Za-z0-9._+-]*)+$/.test(p)) wanted.add(p);
+      } catch {
+        // Refused below, as the real read refuses it.
       }
-      for (const p of wanted) {
+      const stat: string[] = [];
+      const sha: string[] = [];
+      for (const p of [...wanted].sort()) {
         const f = world.files.get(p);
         if (!f) continue;
-        files.set(p, f.linkTarget !== undefined
-          ? { type: 'link', mode: 0o777, owner: f.owner, linkTarget: f.linkTarget }
-          : { type: 'file', mode: f.mode, owner: f.owner, sha256: createHash('sha256').update(f.content).digest('hex') });
+        if (f.linkTarget !== undefined) stat.push(`l 777 ${f.owner} .${p}`, f.linkTarget);
+        else {
+          stat.push(`f ${f.mode.toString(8)} ${f.owner} .${p}`, '');
+          sha.push(`${createHash('sha256').update(f.content).digest('hex')}  .${p}`);
+        }
       }
-      const journal = text(JOURNAL);
-      if (journal) {
-        state.journal = JSON.parse(journal);
-        state.journalPhase = (text(PHASE)?.trim() || 'swapping') as JournalPhase;
-      }
-      return state;
+      const raw: RawRemoteState = {
+        unsafe: '',
+        badpaths: '',
+        odd: '',
+        stat: stat.map((x) => x + '\0').join(''),
+        sha: sha.join('\n'),
+        timeout: false,
+        manifest: manifestText,
+        journal: text(JOURNAL) ?? '',
+        phase: text(PHASE) ?? '',
+        staging: '',
+      };
+      return parseRemoteState(name, '', new Set(paths), raw);
     },
     async fetch(paths) {
       const out = new Map<string, Buffer>();

@@ -4,7 +4,8 @@ import type { Failure } from './Remote.js';
 import type { DeployRemote } from './DeployRemote.js';
 import type { DeployJournal } from './DeployState.js';
 import { parseInstanceReleases, type RawInstanceReleases } from './parseInstanceReleases.js';
-import { deployScript, scriptInput, type DeployScriptName } from './deployScripts.js';
+import { deployScript, type DeployScriptName } from './deployScripts.js';
+import { scriptInput } from './scriptInput.js';
 import { scriptFailure, shellRemote } from './shellRemote.js';
 import { tar, type TarEntry } from './tar.js';
 

@@ -69,7 +69,7 @@ export function sshTransport(o: SshTransportOptions): Transport {
       // 255 is ssh's own failure (connect, auth, host key); our scripts never exit with it.
       return r.code === 255 ? { ...r, unreachable: true } : r;
     },
-    hold: (script) => holdChild('ssh', [...channel, dest, remote(script)]),
+    hold: (script, input) => holdChild('ssh', [...channel, dest, remote(script)], input),
     httpGet(url, timeoutMs) {
       let u: URL;
       try {

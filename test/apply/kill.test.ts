@@ -11,13 +11,13 @@
 import { spawnSync } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fg from 'fast-glob';
 import type { Fleet } from '../../src/model/Fleet.js';
 import { tempDir } from '../support/tmp.js';
 import { testWorld, type TestWorld } from './fixture.js';
-import { secretEnv } from './harness.js';
+import { CANARY, secretEnv } from './harness.js';
 import { writeConfig } from './writeConfig.js';
 import { applyInProcess, spawnApply } from './cliRun.js';
 import { startSshd, writeSshConfig, type Sshd } from '../support/sshd.js';
@@ -187,6 +187,34 @@ for (const transport of ['local', 'ssh'] as const) {
       assert.is(await run(ctx.configA!, '--yes'), 0);
     });
   }
+
+  s('killed while validating: the staged files (resolved secrets) are 0700, and the next run removes them under the lock', async () => {
+    const dir = ctx.tmp!.dir;
+    writeFileSync(join(dir, 'kill-at-verify'), '');
+    const { child, done } = spawnApply([...flags(ctx.configB!), '--yes'], ctx.env!, dir);
+    writeFileSync(join(dir, 'apply.pid'), String(child.pid));
+    const r = await done;
+    assert.is(r.signal, 'SIGKILL', `the apply was killed (exit ${r.code}: ${r.err})`);
+    await lockGone();
+    if (ctx.sshConfig) await noSshLeft(ctx.sshConfig);
+    const staging = (srv: string): string => join(ctx.world!.rootOf(srv), 'var/lib/blink/staging');
+    const left = ['k1', 'k2'].flatMap((srv) => (existsSync(staging(srv)) ? readdirSync(staging(srv)).map((run) => join(staging(srv), run)) : []));
+    assert.ok(left.length > 0, 'the killed run left its staging folder');
+    for (const run of left) {
+      assert.is(statSync(run).mode & 0o777, 0o700, `${run} is 0700`);
+      assert.is(statSync(join(run, '..')).mode & 0o777, 0o700, 'staging/ is 0700');
+    }
+    const confs = left.flatMap((run) => fg.sync('tree/etc/odoo/*.conf', { cwd: run, absolute: true }));
+    assert.ok(confs.some((c) => readFileSync(c, 'utf8').includes(CANARY)), 'what it holds is the resolved secret');
+    // Nothing else changed on the servers (the run died before its swap), yet the diff owns up to the leftover…
+    const diff = await applyInProcess([...flags(ctx.configA!), '--diff'], ctx.env!, dir);
+    assert.is(diff.code, 2, diff.out + diff.err);
+    assert.match(diff.out, 'staging folder');
+    // …and the next apply, with no file to change, removes it under the lock.
+    assert.is(await run(ctx.configA!, '--yes'), 0);
+    for (const run of left) assert.not.ok(existsSync(run), `${run} was removed`);
+    assert.is(await run(ctx.configA!, '--diff'), 0);
+  });
 
   s('two applies at once: the second fails fast naming the holder', async () => {
     const dir = ctx.tmp!.dir;

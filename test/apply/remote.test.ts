@@ -10,6 +10,7 @@ import { localTransport } from '../../src/remote/localTransport.js';
 import { shellRemote } from '../../src/remote/shellRemote.js';
 import { isFailure } from '../../src/remote/Remote.js';
 import { tempDir } from '../support/tmp.js';
+import { requireTool } from '../support/tools.js';
 
 const s = suite('remote building blocks');
 
@@ -61,9 +62,34 @@ s('read: hash, mode, owner and links of many paths in one script', async () => {
     assert.equal(state.files.get('/etc/x/a'), { type: 'file', mode: 0o640, owner: 'root:root', sha256: '5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03' });
     assert.equal(state.files.get('/etc/x/l'), { type: 'link', mode: 0o777, owner: 'root:root', linkTarget: '/etc/x/a' });
     assert.not.ok(state.files.has('/etc/x/missing'));
+    // A root that does not exist yet (a new lab folder) holds nothing yet.
+    const fresh = await shellRemote(localTransport('t'), join(t.dir, 'not-yet')).read(['/etc/x/a']);
+    assert.ok(!isFailure(fresh) && fresh.files.size === 0, JSON.stringify(fresh));
     const fetched = await remote.fetch(['/etc/x/a']);
     assert.not.ok(isFailure(fetched));
     if (!isFailure(fetched)) assert.is(fetched.get('/etc/x/a')!.toString(), 'hello\n');
+  } finally {
+    t.cleanup();
+  }
+});
+
+s('validate: nginx -t checks the server\'s nginx without the files this run deletes (named on stdin, never in the script)', async () => {
+  requireTool('nginx');
+  const t = tempDir();
+  try {
+    const root = join(t.dir, 'root');
+    mkdirSync(join(root, 'etc/nginx/sites-enabled'), { recursive: true });
+    writeFileSync(join(root, 'etc/nginx/nginx.conf'), `pid ${t.dir}/nginx.pid;\nerror_log stderr;\nevents {}\nhttp {\n  include /etc/nginx/sites-enabled/*;\n}\n`);
+    // The orphan this run prunes no longer parses; what stays does.
+    writeFileSync(join(root, 'etc/nginx/sites-enabled/gone.test'), 'this_is_not_a_directive on;\n');
+    const remote = shellRemote(localTransport('t'), root);
+    assert.is(await remote.stage('r1', [{ path: '/etc/nginx/sites-enabled/kept.test', mode: 0o644, content: Buffer.from('server { listen 127.0.0.1:1; }\n') }]), undefined);
+    const check = { kind: 'nginx' as const, command: 'nginx -t' };
+    const kept = await remote.validate('r1', [check]);
+    assert.ok(!isFailure(kept) && kept.length === 1 && kept[0]!.output.includes('this_is_not_a_directive'), JSON.stringify(kept));
+    const pruned = await remote.validate('r1', [{ ...check, remove: ['/etc/nginx/sites-enabled/gone.test'] }]);
+    assert.equal(pruned, []);
+    assert.ok(readFileSync(join(root, 'etc/nginx/sites-enabled/gone.test'), 'utf8').includes('this_is'), 'the live file is only left out of the candidate');
   } finally {
     t.cleanup();
   }

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFileList, parseInstanceReleases } from '../../src/remote/parseInstanceReleases.js';
-import { scriptInput } from '../../src/remote/deployScripts.js';
+import { scriptInput } from '../../src/remote/scriptInput.js';
 import { deployedWorld, type DeployWorld } from './fixture.js';
 
 const C1 = 'a'.repeat(40);
