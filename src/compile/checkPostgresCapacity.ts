@@ -4,6 +4,7 @@ import type { Fleet, Instance } from '../model/Fleet.js';
 // Odoo 18's code defaults (odoo/tools/config.py), used when no layer sets them.
 const DEFAULT_DB_MAXCONN = 64;
 const DEFAULT_MAX_CRON_THREADS = 2;
+const POOL_KEYS = new Set(['db_maxconn', 'db_maxconn_gevent', 'workers', 'max_cron_threads']);
 
 /** An instance's effective integer option, or `fallback` when no layer sets it (or sets it to False). */
 function intOption(i: Instance, key: string, fallback: number): number {
@@ -43,7 +44,8 @@ export function checkPostgresCapacity(fleet: Fleet): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const s of fleet.servers) {
     const mine = fleet.instances.filter((i) => i.server === s.name);
-    if (!mine.length) continue;
+    // A count set by a reference is known only at apply: no sum to hold against the limit here.
+    if (!mine.length || mine.some((i) => i.options.some((o) => POOL_KEYS.has(o.key) && o.value.includes('${')))) continue;
     const per = mine.map((i) => ({ id: i.id, ...instanceConnections(i) }));
     const sum = per.reduce((n, p) => n + p.total, 0);
     const usable = s.postgres.maxConnections - s.postgres.superuserReservedConnections;

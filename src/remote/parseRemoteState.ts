@@ -140,7 +140,7 @@ export function validManifest(x: unknown): { manifest: Manifest } | { entry: str
   for (const [path, e] of Object.entries(x['files'])) {
     const why = entryProblem(path, e);
     if (why) return { entry: path, why };
-    files[path] = pick(e as ManifestEntry, ['kind', 'sha256', 'linkTarget', 'mode', 'owner', 'instance', 'host']);
+    files[path] = pick(e as ManifestEntry, ['kind', 'sha256', 'linkTarget', 'mode', 'owner', 'instance', 'host', 'sensitive']);
   }
   return { manifest: { version: 1, server: x['server'], run: x['run'], time: x['time'], ...(x['commit'] !== undefined ? { commit: x['commit'] as string } : {}), files } };
 }
@@ -176,6 +176,8 @@ function entryProblem(path: string, e: unknown): string | undefined {
   // No owner: a server with set_owners: false, whose files belong to whoever applies.
   if (!isMode(e['mode']) || (e['owner'] !== undefined && (typeof e['owner'] !== 'string' || !OWNER.test(e['owner'])))) return 'mode or owner not as blink writes them';
   if (e['instance'] !== undefined && !(typeof e['instance'] === 'string' && INSTANCE_ID.test(e['instance']) && (mp.instance === undefined || mp.instance === e['instance']))) return 'instance does not match the path';
+  // Set by blink when the file held a secret: the diff keeps masking its old lines.
+  if (e['sensitive'] !== undefined && e['sensitive'] !== true) return 'sensitive is not true';
   if (e['host'] !== undefined && !(typeof e['host'] === 'string' && HOST_NAME.test(e['host']) && (mp.host === undefined || mp.host === e['host']))) return 'host does not match the path';
   return contentProblem(mp.kind, mp.host, e['sha256'], e['linkTarget']);
 }
