@@ -153,8 +153,11 @@ function writeConfig(healthPort: number): string {
       root: rootOf(s),
       cpus: 64,
       memory_mb: 262144,
-      // Stand-ins: nothing here runs systemd, and one HTTP server answers every health check.
-      commands: { daemon_reload: 'true', enable: 'true {service}', restart: 'true {service}', disable: 'true {service}', nginx_reload: 'true', backup: 'true {instance}', health: `http://127.0.0.1:${healthPort}/web/health?port={port}&db_server_status=1` },
+      // Room for every instance's connection pool (the capacity check counts them); no fail2ban here.
+      postgres: { max_connections: 10000 },
+      fail2ban: { enabled: false },
+      // Stand-ins: nothing here runs systemd or PostgreSQL, and one HTTP server answers every health check.
+      commands: { daemon_reload: 'true', enable: 'true {service}', restart: 'true {service}', disable: 'true {service}', nginx_reload: 'true', postgres_test: 'true {file}', postgres_reload: 'true', postgres_restart: 'true', backup: 'true {instance}', health: `http://127.0.0.1:${healthPort}/web/health?port={port}&db_server_status=1` },
     };
     for (let i = 0; i < PER; i++) {
       const c = `c${String(s * PER + i + 1).padStart(4, '0')}`;
@@ -168,7 +171,7 @@ function writeConfig(healthPort: number): string {
 
 function secretEnv(): Record<string, string> {
   const env: Record<string, string> = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/root' };
-  for (let n = 1; n <= SERVERS * PER; n++) env[`BLINK_SECRET_C${String(n).padStart(4, '0')}_PROD_ADMIN_PASSWD`] = `bench-secret-${n}`;
+  for (let n = 1; n <= SERVERS * PER; n++) env[`BLINK_SECRET_C${String(n).padStart(4, '0')}_PROD_ADMIN_PASSWD`] = `fake-bench-admin-password-${n}`;
   return env;
 }
 

@@ -31,7 +31,7 @@ export function writeBenchConfig(dir: string, size: BenchSize): { configDir: str
 
   const lines = ['# yaml-language-server: $schema=../schema/clients.schema.json', 'version: 1', 'servers:'];
   for (let s = 0; s < size.servers; s++) {
-    lines.push(`  ${serverName(s)}:`, `    ssh: ubuntu@${serverName(s)}.bench.invalid`, '    cpus: 64', '    memory_mb: 262144');
+    lines.push(`  ${serverName(s)}:`, `    ssh: ubuntu@${serverName(s)}.bench.invalid`, '    cpus: 64', '    memory_mb: 262144', '    postgres: { max_connections: 10000 }');
   }
   lines.push('clients:');
   for (let c = 0; c < size.clients; c++) {

@@ -45,6 +45,8 @@ export function writeDeployConfig(o: {
       root: s.root,
       cpus: 64,
       memory_mb: 262144,
+      // Room for every instance's connection pool (the capacity check counts them).
+      postgres: { max_connections: 10000 },
       // Stand-ins: nothing here runs systemd or blink-backup.
       commands: { restart: 'true {service}', backup: 'true {instance}', health: s.health },
     };
