@@ -350,6 +350,26 @@ for (const transport of ['local', 'ssh'] as const) {
     }
   });
 
+  s('the same for the PostgreSQL conf.d folder, whose path names the version', async () => {
+    const confd = at('etc/postgresql/15/main/conf.d');
+    const elsewhere = join(ctx.tmp!.dir, 'elsewhere-pg');
+    mkdirSync(elsewhere);
+    mkdirSync(dirname(confd), { recursive: true });
+    const had = existsSync(confd);
+    if (had) renameSync(confd, confd + '.real');
+    symlinkSync(elsewhere, confd);
+    w().clearCommands();
+    try {
+      const r = await run({ fleet: changed(), apply: true });
+      refused(r, 'BLINK505', '/etc/postgresql/15/main/conf.d', 'symbolic link');
+      assert.equal(readdirSync(elsewhere), [], 'nothing was written through the link');
+    } finally {
+      rmSync(confd);
+      if (had) renameSync(confd + '.real', confd);
+      rmSync(elsewhere, { recursive: true });
+    }
+  });
+
   s('a symbolic link in place of blink\'s own folder is refused: no journal, backup or staged secret goes through it', async () => {
     const B = at('var/lib/blink');
     const elsewhere = join(ctx.tmp!.dir, 'elsewhere-blink');
