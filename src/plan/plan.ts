@@ -5,7 +5,7 @@ import type { ManifestEntry, RemoteState } from '../remote/RemoteState.js';
 import { healthTarget, noActions, type Actions } from './Actions.js';
 import { certificatePath, type DesiredFile } from './DesiredFile.js';
 import type { FilePlan, FileState, ServerPlan } from './ServerPlan.js';
-import { maskForDiff, OLD_SECRET_MARK, SENSITIVE_CHANGED, scrub } from '../secrets/maskSecrets.js';
+import { maskForDiff, OLD_SECRET_MARK, scrub } from '../secrets/maskSecrets.js';
 import { compareUnresolved, type UnresolvedText } from './compareUnresolved.js';
 import { postgresRestartSettings } from './postgresRestart.js';
 import { mayHoldSecrets } from '../secrets/mayHoldSecrets.js';
@@ -217,19 +217,10 @@ function fileDiff(d: DesiredFile, old: Uint8Array | undefined, oldLink: string |
   const lines: string[] = [];
   for (const h of patch.hunks) {
     const body = h.lines.filter((l) => !l.startsWith('\\'));
-    const changedSecrets = new Set(body.filter((l) => l.startsWith('+') && l.includes(SENSITIVE_CHANGED)).map((l) => keyOf(l.slice(1))));
     lines.push(`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`);
-    for (const l of body) {
-      if (l.endsWith(OLD_SECRET_MARK)) {
-        // The old value of a changed secret: its `(sensitive, changed)` twin says it all.
-        if (changedSecrets.has(keyOf(l.slice(1)))) continue;
-        lines.push(scrub(l.slice(0, -1), input.secretValues));
-      } else lines.push(l);
-    }
+    // A changed secret shows as a pair, `-key = (sensitive)` then `+key = (sensitive, changed)`,
+    // like any changed line: a `+` alone would read as a line added.
+    for (const l of body) lines.push(l.endsWith(OLD_SECRET_MARK) ? scrub(l.slice(0, -1), input.secretValues) : l);
   }
   return lines.join('\n');
-}
-
-function keyOf(line: string): string {
-  return line.split(/\(sensitive/)[0]!;
 }
