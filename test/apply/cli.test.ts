@@ -6,7 +6,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { appendFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import fg from 'fast-glob';
 import type { Server } from '../../src/model/Fleet.js';
@@ -19,6 +18,7 @@ import { tempDir } from '../support/tmp.js';
 import { testWorld, type TestWorld } from './fixture.js';
 import { CANARY, secretEnv } from './harness.js';
 import { writeConfig } from './writeConfig.js';
+import { startWebhook } from '../support/webhook.js';
 
 const s = suite('blink-apply CLI');
 const ctx: { tmp?: { dir: string; cleanup: () => void }; world?: TestWorld; config?: string; env?: Record<string, string> } = {};
@@ -170,23 +170,17 @@ s('an error on one server wins over changes on another', async () => {
 });
 
 s('--notify posts the JSON summary after an apply', async () => {
-  const bodies: string[] = [];
-  const hook = createServer((req, res) => {
-    let b = '';
-    req.on('data', (c) => (b += c));
-    req.on('end', () => (bodies.push(b), res.end()));
-  });
-  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
+  const hook = await startWebhook();
+  const bodies = hook.bodies;
   try {
-    const port = (hook.address() as { port: number }).port;
-    const r = await cli(['--yes', '--notify', `http://127.0.0.1:${port}/hook`]);
+    const r = await cli(['--yes', '--notify', hook.url]);
     assert.is(r.code, 0, r.out + r.err);
     assert.is(bodies.length, 1);
     const body = JSON.parse(bodies[0]!) as { applied: { server: string; outcome: string }[] };
     assert.equal(body.applied.map((x) => [x.server, x.outcome]), [['c1', 'unchanged'], ['c2', 'applied']]);
     seen.push(bodies[0]!);
   } finally {
-    await new Promise<void>((r) => hook.close(() => r()));
+    await hook.close();
   }
 });
 

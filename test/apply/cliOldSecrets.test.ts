@@ -8,13 +8,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { applyCli } from '../../src/cli/apply.js';
 import { tempDir } from '../support/tmp.js';
 import { testWorld, type TestWorld } from './fixture.js';
 import { CANARY, secretEnv } from './harness.js';
 import { writeConfig } from './writeConfig.js';
+import { startWebhook } from '../support/webhook.js';
 
 const s = suite('blink-apply: old secrets on the server');
 const ctx: { tmp?: { dir: string; cleanup: () => void }; world?: TestWorld; config?: string; env?: Record<string, string> } = {};
@@ -167,21 +167,15 @@ s('lines the repository has, blank lines and typed Odoo values stay readable; an
 });
 
 s('--json and the --notify body: no hash of a file with secrets, no secret anywhere', async () => {
-  const bodies: string[] = [];
-  const hook = createServer((req, res) => {
-    let b = '';
-    req.on('data', (c) => (b += c));
-    req.on('end', () => (bodies.push(b), res.end()));
-  });
-  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
+  const hook = await startWebhook();
+  const bodies = hook.bodies;
   // A file without secrets changes too: its hashes are still there to compare.
   const logrotate = 'etc/logrotate.d/odoo-c1-a';
   writeFileSync(live(logrotate), readFileSync(live(logrotate), 'utf8') + '# edited by hand\n');
   // The server's b.conf keeps Odoo's own admin_passwd line that the config no longer sets: the file still holds a secret.
   const env = { ...ctx.env!, [SMTP]: 'fake-smtp-user-rotated' };
   try {
-    const port = (hook.address() as { port: number }).port;
-    const r = await cli(['--yes', '--json', '--notify', `http://127.0.0.1:${port}/hook`], env);
+    const r = await cli(['--yes', '--json', '--notify', hook.url], env);
     assert.is(r.code, 0, r.out + r.err);
     assert.is(bodies.length, 1);
     for (const text of [r.out, bodies[0]!]) {
@@ -197,7 +191,7 @@ s('--json and the --notify body: no hash of a file with secrets, no secret anywh
       assert.match(plain.after!.sha256!, /^[0-9a-f]{64}$/);
     }
   } finally {
-    await new Promise<void>((r) => hook.close(() => r()));
+    await hook.close();
     await cli(['--yes']);
   }
 });

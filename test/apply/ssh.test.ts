@@ -7,7 +7,6 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, appendFileSync, readdirSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { Fleet } from '../../src/model/Fleet.js';
 import type { Artifact } from '../../src/model/Artifact.js';
@@ -21,6 +20,7 @@ import { applyInProcess } from './cliRun.js';
 import { testWorld, type TestWorld } from './fixture.js';
 import { writeConfig } from './writeConfig.js';
 import { CANARY, runFleet, secretEnv } from './harness.js';
+import { startWebhook } from '../support/webhook.js';
 
 const s = suite('apply over ssh');
 const ctx: { tmp?: { dir: string; cleanup: () => void }; sshd?: Sshd; world?: TestWorld; remotes?: ReturnType<typeof realRemotes>; sshConfig?: string } = {};
@@ -332,21 +332,15 @@ s('an old secret left in a server\'s odoo.conf: masked in --diff, --json and the
   const conf = file('s1', 'etc/odoo/a.s1.test.conf');
   // The value moved to a continuation line (Odoo reads it the same), and a secret the config no longer sets.
   writeFileSync(conf, readFileSync(conf, 'utf8').replace(/^admin_passwd = .*$/m, 'admin_passwd =\n    fake-admin-over-ssh') + 'smtp_user = fake-smtp-over-ssh\n');
-  const bodies: string[] = [];
-  const hook = createServer((req, res) => {
-    let b = '';
-    req.on('data', (c) => (b += c));
-    req.on('end', () => (bodies.push(b), res.end()));
-  });
-  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
+  const hook = await startWebhook();
+  const bodies = hook.bodies;
   try {
     const diff = await cli(['--diff']);
     assert.is(diff.code, 2, diff.out + diff.err);
     assert.match(diff.out, '      -admin_passwd =\n      -    (sensitive)\n      +admin_passwd = (sensitive, changed)\n');
     assert.match(diff.out, '      -smtp_user = (sensitive)\n');
     const json = await cli(['--diff', '--json']);
-    const port = (hook.address() as { port: number }).port;
-    const applied = await cli(['--yes', '--json', '--notify', `http://127.0.0.1:${port}/hook`]);
+    const applied = await cli(['--yes', '--json', '--notify', hook.url]);
     assert.is(applied.code, 0, applied.out + applied.err);
     assert.is(bodies.length, 1);
     for (const text of [diff.out + diff.err, json.out, applied.out + applied.err, bodies[0]!]) for (const fake of fakes) assert.not.ok(text.includes(fake), `${fake} in ${text}`);
@@ -359,7 +353,7 @@ s('an old secret left in a server\'s odoo.conf: masked in --diff, --json and the
     assert.is(statSync(file('s1', 'var/lib/blink')).mode & 0o777, 0o700);
     assert.is(statSync(file('s1', 'var/lib/blink/manifest.json')).mode & 0o777, 0o600);
   } finally {
-    await new Promise<void>((r) => hook.close(() => r()));
+    await hook.close();
     await run({ apply: true });
   }
 });

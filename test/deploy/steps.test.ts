@@ -7,7 +7,6 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { localTransport } from '../../src/remote/localTransport.js';
 import { isFailure } from '../../src/remote/Remote.js';
@@ -16,6 +15,7 @@ import { shellDeployRemote } from '../../src/remote/shellDeployRemote.js';
 import type { DeployRemote } from '../../src/remote/DeployRemote.js';
 import type { Server } from '../../src/model/Fleet.js';
 import { GIT_ENV, deployedWorld, type DeployWorld } from './fixture.js';
+import { startWebhook } from '../support/webhook.js';
 
 const s = suite('blink-deploy steps');
 let w: DeployWorld;
@@ -163,15 +163,10 @@ s('8. a failed restart switches back too', async () => {
 });
 
 s('9. notify: the JSON summary is posted, and the audit line is on the server', async () => {
-  const got: string[] = [];
-  const srv = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => (got.push(body), res.end()));
-  });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const srv = await startWebhook();
+  const got = srv.bodies;
   try {
-    const url = `http://127.0.0.1:${(srv.address() as { port: number }).port}/hook`;
+    const url = srv.url;
     const r = await w.deploy([...PROD, '--yes', '--notify', url]);
     assert.is(r.code, 0, r.out + r.err);
     const summary = JSON.parse(got[0]!) as { instances: Record<string, unknown>[] };
