@@ -7,6 +7,8 @@ export interface GitResult {
   stderr: string;
   /** Set when git itself could not be started. */
   missing: boolean;
+  /** git's exit status (null when it did not exit on its own). */
+  status: number | null;
 }
 
 // git archive of a large addons tree easily passes spawnSync's 1 MiB default.
@@ -26,6 +28,7 @@ export function runGit(repo: string, args: readonly string[], input?: Buffer | s
     stdout: r.stdout ?? Buffer.alloc(0),
     stderr: (r.stderr ?? Buffer.alloc(0)).toString('utf8').trim(),
     missing: (r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT',
+    status: r.status,
   };
 }
 
