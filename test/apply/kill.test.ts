@@ -152,6 +152,8 @@ for (const transport of ['local', 'ssh'] as const) {
       const w = ctx.world!;
       const dir = ctx.tmp!.dir;
       if (['verify', 'daemon-reload', 'restart', 'reload'].includes(point)) writeFileSync(join(dir, `kill-at-${point}`), '');
+      // A quiet machine applies both servers in under 900 ms: restarts that take a second keep the run mid-flight when the timer fires.
+      if (point === 'delay-900ms') writeFileSync(join(dir, 'sleep-restart'), '1');
       const { child, done } = spawnApply([...flags(ctx.configB!), '--yes'], ctx.env!, dir);
       writeFileSync(join(dir, 'apply.pid'), String(child.pid));
       const kill = (): void => void child.kill('SIGKILL');
@@ -165,6 +167,7 @@ for (const transport of ['local', 'ssh'] as const) {
           assert.is(r.signal, 'SIGKILL', `the apply was killed (exit ${r.code}: ${r.err})`);
         } finally {
           clearTimeout(timer);
+          writeFileSync(join(dir, 'sleep-restart'), '0');
           w.onHealth = undefined;
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
         }
