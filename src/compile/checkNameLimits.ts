@@ -125,7 +125,11 @@ function checkConfiguredPaths(clients: YamlSource): Diagnostic[] {
   check(['defaults', 'backup', 'encrypt', 'gpg_passphrase_file'], d?.backup?.encrypt?.gpg_passphrase_file);
   check(['deploy', 'releases_dir'], file.deploy?.releases_dir);
   check(['deploy', 'repository'], file.deploy?.repository);
-  for (const [name, s] of Object.entries(file.servers)) check(['servers', name, 'root'], s.root);
+  for (const [name, s] of Object.entries(file.servers)) {
+    check(['servers', name, 'root'], s.root);
+    check(['servers', name, 'config_backup', 'encrypt', 'age_recipients_file'], s.config_backup?.encrypt?.age_recipients_file);
+    check(['servers', name, 'config_backup', 'encrypt', 'gpg_passphrase_file'], s.config_backup?.encrypt?.gpg_passphrase_file);
+  }
   for (const [client, c] of Object.entries(file.clients)) {
     for (const [env, e] of Object.entries(c.environments)) {
       const at = ['clients', client, 'environments', env, 'backup', 'encrypt'];

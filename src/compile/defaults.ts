@@ -56,6 +56,13 @@ export const DEFAULT_COMMANDS: ServerCommands = {
  */
 export const FAIL2BAN_DEFAULTS = { enabled: true, bantime: 3600, maxretry: 5, findtime: 600 };
 
+/**
+ * clients.yaml `servers.<name>.config_backup` when absent: on, weekly (Sunday
+ * 04:15, away from the instances' 03:30 and the 6-hourly :00), and the eight
+ * newest kept: eight weeks at that schedule.
+ */
+export const CONFIG_BACKUP_DEFAULTS = { enabled: true, schedule: '15 4 * * 0', keep: 8 };
+
 /** Built-in defaults of clients.yaml's `deploy:` block. */
 export const DEPLOY_DEFAULTS = {
   addons_dir: 'custom-addons',

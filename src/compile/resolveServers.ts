@@ -3,10 +3,11 @@ import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { checkHealthUrls } from './checkHealthUrls.js';
 import type { YamlSource } from '../load/YamlSource.js';
 import type { ClientsFile } from '../model/ClientsFile.js';
-import type { Fail2banSettings, Server, ServerCommands } from '../model/Fleet.js';
+import type { ConfigBackupSettings, Fail2banSettings, Server, ServerCommands } from '../model/Fleet.js';
 import { SERVER_PATHS } from '../render/serverPaths.js';
 import { shellQuote } from '../remote/shellQuote.js';
-import { DEFAULT_COMMANDS, FAIL2BAN_DEFAULTS } from './defaults.js';
+import { checkCron } from './checkCron.js';
+import { CONFIG_BACKUP_DEFAULTS, DEFAULT_COMMANDS, DEFAULTS, FAIL2BAN_DEFAULTS } from './defaults.js';
 import { postgresSettings } from './postgresSettings.js';
 import { sshOptionRefusal } from './sshOptionPolicy.js';
 
@@ -56,6 +57,7 @@ export function resolveServers(file: ClientsFile, clients: YamlSource, configDir
     // {root} is known now, and the same for every command of the server (after {version}: a root folder's name is never rewritten).
     for (const k of Object.keys(commands) as (keyof ServerCommands)[]) commands[k] = commands[k].replaceAll('{version}', String(postgres.version)).replace(/\{root\}/g, () => shellQuote(root));
     const fail2ban = fail2banOf(s.fail2ban, clients, name);
+    const configBackup = configBackupOf(file, clients, name, diagnostics);
     servers.push({
       name,
       transport: s.ssh ? 'ssh' : 'local',
@@ -68,6 +70,7 @@ export function resolveServers(file: ClientsFile, clients: YamlSource, configDir
       commands,
       postgres,
       ...(fail2ban ? { fail2ban } : {}),
+      ...(configBackup ? { configBackup } : {}),
       source: clients.pos(['servers', name], true),
     });
   }
@@ -80,4 +83,36 @@ function fail2banOf(f: ClientsFile['servers'][string]['fail2ban'], clients: Yaml
   if (!s.enabled) return undefined;
   const source = f ? clients.pos(['servers', name, 'fail2ban'], true) : clients.pos(['servers', name], true);
   return { bantime: s.bantime, maxretry: s.maxretry, findtime: s.findtime, source };
+}
+
+/**
+ * The server's configuration backup with defaults applied; undefined when it
+ * is turned off. Encryption and upload are the server's own, else those of
+ * `defaults.backup` (what an instance gets when it sets none), so the server's
+ * configuration leaves it the way its databases do.
+ */
+function configBackupOf(file: ClientsFile, clients: YamlSource, name: string, diagnostics: Diagnostic[]): ConfigBackupSettings | undefined {
+  const own = file.servers[name]!.config_backup;
+  const s = { ...CONFIG_BACKUP_DEFAULTS, ...own };
+  if (!s.enabled) return undefined;
+  const at = ['servers', name, 'config_backup'];
+  if (own?.schedule !== undefined) {
+    const problem = checkCron(own.schedule);
+    if (problem) diagnostics.push(error('BLINK016', `config backup schedule: ${problem}`, clients.pos([...at, 'schedule']), 'e.g. "15 4 * * 0" (Sundays at 04:15)'));
+  }
+  // Like an instance's: the server.env holding the command is not secret, and cron runs it, not apply.
+  if (own?.upload !== undefined && /\$\{/.test(own.upload)) {
+    diagnostics.push(error('BLINK015', 'config backup upload command: secret references are not resolved here', clients.pos([...at, 'upload']), 'give the upload tool its credentials in its own config on the server (e.g. rclone.conf, ~/.aws/credentials)'));
+  }
+  const enc = own?.encrypt ?? file.defaults?.backup?.encrypt;
+  const upload = own?.upload ?? file.defaults?.backup?.upload;
+  return {
+    schedule: s.schedule,
+    keep: s.keep,
+    dir: file.defaults?.backup_dir ?? DEFAULTS.backup_dir,
+    ...(enc?.age_recipients_file ? { encrypt: { method: 'age' as const, file: enc.age_recipients_file } } : {}),
+    ...(enc?.gpg_passphrase_file ? { encrypt: { method: 'gpg' as const, file: enc.gpg_passphrase_file } } : {}),
+    ...(upload ? { upload } : {}),
+    source: own ? clients.pos(at, true) : clients.pos(['servers', name], true),
+  };
 }

@@ -64,6 +64,16 @@ export interface ServerInput {
   commands?: Partial<Record<string, string>>;
   postgres?: PostgresInput;
   fail2ban?: Fail2banInput;
+  config_backup?: ConfigBackupInput;
+}
+
+/** `servers.<name>.config_backup`: the weekly backup of the server's configuration. */
+export interface ConfigBackupInput {
+  enabled?: boolean;
+  schedule?: string;
+  keep?: number;
+  encrypt?: { age_recipients_file?: string; gpg_passphrase_file?: string };
+  upload?: string;
 }
 
 /** `servers.<name>.postgres`: the cluster and any setting that overrides the one derived from memory_mb. */

@@ -85,6 +85,26 @@ export interface Server {
   postgres: PostgresSettings;
   /** Absent: fail2ban is off for this server (`fail2ban.enabled: false`). */
   fail2ban?: Fail2banSettings;
+  /** The weekly backup of the server's configuration (`servers.<name>.config_backup`); absent: off. */
+  configBackup?: ConfigBackupSettings;
+  source: SourcePos;
+}
+
+/**
+ * `blink-backup --server-config`: /etc/odoo, /etc/blink, nginx's sites and
+ * blink's manifest, archived into `<dir>/_server-config/<stamp>/` by cron.
+ */
+export interface ConfigBackupSettings {
+  schedule: string;
+  /** How many backups are kept, the newest first: a count, never an age. */
+  keep: number;
+  /** `defaults.backup_dir`, shared with the instances' backups. */
+  dir: string;
+  /** The server's own, else `defaults.backup`'s. */
+  encrypt?: BackupEncryption;
+  /** The server's own, else `defaults.backup`'s. */
+  upload?: string;
+  /** `servers.<name>.config_backup` in clients.yaml, or the server when the block is absent. */
   source: SourcePos;
 }
 

@@ -36,6 +36,22 @@ export interface ServerView {
   /** The server's fail2ban settings; all 0 when fail2ban is off (no fail2ban file is rendered then). */
   fail2ban: { enabled: boolean; bantime: number; maxretry: number; findtime: number; filterPath: string };
   postgres: PostgresView;
+  /** `blink-backup --server-config`; `enabled: false` (and the rest empty or 0) when it is off: no file of it is rendered then. */
+  configBackup: ConfigBackupView;
+}
+
+export interface ConfigBackupView {
+  enabled: boolean;
+  schedule: string;
+  keep: number;
+  /** `backup_dir`: the backups go to `<dir>/<name>/<stamp>/`. */
+  dir: string;
+  /** The folder's name under `dir`, `_server-config`. */
+  name: string;
+  /** `''`, `age` or `gpg`. */
+  encryptMethod: string;
+  encryptFile: string;
+  upload: string;
 }
 
 /** What the PostgreSQL conf.d template sees: the cluster's version and each setting with why it has its value. */

@@ -1,6 +1,6 @@
 import type { Fleet, Server } from '../model/Fleet.js';
 import { buildInstanceView } from './buildInstanceContext.js';
-import { SERVER_PATHS } from './serverPaths.js';
+import { CONFIG_BACKUP_NAME, SERVER_PATHS } from './serverPaths.js';
 import type { ServerTemplateContext, ServerView } from './TemplateContext.js';
 
 /** Everything a per-server template sees: the server and its instances, sorted by id. */
@@ -20,5 +20,16 @@ export function buildServerView(server: Server): ServerView {
   const postgres = { version: server.postgres.version, settings: server.postgres.settings.map((s) => ({ name: s.name, ...s.setting })) };
   const f = server.fail2ban;
   const fail2ban = { enabled: f !== undefined, bantime: f?.bantime ?? 0, maxretry: f?.maxretry ?? 0, findtime: f?.findtime ?? 0, filterPath: SERVER_PATHS.fail2banFilter };
-  return { name: server.name, cpus: server.cpus, memoryMb: server.memoryMb, relocated: server.root !== '/', fail2ban, postgres };
+  const b = server.configBackup;
+  const configBackup = {
+    enabled: b !== undefined,
+    schedule: b?.schedule ?? '',
+    keep: b?.keep ?? 0,
+    dir: b?.dir ?? '',
+    name: CONFIG_BACKUP_NAME,
+    encryptMethod: b?.encrypt?.method ?? '',
+    encryptFile: b?.encrypt?.file ?? '',
+    upload: b?.upload ?? '',
+  };
+  return { name: server.name, cpus: server.cpus, memoryMb: server.memoryMb, relocated: server.root !== '/', fail2ban, postgres, configBackup };
 }

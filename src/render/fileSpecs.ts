@@ -19,6 +19,9 @@ export const TEMPLATES = {
   backupLogrotate: 'blink-backup.logrotate.hbs',
   fail2banFilter: 'fail2ban-filter.conf.hbs',
   fail2banJail: 'fail2ban-jail.conf.hbs',
+  certbotDeployHook: 'certbot-deploy-hook.sh.hbs',
+  configBackupEnv: 'config-backup-env.hbs',
+  configBackupCron: 'config-backup.cron.hbs',
 } as const;
 
 /** One file to produce: where it goes, how it is made, and what its header names. */
@@ -77,13 +80,26 @@ export function instanceFileSpecs(fleet: Fleet, instance: Instance): FileSpec[] 
   return specs;
 }
 
-/** The files every server needs once, whatever runs on it, and its fail2ban jail when that is on. */
+/**
+ * The files every server needs once, whatever runs on it; its fail2ban jail
+ * when that is on; certbot's deploy hook when one of its hosts has a Let's
+ * Encrypt certificate; the configuration backup's settings and cron job when
+ * that is on.
+ */
 export function serverFileSpecs(fleet: Fleet, server: Server): FileSpec[] {
   const fail2ban = server.fail2ban
     ? [templated(fleet, SERVER_PATHS.fail2banFilter, 'fail2ban', 0o644, TEMPLATES.fail2banFilter), templated(fleet, SERVER_PATHS.fail2banJail, 'fail2ban', 0o644, TEMPLATES.fail2banJail)]
     : [];
+  const letsencrypt = fleet.instances.some((i) => i.server === server.name && i.tls === 'letsencrypt');
+  // Executable: certbot skips a hook file that is not.
+  const certbot = letsencrypt ? [templated(fleet, SERVER_PATHS.certbotDeployHook, 'script', 0o755, TEMPLATES.certbotDeployHook)] : [];
+  const configBackup = server.configBackup
+    ? [templated(fleet, SERVER_PATHS.configBackupEnv, 'backup-env', 0o644, TEMPLATES.configBackupEnv), templated(fleet, SERVER_PATHS.configBackupCron, 'cron', 0o644, TEMPLATES.configBackupCron)]
+    : [];
   return [
     ...fail2ban,
+    ...certbot,
+    ...configBackup,
     templated(fleet, SERVER_PATHS.websocketMap, 'nginx-map', 0o644, TEMPLATES.websocketMap),
     templated(fleet, SERVER_PATHS.staticCspMap, 'nginx-map', 0o644, TEMPLATES.staticCspMap),
     templated(fleet, SERVER_PATHS.backupScript, 'script', 0o755, TEMPLATES.backupScript),

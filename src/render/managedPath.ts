@@ -27,6 +27,9 @@ const SERVER_KINDS: Record<keyof typeof SERVER_PATHS, ArtifactKind> = {
   backupLogrotate: 'logrotate',
   fail2banFilter: 'fail2ban',
   fail2banJail: 'fail2ban',
+  certbotDeployHook: 'script',
+  configBackupEnv: 'backup-env',
+  configBackupCron: 'cron',
 };
 
 /** An instance id (`<client>-<env>`, names of clients.yaml) and an RFC 1123 host name, as the schema allows them. */

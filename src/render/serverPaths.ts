@@ -10,7 +10,24 @@ export const SERVER_PATHS = {
   /** fail2ban's filter for Odoo's failed-login lines, and the jail over the server's Odoo logs (servers with fail2ban only). */
   fail2banFilter: '/etc/fail2ban/filter.d/odoo-login.conf',
   fail2banJail: '/etc/fail2ban/jail.d/odoo.conf',
+  /**
+   * certbot runs every executable file of this folder after each certificate
+   * it renews (`certbot renew`, the package's timer): this one checks nginx's
+   * configuration and reloads it, so nginx serves the renewed certificate
+   * (servers with a letsencrypt host only).
+   */
+  certbotDeployHook: '/etc/letsencrypt/renewal-hooks/deploy/blink-reload-nginx',
+  /** The settings of `blink-backup --server-config` (servers with config_backup only). */
+  configBackupEnv: '/etc/blink/server.env',
+  /** Its weekly cron job; no dot in the name: cron skips files in /etc/cron.d whose name has one. */
+  configBackupCron: '/etc/cron.d/blink-config-backup',
 } as const;
+
+/**
+ * The folder of the configuration backups under `backup_dir`: no instance id
+ * has an underscore, so it is never an instance's folder (nor its lock's name).
+ */
+export const CONFIG_BACKUP_NAME = '_server-config';
 
 export interface InstancePaths {
   odooConf: string;

@@ -55,7 +55,8 @@ s.before(async () => {
   );
 
   // The sample fleet's lab server, with its root here; the instance reaches PostgreSQL through its odoo.conf.
-  const server: Server = { ...SAMPLE_SERVERS.find((x) => x.name === 'lab')!, root };
+  const lab = SAMPLE_SERVERS.find((x) => x.name === 'lab')!;
+  const server: Server = { ...lab, root, configBackup: { schedule: '15 4 * * 0', keep: 8, dir: '/var/backups/odoo', source: lab.source } };
   const base = sampleInstance({ client: 'demo', clientName: 'Demo', env: 'showcase', host: 'demo.lab.somosblink.com', server: 'lab', kind: 'test', port: 8069, tls: 'none', line: 26 });
   const db: ResolvedOption[] = [
     ['db_host', pg.host],
@@ -179,6 +180,31 @@ s('as a normal user with a read-only HOME, blink-backup backs up under the root 
   assert.equal(treeHashes(join(root, DATA_DIR, 'filestore', DB)), files);
   assert.equal(readFileSync(systemctlLog, 'utf8').trim().split('\n'), [`stop odoo-${ID}`, `start odoo-${ID}`]);
 
+  assert.equal(leaks(marker), [], `written outside ${dir}`);
+  assert.equal(readdirSync(join(dir, 'home')), [], 'nothing in HOME');
+});
+
+s('as a normal user, blink-backup --server-config archives the configuration under the root, and writes nothing outside', () => {
+  const backup = join(root, 'usr/local/sbin/blink-backup');
+  const marker = join(dir, 'marker-config');
+  writeFileSync(marker, '');
+  const before = new Date(Date.now() - 2000);
+  utimesSync(marker, before, before);
+
+  const r = runAsUser(backup, ['--server-config'], { BLINK_NOW: '20260125T041500Z' });
+  assert.is(r.status, 0, r.stderr);
+  const taken = join(root, 'var/backups/odoo/_server-config/20260125T041500Z');
+  assert.equal(readdirSync(taken).sort(), ['MANIFEST', 'config.tar.gz']);
+  assert.ok(existsSync(join(root, 'run/lock/blink/_server-config.lock')), 'the lock is under the root');
+  // Named under the root, as on the server: the archive holds etc/odoo/…, never the root's own path.
+  const listing = spawnSync('tar', ['-tzf', join(taken, 'config.tar.gz')], { encoding: 'utf8' }).stdout.split('\n');
+  assert.ok(listing.includes('etc/odoo/demo.lab.somosblink.com.conf'), listing.join(' '));
+  assert.ok(listing.includes('etc/blink/server.env'));
+  assert.ok(listing.every((l) => l === '' || /^(etc|var)\//.test(l)), listing.join(' '));
+  const into = join(dir, 'restored-config');
+  mkdirSync(into);
+  assert.is(spawnSync('tar', ['-xzf', join(taken, 'config.tar.gz'), '-C', into]).status, 0);
+  assert.is(readFileSync(join(into, 'etc/odoo/demo.lab.somosblink.com.conf'), 'utf8'), readFileSync(join(root, 'etc/odoo/demo.lab.somosblink.com.conf'), 'utf8'));
   assert.equal(leaks(marker), [], `written outside ${dir}`);
   assert.equal(readdirSync(join(dir, 'home')), [], 'nothing in HOME');
 });

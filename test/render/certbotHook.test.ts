@@ -1,0 +1,124 @@
+/**
+ * certbot's deploy hook (/etc/letsencrypt/renewal-hooks/deploy/blink-reload-nginx):
+ * rendered per server that has a Let's Encrypt host, shellcheck-clean, accepted by
+ * apply as one of blink's files, and run here as certbot runs it after a renewal,
+ * with RENEWED_LINEAGE and RENEWED_DOMAINS set. nginx and systemctl are stand-ins,
+ * named as such: reloading the system's nginx takes root and a running nginx.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadTemplates } from '../../src/load/loadTemplates.js';
+import type { Artifact } from '../../src/model/Artifact.js';
+import type { Fleet } from '../../src/model/Fleet.js';
+import { managedPath, MANAGED_DIRS } from '../../src/render/managedPath.js';
+import { renderFleet } from '../../src/render/renderFleet.js';
+import { SERVER_PATHS } from '../../src/render/serverPaths.js';
+import { sampleFleet } from '../support/sampleFleet.js';
+import { requireTool } from '../support/tools.js';
+
+const TEMPLATES_DIR = new URL('../../templates', import.meta.url).pathname;
+const HOOK = SERVER_PATHS.certbotDeployHook;
+const s = suite('certbot deploy hook');
+
+let dir: string;
+let calls: string;
+let hook: string;
+
+const render = (fleet: Fleet): Artifact[] => {
+  const r = renderFleet(fleet, loadTemplates(TEMPLATES_DIR).templates);
+  assert.equal(r.diagnostics, []);
+  return r.artifacts;
+};
+
+s.before(() => {
+  requireTool('shellcheck');
+  dir = mkdtempSync(join(tmpdir(), 'blink-certbot-hook-'));
+  calls = join(dir, 'calls.log');
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  // Stand-ins: each records its arguments, and answers as the test says through files.
+  writeFileSync(
+    join(bin, 'nginx'),
+    `#!/bin/sh\n# nginx stand-in for this test: records the call; fails like nginx -t when ${dir}/nginx-broken exists.\nprintf 'nginx %s\\n' "$*" >> '${calls}'\nif [ -e '${dir}/nginx-broken' ]; then\n  echo 'nginx: [emerg] unknown directive "servr" in /etc/nginx/sites-enabled/acme.example.com:3' >&2\n  echo 'nginx: configuration file /etc/nginx/nginx.conf test failed' >&2\n  exit 1\nfi\necho 'nginx: the configuration file /etc/nginx/nginx.conf syntax is ok' >&2\n`,
+    { mode: 0o755 },
+  );
+  writeFileSync(
+    join(bin, 'systemctl'),
+    `#!/bin/sh\n# systemctl stand-in for this test: records the call; nginx is inactive when ${dir}/nginx-stopped exists, a reload fails when ${dir}/reload-fails does.\nprintf 'systemctl %s\\n' "$*" >> '${calls}'\ncase "$1" in\n  is-active) [ ! -e '${dir}/nginx-stopped' ] ;;\n  reload) [ ! -e '${dir}/reload-fails' ] ;;\n  *) exit 1 ;;\nesac\n`,
+    { mode: 0o755 },
+  );
+  const a = render(sampleFleet()).find((x) => x.server === 'aws-1' && x.path === HOOK)!;
+  hook = join(dir, 'blink-reload-nginx');
+  writeFileSync(hook, a.content, { mode: a.mode });
+});
+
+s.after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the hook as certbot does after renewing acme.example.com's certificate: the stand-ins first on PATH. */
+function runHook(state: { broken?: boolean; stopped?: boolean; reloadFails?: boolean } = {}): { status: number | null; stderr: string; calls: string[] } {
+  for (const [flag, file] of [[state.broken, 'nginx-broken'], [state.stopped, 'nginx-stopped'], [state.reloadFails, 'reload-fails']] as const) {
+    if (flag) writeFileSync(join(dir, file), '');
+    else rmSync(join(dir, file), { force: true });
+  }
+  writeFileSync(calls, '');
+  const r = spawnSync(hook, [], {
+    encoding: 'utf8',
+    env: { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, RENEWED_LINEAGE: '/etc/letsencrypt/live/acme.example.com', RENEWED_DOMAINS: 'acme.example.com www.acme.example.com' },
+  });
+  if (r.error) throw r.error;
+  return { status: r.status, stderr: r.stderr, calls: readFileSync(calls, 'utf8').trim().split('\n').filter(Boolean) };
+}
+
+s('rendered once per server with a Let\'s Encrypt host, executable, as a file apply accepts', () => {
+  const arts = render(sampleFleet());
+  // aws-1 serves its hosts over TLS; lab's only host is plain HTTP, so certbot never runs there.
+  assert.equal(arts.filter((a) => a.path === HOOK).map((a) => `${a.server} ${a.kind} ${a.mode.toString(8)} ${a.owner}`), ['aws-1 script 755 root:root']);
+  assert.equal(managedPath(HOOK), { kind: 'script' });
+  assert.ok(MANAGED_DIRS.includes('/etc/letsencrypt/renewal-hooks/deploy'));
+  // Without any TLS host, no hook: a server without certbot gets no folder of certbot's.
+  const plain = render(sampleFleet({ tls: 'none' }));
+  assert.not.ok(plain.some((a) => a.path === HOOK));
+  // certbot skips names ending in ~ and files that are not executable.
+  assert.not.match(HOOK, /~$/);
+});
+
+s('shellcheck-clean, as POSIX sh', () => {
+  assert.match(readFileSync(hook, 'utf8'), /^#!\/bin\/sh\n# Generated by blink-fleet/);
+  const r = spawnSync('shellcheck', ['--shell=sh', '--severity=style', hook], { encoding: 'utf8' });
+  assert.is(r.stdout + r.stderr, '', 'shellcheck');
+  assert.is(r.status, 0);
+});
+
+s('after a renewal: nginx -t, then a reload', () => {
+  const r = runHook();
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(r.calls, ['systemctl is-active --quiet nginx', 'nginx -t', 'systemctl reload nginx']);
+  assert.match(r.stderr, 'nginx reloaded: it serves the renewed certificate of acme.example.com www.acme.example.com');
+});
+
+s('a configuration nginx -t refuses is not reloaded: the hook fails with nginx\'s own words', () => {
+  const r = runHook({ broken: true });
+  assert.is(r.status, 1);
+  assert.equal(r.calls, ['systemctl is-active --quiet nginx', 'nginx -t']);
+  assert.match(r.stderr, /nginx -t failed, so nginx was NOT reloaded and still serves the old certificate of acme\.example\.com/);
+  assert.match(r.stderr, 'unknown directive "servr"');
+});
+
+s('a stopped nginx is left stopped; a failed reload fails the hook', () => {
+  let r = runHook({ stopped: true });
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(r.calls, ['systemctl is-active --quiet nginx']);
+  assert.match(r.stderr, 'nginx is not running: nothing to reload');
+  r = runHook({ reloadFails: true });
+  assert.is(r.status, 1);
+  assert.equal(r.calls, ['systemctl is-active --quiet nginx', 'nginx -t', 'systemctl reload nginx']);
+  assert.match(r.stderr, 'systemctl reload nginx failed after the renewal of acme.example.com');
+});
+
+s.run();
