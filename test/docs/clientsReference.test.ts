@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
-import { DEFAULT_COMMANDS, DEFAULTS, DEPLOY_DEFAULTS } from '../../src/compile/defaults.js';
+import { CONFIG_BACKUP_DEFAULTS, DEFAULT_COMMANDS, DEFAULTS, DEPLOY_DEFAULTS } from '../../src/compile/defaults.js';
 import { formatDiagnostic } from '../../src/diagnostics/formatDiagnostic.js';
 import { clientsReference, type JsonSchema } from '../../tools/clientsReference.js';
 import { currentReference, REFERENCE_FILES } from '../../tools/writeClientsReference.js';
@@ -74,6 +74,7 @@ s("the schema's defaults are the ones compile applies", () => {
   assert.equal(Object.keys(props('commands')), Object.keys(DEFAULT_COMMANDS));
   for (const [key, value] of Object.entries(DEFAULT_COMMANDS)) assert.is(props('commands')[key]!.default, value, `commands.${key}`);
   for (const [key, value] of Object.entries(DEPLOY_DEFAULTS)) assert.is(props('deploy')[key]!.default, value, `deploy.${key}`);
+  for (const [key, value] of Object.entries(CONFIG_BACKUP_DEFAULTS)) assert.is(props('configBackup')[key]!.default, value, `config_backup.${key}`);
   // backup.enabled: the sample sets it nowhere.
   const r = buildTree(sampleTree());
   assert.ok(r.fleet!.instances.every((i) => i.backup.enabled === props('backup')['enabled']!.default));

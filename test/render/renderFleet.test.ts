@@ -47,6 +47,8 @@ layout('every file of the sample fleet, with kind, mode, owner and role', () => 
     `${server} /etc/systemd/system/odoo-${id}.service unit 644 root:root managed`,
   ];
   const serverRows = (server: string) => [
+    // Only where certbot runs: a server with a Let's Encrypt host.
+    ...(server === 'aws-1' ? [`${server} /etc/letsencrypt/renewal-hooks/deploy/blink-reload-nginx script 755 root:root managed`] : []),
     `${server} /etc/logrotate.d/blink-backup logrotate 644 root:root managed`,
     `${server} /etc/nginx/conf.d/blink-static-csp-map.conf nginx-map 644 root:root managed`,
     `${server} /etc/nginx/conf.d/blink-websocket-map.conf nginx-map 644 root:root managed`,
@@ -514,6 +516,7 @@ errors('a control character in a context value is BLINK015 for each file of that
   // The per-server scripts see every instance of their server.
   const shared = diagnostics.filter((d) => d.line !== 18);
   assert.equal(shared.map((d) => d.message), [
+    'instances[corteperfecto-test].dataDir contains a control character (U+000A); refusing to render /etc/letsencrypt/renewal-hooks/deploy/blink-reload-nginx',
     'instances[corteperfecto-test].dataDir contains a control character (U+000A); refusing to render /etc/logrotate.d/blink-backup',
     'instances[corteperfecto-test].dataDir contains a control character (U+000A); refusing to render /etc/nginx/conf.d/blink-static-csp-map.conf',
     'instances[corteperfecto-test].dataDir contains a control character (U+000A); refusing to render /etc/nginx/conf.d/blink-websocket-map.conf',
