@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { writeFile, rename } from 'node:fs/promises';
 import type { BuildOptions, BuildResult, Compiled } from '../build.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
@@ -57,13 +57,7 @@ export async function cachedCompile(options: CachedBuildOptions, packageDir: str
   }
   const result = await compile();
   if (result.fleet && !hasErrors(result.diagnostics)) {
-    try {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(`${file}.${process.pid}`, JSON.stringify({ key, fleet: result.fleet, diagnostics: result.diagnostics }));
-      renameSync(`${file}.${process.pid}`, file);
-    } catch {
-      // A cache that cannot be written only costs speed next time.
-    }
+    writeLater(dir, file, () => ({ key, fleet: result.fleet!, diagnostics: result.diagnostics }) satisfies FleetCache);
     return { ...result, key };
   }
   return result;
@@ -101,20 +95,7 @@ export async function cachedRender(c: CachedCompiled, servers: readonly string[]
   shared.engine ??= createTemplateEngine(c.templates);
   // The compile's own diagnostics are the caller's to report.
   const result = renderCompiled(c.fleet, [], c.templates, { servers, engine: shared.engine });
-  if (file && dir && !hasErrors(result.diagnostics)) {
-    setImmediate(() => {
-      // A cache that cannot be written only costs speed next time.
-      const part = `${file}.${process.pid}`;
-      try {
-        mkdirSync(dir, { recursive: true });
-      } catch {
-        return;
-      }
-      writeFile(part, JSON.stringify({ key, artifacts: result.artifacts, diagnostics: result.diagnostics } satisfies RenderedCache))
-        .then(() => rename(part, file))
-        .catch(() => undefined);
-    });
-  }
+  if (file && dir && !hasErrors(result.diagnostics)) writeLater(dir, file, () => ({ key, artifacts: result.artifacts, diagnostics: result.diagnostics }) satisfies RenderedCache);
   return result;
 }
 
@@ -122,4 +103,31 @@ export async function cachedRender(c: CachedCompiled, servers: readonly string[]
 export async function cachedBuild(options: CachedBuildOptions, packageDir: string, knownKey?: string): Promise<BuildResult> {
   const [c, { renderCompiled }] = await Promise.all([cachedCompile(options, packageDir, knownKey), import('../renderCompiled.js')]);
   return renderCompiled(c.fleet, c.diagnostics, c.templates, options);
+}
+
+/**
+ * Write a cache file once the run waits for something (the servers, most
+ * often) rather than before it goes on: serializing a large fleet is tens of
+ * milliseconds nobody should wait for. Written whole or not at all (a
+ * temporary, then a rename); one that cannot be written only costs speed
+ * next time.
+ */
+function writeLater(dir: string, file: string, value: () => unknown): void {
+  setImmediate(() => {
+    const part = `${file}.${process.pid}`;
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch {
+      return;
+    }
+    let text: string;
+    try {
+      text = JSON.stringify(value());
+    } catch {
+      return;
+    }
+    writeFile(part, text)
+      .then(() => rename(part, file))
+      .catch(() => undefined);
+  });
 }

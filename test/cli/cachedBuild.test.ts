@@ -17,6 +17,8 @@ cached('a cached build gives exactly what a fresh one gives; a config change is 
     const opts = { configDir: join(t.dir, 'config'), addonsDir: join(t.dir, 'custom-addons'), templatesDir: join(t.dir, 'templates'), cwd: t.dir };
     const fresh = build(opts);
     const first = (await cachedBuild(opts, repo));
+    // Written once the caller waits for something: here, for a moment.
+    await new Promise((r) => setTimeout(r, 200));
     assert.is(readdirSync(join(t.dir, 'node_modules/.cache/blink-fleet')).filter((f) => f.startsWith('fleet-')).length, 1);
     const second = (await cachedBuild(opts, repo));
     assert.equal(second, fresh);
