@@ -97,7 +97,6 @@ export const CODES = {
   BLINK261: 'check command without its file',
   BLINK270: 'fail2ban cannot read the log',
   BLINK280: 'PostgreSQL connections overcommitted',
-  BLINK295: 'database or role blink cannot create',
   BLINK296: 'invalid firewall rule',
   BLINK300: 'port collision',
   BLINK301: 'database collision',
