@@ -5,7 +5,10 @@ import type { LiveResources, ResourceEntry } from '../remote/RemoteState.js';
 import { fillCommand, shellQuote } from '../remote/shellQuote.js';
 import type { DesiredResources, DesiredUser } from './DesiredResources.js';
 import { planFirewall } from './planFirewall.js';
+import { instanceRuntime } from '../compile/defaults.js';
 import type { ResourcePlan, ResourcesPlan } from './ResourcePlan.js';
+
+const SYSTEM_DATABASES = new Set(['postgres', 'template0', 'template1']);
 
 export interface ResourcePlanInput {
   server: Pick<Server, 'name' | 'root' | 'transport' | 'commands'>;
@@ -149,11 +152,15 @@ export function planResources(input: ResourcePlanInput): ResourcesPlan {
       }
       if (!pg.databases.has(name)) continue;
       out.manifest[key] = entry;
+      // PostgreSQL's own databases are never an instance's, whatever a manifest says.
+      if (SYSTEM_DATABASES.has(name)) continue;
       out.items.push({ ...base, kind: 'database', drop: [`echo 'DROP DATABASE "${name}";' | ${psql}`] });
     } else if (entry.kind === 'folder' && (entry.purpose === 'data' || entry.purpose === 'backup')) {
       if (live.folders.get(name)?.type !== 'folder') continue;
       out.manifest[key] = entry;
-      out.items.push({ ...base, kind: 'folder', purpose: entry.purpose, ...(entry.purpose === 'data' ? { drop: [`rm -rf -- ${shellQuote(at(server.root, name))}`] } : { notes: ['the backups, the final one included: keep them as long as you may need them'] }) });
+      // A command that removes a folder is offered only for the one folder an instance's data can be in (data_dir derives from its id alone).
+      const isDataDir = entry.purpose === 'data' && entry.instance !== undefined && name === instanceRuntime(entry.instance).dataDir;
+      out.items.push({ ...base, kind: 'folder', purpose: entry.purpose, ...(isDataDir ? { drop: [`rm -rf -- ${shellQuote(at(server.root, name))}`] } : { notes: [entry.purpose === 'backup' ? 'the backups, the final one included: keep them as long as you may need them' : 'it holds data'] }) });
     }
   }
 

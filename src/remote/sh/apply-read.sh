@@ -55,9 +55,17 @@ read_resources() { # IN_ROOT
   set -- $(sort -u -- "$t.f" | sed 's#^#.#')
   set +f
   unset IFS
+  # The folders on the way, each parent once (sorted: siblings are neighbours);
+  # the folder itself is find's to describe (a link there is type l).
+  prev=
+  bad=
   for f; do
-    not_a_folder . "${f#.}"
-    [ -z "$nf_bad" ] || printf '%s %s\n' "${f#.}" "$nf_bad"
+    if [ "${f%/*}" != "$prev" ]; then
+      prev=${f%/*}
+      not_a_folder . "${prev#.}"
+      bad=$nf_bad
+    fi
+    [ -z "$bad" ] || printf '%s %s\n' "${f#.}" "$bad"
   done
   echo "@@folders $nonce"
   [ $# -eq 0 ] || find "$@" -maxdepth 0 -printf '%y %m %u:%g %p\0' 2>/dev/null
