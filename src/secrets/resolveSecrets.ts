@@ -29,6 +29,12 @@ export interface ResolveOptions {
   allowMissing?: boolean;
   /** Production instances, whose admin_passwd must be at least ADMIN_PASSWD_MIN characters. */
   production?: ReadonlySet<string>;
+  /**
+   * false: leave the admin_passwd checks to the caller, which resolves a
+   * fleet in parts (a server at a time) and checks `adminPasswd` of all the
+   * parts at once with `adminPasswdProblems`. @default true
+   */
+  checkAdminPasswd?: boolean;
 }
 
 /** The database manager's master password guards dropping and restoring databases: production's must not be guessable. */
@@ -43,6 +49,8 @@ export interface ResolvedSecrets {
   values: string[];
   /** The values each server's files hold: what that server's output is scrubbed of. */
   valuesByServer: Map<string, string[]>;
+  /** Each admin_passwd value written out, with the instances that have it. */
+  adminPasswd: Map<string, string[]>;
   diagnostics: Diagnostic[];
 }
 
@@ -107,21 +115,28 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
   }
   for (const name of [...bad].sort()) diagnostics.push(error('BLINK500', `secret ${name} contains a line break`));
   diagnostics.push(...wrongType);
+  if (o.checkAdminPasswd !== false) diagnostics.push(...adminPasswdProblems(adminPasswd, o.production));
+  const valuesByServer = new Map([...byServer].map(([k, v]) => [k, [...v]]));
+  return { contents, unresolved, values: [...values].filter((v) => v.length > 0), valuesByServer, adminPasswd, diagnostics };
+}
+
+/** The same master password on two instances, or a production one shorter than ADMIN_PASSWD_MIN. */
+export function adminPasswdProblems(adminPasswd: ReadonlyMap<string, readonly string[]>, production?: ReadonlySet<string>): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
   for (const [value, instances] of adminPasswd) {
     if (instances.length > 1) {
       diagnostics.push(
-        error('BLINK501', `admin_passwd has the same value for ${instances.sort().join(', ')}`, undefined, 'give every instance its own master password'),
+        error('BLINK501', `admin_passwd has the same value for ${[...instances].sort().join(', ')}`, undefined, 'give every instance its own master password'),
       );
     }
     // Never the value: only its length, which says nothing a guesser can use beyond "too short".
-    for (const i of instances.filter((x) => o.production?.has(x)).sort()) {
+    for (const i of instances.filter((x) => production?.has(x)).sort()) {
       if ([...value].length < ADMIN_PASSWD_MIN) {
         diagnostics.push(error('BLINK540', `${i}: admin_passwd is ${[...value].length} characters; a production instance needs at least ${ADMIN_PASSWD_MIN}`, undefined, 'set a long random one, e.g. from: openssl rand -base64 24'));
       }
     }
   }
-  const valuesByServer = new Map([...byServer].map(([k, v]) => [k, [...v]]));
-  return { contents, unresolved, values: [...values].filter((v) => v.length > 0), valuesByServer, diagnostics };
+  return diagnostics;
 }
 
 /**
