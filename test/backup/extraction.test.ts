@@ -38,7 +38,7 @@ function craftedBackup(members: Member[]): string {
   const dir = join(server.backupDir('acme-test'), name);
   cpSync(join(server.backupDir('acme-test'), T0), dir, { recursive: true });
   craftArchive(join(dir, 'filestore.tar.gz'), members);
-  reseal(dir);
+  reseal(dir, join(server.root, 'etc/blink/backup-keys/acme-test.key'));
   return name;
 }
 

@@ -6,7 +6,7 @@
  * and stand-ins for what cannot run here (odoo-bin, systemctl).
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -419,18 +419,25 @@ export function sha256File(path: string): string {
 /**
  * Rewrites the `file:` lines of a backup's MANIFEST for the files now in its folder, as
  * anyone who can write a backup folder can: the backups the tests craft pass the checksum
- * check, so what they test is what comes after it.
+ * check, so what they test is what comes after it. A MANIFEST that ends with an
+ * `auth: hmac-sha256` line gets it recomputed with the key in `keyFile` (its first line that
+ * is neither empty nor a comment), as only a holder of the instance's key could.
  */
-export function reseal(dir: string): void {
+export function reseal(dir: string, keyFile?: string): void {
   const path = join(dir, 'MANIFEST');
-  const lines = readFileSync(path, 'utf8').split('\n');
-  const out = lines.map((line) => {
+  const lines = readFileSync(path, 'utf8').split('\n').map((line) => {
     const m = /^file: (\S+) \d+ [0-9a-f]{64}$/.exec(line);
     if (!m) return line;
     const file = join(dir, m[1]!);
     return `file: ${m[1]} ${statSync(file).size} ${sha256File(file)}`;
   });
-  writeFileSync(path, out.join('\n'));
+  const auth = lines.findIndex((l) => l.startsWith('auth: hmac-sha256 '));
+  if (auth >= 0) {
+    if (!keyFile) throw new Error(`${path} is authenticated: reseal needs the instance's key file`);
+    const key = readFileSync(keyFile, 'utf8').split('\n').find((l) => l !== '' && !l.startsWith('#'))!;
+    lines[auth] = `auth: hmac-sha256 ${createHmac('sha256', key).update(`${lines.slice(0, auth).join('\n')}\n`).digest('hex')}`;
+  }
+  writeFileSync(path, lines.join('\n'));
 }
 
 /** One member of an archive made by {@link craftArchive}. */

@@ -11,10 +11,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireTool } from '../support/tools.js';
-import { databases, rowCounts, setUpServer, treeHashes, waitFor, type Run, type Server } from './fixture.js';
+import { databases, reseal, rowCounts, setUpServer, treeHashes, waitFor, type Run, type Server } from './fixture.js';
 
 const s = suite('blink-restore and blink-backup interrupted, and what they show');
 const T0 = '20260120T030000Z';
@@ -158,6 +158,7 @@ s('MANIFEST values reach the terminal escaped, in --list and in errors', () => {
   cpSync(join(server.backupDir('acme-prod'), T0), dir, { recursive: true });
   const manifest = readFileSync(join(dir, 'MANIFEST'), 'utf8');
   writeFileSync(join(dir, 'MANIFEST'), manifest.replace('encryption: none', 'encryption: none\x1b]0;pwned\x07\x1b[2J\rx\\y\u009b31m'));
+  reseal(dir, join(server.root, 'etc/blink/backup-keys/acme-prod.key'));
   const list = server.run(server.restoreScript, ['--list', 'acme-prod'], { BLINK_NOW: '20260126T000000Z' });
   ok(list, '--list');
   assert.not.match(list.stdout + list.stderr, /[\x00-\x08\x0b-\x1f\x7f\u0080-\u009f]/, 'no control character reaches the terminal');
