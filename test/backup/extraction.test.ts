@@ -4,7 +4,7 @@
  * mode and size without root) and a MANIFEST resealed to match, as whoever can write the
  * backup folder could: device nodes, FIFOs, links and a name climbing out of the folder are
  * refused before anything changes; an archive's modes are not kept (0777 folders, setuid
- * files); an archive that would not fit on the disk (a gzip bomb, an inode bomb) is refused
+ * files: folders get data_dir's 0750, files 0640); an archive that would not fit on the disk (a gzip bomb, an inode bomb) is refused
  * before one byte is written. The disk's free space comes from a df stand-in (BLINK_DF),
  * named so: a small filesystem cannot be mounted here.
  */
@@ -86,7 +86,7 @@ s('device nodes, FIFOs, links and names outside the folder are refused, and noth
   assert.equal(server.journalLines(), [], 'the service was never stopped');
 });
 
-s('modes come from the script, not the archive: folders 0700, files 0600, owned by the system user', () => {
+s('modes come from the script, not the archive: folders 0750 like data_dir, files 0640, owned by the system user', () => {
   const name = craftedBackup([
     { name: './open', type: 'dir', mode: 0o777 },
     { name: './open/world-writable', type: 'file', mode: 0o666, data: 'w\n' },
@@ -108,13 +108,13 @@ s('modes come from the script, not the archive: folders 0700, files 0600, owned 
   };
   walk('');
   assert.equal(modes, {
-    '.': '700',
-    open: '700',
-    'open/world-writable': '600',
-    'open/setuid': '600',
-    sticky: '700',
-    closed: '700',
-    'closed/inside': '600',
+    '.': '750',
+    open: '750',
+    'open/world-writable': '640',
+    'open/setuid': '640',
+    sticky: '750',
+    closed: '750',
+    'closed/inside': '640',
   });
 });
 
