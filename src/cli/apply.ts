@@ -153,7 +153,13 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
     const selection = withArtifacts(picked.selection, rendered.artifacts);
     // Secrets first: a missing one stops the run before any server is read or
     // written, unless this is a --diff, which compares the other lines.
-    const secrets = resolveSecrets(selection.artifacts, sources, { allowMissing: partial, production: new Set(fleet.instances.filter((i) => i.production).map((i) => i.id)) });
+    const byId = new Map(fleet.instances.map((i) => [i.id, i]));
+    const secrets = resolveSecrets(selection.artifacts, sources, {
+      allowMissing: partial,
+      production: new Set(fleet.instances.filter((i) => i.production).map((i) => i.id)),
+      // A backup key's messages point at the auth_key that names its secret.
+      positionOf: (a) => (a.kind === 'backup-key' && a.instance ? byId.get(a.instance)?.backup.authKeyPos : undefined),
+    });
     diagnostics.push(...secrets.diagnostics);
     if (hasErrors(diagnostics)) return fail();
 

@@ -52,6 +52,7 @@ export interface BackupInput {
   keep?: { daily: number; weekly: number; monthly: number };
   encrypt?: { age_recipients_file?: string; gpg_passphrase_file?: string };
   upload?: string;
+  auth_key?: string;
 }
 
 export interface ServerInput {

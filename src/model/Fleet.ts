@@ -140,6 +140,14 @@ export interface BackupSettings {
   encrypt?: BackupEncryption;
   /** Shell command run after a successful backup; the backup folder is appended as its last argument. */
   upload?: string;
+  /**
+   * The key every backup's MANIFEST is authenticated with (HMAC-SHA256): a
+   * `${secret:KEY}` reference, resolved per instance by blink-apply into the
+   * instance's key file (`/etc/blink/backup-keys/<instance>.key`, 0600).
+   */
+  authKey: string;
+  /** Where authKey was set in clients.yaml, or the environment when it is the default. */
+  authKeyPos: SourcePos;
 }
 
 export interface Instance {

@@ -106,5 +106,7 @@ export interface InstanceView {
     upload: string;
     /** Path of the secret-free per-instance settings file the backup scripts read. */
     envFile: string;
+    /** The `${secret:…}` reference blink-apply resolves into the backup key file. */
+    authKey: string;
   };
 }

@@ -12,6 +12,7 @@ export const TEMPLATES = {
   logrotate: 'logrotate.hbs',
   cron: 'backup.cron.hbs',
   backupEnv: 'backup-env.hbs',
+  backupKey: 'backup-key.hbs',
   websocketMap: 'websocket-map.conf.hbs',
   staticCspMap: 'static-csp-map.conf.hbs',
   backupScript: 'blink-backup.sh.hbs',
@@ -73,7 +74,11 @@ export function instanceFileSpecs(fleet: Fleet, instance: Instance): FileSpec[] 
   if (instance.tls === 'letsencrypt') {
     specs.push({ ...templated(fleet, paths.acmeVhost, 'vhost', 0o644, TEMPLATES.acmeVhost), role: 'bootstrap', bootstrapFor: paths.vhost });
   }
-  if (instance.backup.enabled) specs.push(templated(fleet, paths.cron, 'cron', 0o644, TEMPLATES.cron));
+  if (instance.backup.enabled) {
+    specs.push(templated(fleet, paths.cron, 'cron', 0o644, TEMPLATES.cron));
+    // Root only: the key that vouches for the instance's backups (blink-backup and blink-restore refuse it otherwise).
+    specs.push(templated(fleet, paths.backupKey, 'backup-key', 0o600, TEMPLATES.backupKey));
+  }
   return specs;
 }
 

@@ -18,6 +18,7 @@ const INSTANCE_KINDS: Partial<Record<keyof InstancePaths, ArtifactKind>> = {
   logrotate: 'logrotate',
   cron: 'cron',
   backupEnv: 'backup-env',
+  backupKey: 'backup-key',
 };
 const SERVER_KINDS: Record<keyof typeof SERVER_PATHS, ArtifactKind> = {
   websocketMap: 'nginx-map',

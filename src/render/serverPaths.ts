@@ -12,6 +12,9 @@ export const SERVER_PATHS = {
   fail2banJail: '/etc/fail2ban/jail.d/odoo.conf',
 } as const;
 
+/** Folder of the instances' backup keys (root only): never inside a backup folder. */
+export const BACKUP_KEY_DIR = '/etc/blink/backup-keys';
+
 export interface InstancePaths {
   odooConf: string;
   unit: string;
@@ -22,6 +25,8 @@ export interface InstancePaths {
   /** No dot in the name: cron skips files in /etc/cron.d whose name has one. */
   cron: string;
   backupEnv: string;
+  /** The key that authenticates the instance's backups (a resolved secret, 0600). */
+  backupKey: string;
 }
 
 /** Where one instance's files live on its server. */
@@ -36,5 +41,6 @@ export function instancePaths(instance: { id: string; host: string }): InstanceP
     logrotate: `/etc/logrotate.d/odoo-${id}`,
     cron: `/etc/cron.d/odoo-backup-${id}`,
     backupEnv: `/etc/blink/instances/${id}.env`,
+    backupKey: `${BACKUP_KEY_DIR}/${id}.key`,
   };
 }

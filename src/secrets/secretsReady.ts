@@ -1,7 +1,8 @@
 import type { Instance, Server } from '../model/Fleet.js';
-import { SECRET_REF } from './secretRef.js';
+import { normalizeRef, SECRET_REF } from './secretRef.js';
 import { resolvedOptionProblem } from './checkResolvedOption.js';
 import { ADMIN_PASSWD_MIN, lookupSecret, type SecretSources } from './resolveSecrets.js';
+import { BACKUP_KEY_MIN } from '../compile/backupKey.js';
 
 /**
  * Whether `resolveSecrets` is sure to pass on what these servers and
@@ -30,6 +31,15 @@ export function secretsReady(servers: readonly Server[], instances: readonly Ins
       const value = o.value.replace(SECRET_REF, (whole, ref: string) => lookupSecret(ref, i.id, sources).value ?? ((missing = true), whole));
       if (!missing && resolvedOptionProblem(o.key, value)) return false;
     }
+  }
+  // Backup keys: long enough and one per instance, as resolveSecrets will check (BLINK580, BLINK581).
+  const keys = new Set<string>();
+  for (const i of instances) {
+    if (!i.backup.enabled) continue;
+    const key = lookupSecret(normalizeRef(i.backup.authKey), i.id, sources).value;
+    if (key === undefined) continue;
+    if ([...key].length < BACKUP_KEY_MIN || keys.has(key)) return false;
+    keys.add(key);
   }
   const seen = new Set<string>();
   for (const i of selected) {

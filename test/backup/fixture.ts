@@ -21,6 +21,16 @@ import { SAMPLE_DEPLOY, SAMPLE_SERVERS, sampleInstance } from '../support/sample
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates', import.meta.url));
 /** The database role owning every test database: not a superuser, like Odoo's. */
 export const OWNER = 'blink_owner';
+
+/** The backup key blink-apply would write for an instance (an obvious fake, one per instance). */
+export function backupKey(id: string): string {
+  return `test-backup-key-of-${id}-not-a-secret-0123456789`;
+}
+
+/** A rendered file's content as blink-apply writes it: the backup key's reference resolved to backupKey(). */
+export function installedContent(a: Artifact): string {
+  return a.kind === 'backup-key' ? a.content.replace('${secret:backup_key}', backupKey(a.instance!)) : a.content;
+}
 const BACKUP_DIR = '/var/backups/odoo';
 
 export interface TestInstance {
@@ -251,7 +261,7 @@ function build(pg: Postgres, root: string): Server {
     if (a.linkTarget !== undefined || a.role !== 'managed') continue;
     const path = join(root, a.path);
     mkdir(dirname(path));
-    writeFileSync(path, a.content, { mode: a.mode });
+    writeFileSync(path, installedContent(a), { mode: a.mode });
     chmodSync(path, a.mode);
     if (asRoot) check(spawnSync('chown', [a.owner, path], { encoding: 'utf8' }), 'chown');
   }

@@ -19,7 +19,7 @@ import { renderFleet } from '../../src/render/renderFleet.js';
 import { startPostgres, type Postgres } from '../support/postgres.js';
 import { SAMPLE_DEPLOY, SAMPLE_SERVERS, sampleInstance } from '../support/sampleFleet.js';
 import { requireTool } from '../support/tools.js';
-import { OWNER, rowCounts, TEMPLATES_DIR, treeHashes } from './fixture.js';
+import { installedContent, OWNER, rowCounts, TEMPLATES_DIR, treeHashes } from './fixture.js';
 
 const s = suite('blink-backup and blink-restore under a root folder');
 const asRoot = process.getuid?.() === 0;
@@ -72,7 +72,7 @@ s.before(async () => {
     if (a.linkTarget !== undefined || a.role !== 'managed') continue;
     const path = join(root, a.path);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, a.content, { mode: a.mode });
+    writeFileSync(path, installedContent(a), { mode: a.mode });
     chmodSync(path, a.mode);
   }
   const filestore = join(root, DATA_DIR, 'filestore', DB);
