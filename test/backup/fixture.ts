@@ -187,27 +187,28 @@ sys.exit(2)
 `;
 }
 
-export async function setUpServer(): Promise<Server> {
+/** A server with INSTANCES, and `extra` instances of a test's own. */
+export async function setUpServer(extra: TestInstance[] = []): Promise<Server> {
   const pg = await startPostgres({ prefix: 'blink-backup-pg-' });
   try {
-    return await setUp(pg);
+    return await setUp(pg, [...INSTANCES, ...extra]);
   } catch (err) {
     await pg.stop();
     throw err;
   }
 }
 
-async function setUp(pg: Postgres): Promise<Server> {
+async function setUp(pg: Postgres, instances: TestInstance[]): Promise<Server> {
   const root = mkdtempSync(join(tmpdir(), 'blink-backup-'));
   try {
-    return build(pg, root);
+    return build(pg, root, instances);
   } catch (err) {
     rmSync(root, { recursive: true, force: true });
     throw err;
   }
 }
 
-function build(pg: Postgres, root: string): Server {
+function build(pg: Postgres, root: string, instances: TestInstance[]): Server {
   const osUser = pg.osUser;
   const asRoot = process.getuid?.() === 0;
   chmodSync(root, 0o755);
@@ -238,7 +239,7 @@ function build(pg: Postgres, root: string): Server {
   pg.sql(`CREATE ROLE ${OWNER} LOGIN CREATEDB`);
   pg.sql(`CREATE DATABASE "acme-prod" OWNER ${OWNER}`);
   pg.sql(SCHEMA_SQL, { db: 'acme-prod', user: OWNER });
-  for (const i of INSTANCES) {
+  for (const i of instances) {
     if (i.id !== 'acme-prod' && i.database !== false) pg.sql(`CREATE DATABASE "${i.id}" TEMPLATE "acme-prod" OWNER ${OWNER}`);
   }
   // The restore targets start different from the source, so a restore shows.
@@ -249,7 +250,7 @@ function build(pg: Postgres, root: string): Server {
     configLabel: 'config',
     // A server with a root folder: the scripts find it from where they are installed.
     servers: SAMPLE_SERVERS.filter((s) => s.name === 'aws-1').map((s) => ({ ...s, root })),
-    instances: INSTANCES.map((t, n) => testInstance(t, n, { osUser, odooBin, python, pg, upload: { UPLOAD_OK: uploadOk, UPLOAD_FAIL: uploadFail } })),
+    instances: instances.map((t, n) => testInstance(t, n, { osUser, odooBin, python, pg, upload: { UPLOAD_OK: uploadOk, UPLOAD_FAIL: uploadFail } })),
     deploy: { ...SAMPLE_DEPLOY },
   };
   const templates = loadTemplates(TEMPLATES_DIR);
