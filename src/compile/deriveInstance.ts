@@ -67,7 +67,7 @@ export function deriveInstance(ctx: DeriveContext): { instance?: Instance; diagn
   if (geventPort > 65535) diagnostics.push(error('BLINK012', `gevent_port ${geventPort} (port + 3) is above 65535`, at('port'), 'choose a lower port or set gevent_port'));
 
   const defaults = { ...DEFAULTS, ...file.defaults };
-  const backup = resolveBackup(defaults.backup_dir, kind, file.defaults?.backup, e.backup, clients.pos, path, diagnostics);
+  const backup = resolveBackup(defaults.backup_dir, kind, file.defaults?.backup, e.backup, clients.pos, path, diagnostics, clients.pos(path, true));
   const db = e.db ?? id;
   const paths = instanceRuntime(id, file.deploy?.releases_dir);
   const modules = [...new Set([...(c.modules ?? []), ...(e.modules ?? [])])].sort();
@@ -248,6 +248,8 @@ function resolveBackup(
   pos: (p: (string | number)[]) => SourcePos,
   path: string[],
   diagnostics: Diagnostic[],
+  /** The environment's own position: where a default auth_key is reported. */
+  envPos: SourcePos,
 ): BackupSettings {
   const merged: BackupInput = { ...defaults, ...env };
   const schedule = merged.schedule ?? kind?.backup_schedule ?? '30 3 * * *';
@@ -266,7 +268,7 @@ function resolveBackup(
     checkBackupKey(b?.auth_key, pos([...where, 'auth_key']), diagnostics);
   }
   checkBackupDir(dir, pos(['defaults', 'backup_dir']), diagnostics);
-  const authKeyPos = env?.auth_key !== undefined ? pos([...path, 'backup', 'auth_key']) : defaults?.auth_key !== undefined ? pos(['defaults', 'backup', 'auth_key']) : pos(path);
+  const authKeyPos = env?.auth_key !== undefined ? pos([...path, 'backup', 'auth_key']) : defaults?.auth_key !== undefined ? pos(['defaults', 'backup', 'auth_key']) : envPos;
   const keep = merged.keep ?? (merged.keep_days === undefined ? kind?.backup_keep : undefined);
   const enc = merged.encrypt;
   return {
