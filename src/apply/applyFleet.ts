@@ -28,7 +28,7 @@ export interface FleetOptions {
   parallel: number;
   prune: boolean;
   /** From resolveSecrets. */
-  resolved: ReadonlyMap<Artifact, string>;
+  resolved?: ReadonlyMap<Artifact, string>;
   /** From resolveSecrets with `allowMissing` (`--diff` only): those files are compared without their missing secrets, never applied. */
   unresolved?: ReadonlyMap<Artifact, UnresolvedSecrets>;
   secretValues: readonly string[];
@@ -36,6 +36,12 @@ export interface FleetOptions {
   valuesByServer?: ReadonlyMap<string, string[]>;
   context?: number;
   progress?(server: string, step: string): void;
+  /**
+   * A server's desired files, made when its turn comes (while it is being
+   * connected to) instead of from `sel.artifacts` up front; a Diagnostic
+   * when they could not be made, and the server is then not read.
+   */
+  desiredFor?(server: Server): Promise<DesiredFile[] | Diagnostic>;
 }
 
 /** One server's diff: its plan, or why there is none. */
@@ -49,16 +55,25 @@ export interface ServerDiff {
 
 /** Connect, read and plan every selected server, `parallel` at a time. `done` fires per server as it finishes. */
 export async function diffFleet(sel: FleetSelection, o: FleetOptions, done?: (index: number, d: ServerDiff) => void): Promise<ServerDiff[]> {
-  const desired = desiredFiles(sel.artifacts, o.resolved, o.unresolved);
+  const desired = o.desiredFor ? [] : desiredFiles(sel.artifacts, o.resolved ?? new Map(), o.unresolved);
   return mapLimit(sel.servers, o.parallel, async (server, index) => {
-    const d: ServerDiff = { server, remote: o.remoteFor(server), desired: forServer(desired, server) };
+    const d: ServerDiff = { server, remote: o.remoteFor(server), desired: o.desiredFor ? [] : forServer(desired, server) };
     o.progress?.(server.name, 'connecting');
     try {
-      const opened = await d.remote.open();
-      if (opened) d.error = error('BLINK510', `${server.name} (${d.remote.target}) is unreachable: ${opened.error}`);
+      // The handshake runs in ssh while this server's files are made here.
+      const opening = d.remote.open();
+      const made = o.desiredFor ? await o.desiredFor(server) : d.desired;
+      if (!('code' in made)) d.desired = made;
+      // Asked before the session answers: the read waits in the channel, not for a round trip.
+      const reading = 'code' in made ? undefined : readRemote(d.remote, d.desired);
+      // Observed below, unless the connection failed first: never an unhandled rejection.
+      reading?.catch(() => undefined);
+      const opened = await opening;
+      if ('code' in made) d.error = made;
+      else if (opened) d.error = error('BLINK510', `${server.name} (${d.remote.target}) is unreachable: ${opened.error}`);
       else {
         o.progress?.(server.name, 'reading');
-        const read = await readRemote(d.remote, d.desired);
+        const read = await reading!;
         if (isFailure(read)) d.error = read.refused ?? (read.unreachable ? error('BLINK510', `${server.name} (${d.remote.target}) is unreachable: ${read.error}`) : error('BLINK511', `${server.name}: ${read.error}`));
         else d.plan = plan({ ...planInput(d, sel, o), state: read.state, oldContents: read.oldContents });
       }

@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cachedCompile } from './cachedBuild.js';
+import { serverFiles } from './serverFiles.js';
 import { error, forServers, hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/formatDiagnostic.js';
 import type { Server } from '../model/Fleet.js';
@@ -13,14 +14,12 @@ import { progressLine } from '../apply/progressLine.js';
 import { inOrder } from '../apply/mapLimit.js';
 import { notify } from '../apply/notify.js';
 import { configCommit, newRunId, runOwner } from '../apply/runMeta.js';
-import { selectFleet, withArtifacts } from '../apply/selectFleet.js';
+import { selectFleet } from '../apply/selectFleet.js';
 import { formatServerPlan, type ShownChanges } from '../plan/formatPlan.js';
 import { isPending } from '../plan/ServerPlan.js';
 import type { Remote } from '../remote/Remote.js';
 import { realRemotes } from '../remote/remoteFor.js';
-import { resolveSecrets } from '../secrets/resolveSecrets.js';
 import { secretsReady } from '../secrets/secretsReady.js';
-import { renderCompiled } from '../renderCompiled.js';
 import { askTerminal } from './askTerminal.js';
 import { useColor, type CliIo } from './CliIo.js';
 import { localRootsIgnored } from './localRootsIgnored.js';
@@ -117,7 +116,8 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
   if (hasErrors(diagnostics)) return fail();
 
   const configDir = at(v.config ?? 'config');
-  const compiled = await cachedCompile({ configDir, addonsDir: at(v.addons ?? 'custom-addons'), templatesDir: v.templates ? at(v.templates) : join(packageRoot, 'templates'), cwd: io.cwd, env: io.env }, packageRoot);
+  const inputs = { configDir, addonsDir: at(v.addons ?? 'custom-addons'), templatesDir: v.templates ? at(v.templates) : join(packageRoot, 'templates'), cwd: io.cwd, env: io.env };
+  const compiled = await cachedCompile(inputs, packageRoot);
   if (!compiled.fleet || hasErrors(compiled.diagnostics)) return diagnostics.push(...compiled.diagnostics), fail();
   const fleet = compiled.fleet;
   const picked = selectFleet(fleet, v.server ?? [], v.host ?? []);
@@ -139,40 +139,42 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
   let diffs: ServerDiff[] = [];
   let reports: ApplyReport[] | undefined;
   try {
-    // Connecting is most of a diff's wall time. When the fleet alone shows
-    // that every secret will resolve (or, for a --diff, that none that is set
-    // is unusable), the first servers' connections open while the files are
-    // rendered; otherwise nothing is contacted before the exact check below
-    // has passed.
+    // Connecting is most of a diff's wall time: each server's files are made
+    // (rendered, secrets resolved) while ssh connects to it. That needs the
+    // fleet alone to show that every secret will resolve (or, for a --diff,
+    // that none that is set is unusable); otherwise every file is made and
+    // checked before any server is contacted.
     const { servers, instances } = picked.selection;
     const onServers = fleet.instances.filter((i) => servers.some((s) => s.name === i.server));
-    if (secretsReady(servers, onServers, instances, sources, { allowMissing: partial })) for (const s of servers.slice(0, parallel)) void remoteFor(s).open();
-
-    const rendered = renderCompiled(fleet, [], compiled.templates, { servers: servers.map((s) => s.name) });
-    diagnostics.push(...rendered.diagnostics);
-    const selection = withArtifacts(picked.selection, rendered.artifacts);
-    // Secrets first: a missing one stops the run before any server is read or
-    // written, unless this is a --diff, which compares the other lines.
     const byId = new Map(fleet.instances.map((i) => [i.id, i]));
-    const secrets = resolveSecrets(selection.artifacts, sources, {
+    const files = serverFiles(compiled, picked.selection, inputs, {
+      sources,
       allowMissing: partial,
       production: new Set(fleet.instances.filter((i) => i.production).map((i) => i.id)),
       // A backup key's messages point at the auth_key that names its secret.
       positionOf: (a) => (a.kind === 'backup-key' && a.instance ? byId.get(a.instance)?.backup.authKeyPos : undefined),
     });
-    diagnostics.push(...secrets.diagnostics);
-    if (hasErrors(diagnostics)) return fail();
+    const early = secretsReady(servers, onServers, instances, sources, { allowMissing: partial });
+    if (!early) {
+      // Secrets first: a missing one stops the run before any server is read
+      // or written, unless this is a --diff, which compares the other lines.
+      await Promise.all(servers.map((s) => files.desiredFor(s)));
+      diagnostics.push(...files.diagnostics());
+      if (hasErrors(diagnostics)) return fail();
+    }
 
     const progress = progressLine(io, servers.map((s) => s.name));
-    const options = { remoteFor, parallel, prune: v.prune === true, resolved: secrets.contents, unresolved: secrets.unresolved, secretValues: secrets.values, valuesByServer: secrets.valuesByServer, context, progress: progress.update };
+    const options = { remoteFor, parallel, prune: v.prune === true, desiredFor: files.desiredFor, secretValues: files.secretValues, valuesByServer: files.valuesByServer, context, progress: progress.update };
     // Formatted when printed, in fleet order, so a diff shown for one server can be referred to by the next.
     const seen: ShownChanges = new Map();
     const print = inOrder<ServerDiff>((d) => (progress.clear(), io.stdout.write((d.plan ? formatServerPlan(d.plan, { color, prune: options.prune, seen, summary: v.summary === true }) : formatDiagnostic(d.error!, { color })) + '\n')));
-    diffs = await diffFleet(selection, options, (i, d) => !json && print(i, d));
+    diffs = await diffFleet(picked.selection, options, (i, d) => !json && print(i, d));
     progress.clear();
+    // Made while connecting: what the files reported comes now, and an error stops any apply.
+    if (early) diagnostics.push(...files.diagnostics());
     const pending = diffs.filter((d) => d.plan && isPending(d.plan));
     if (!json) io.stdout.write(fleetSummary(diffs) + '\n');
-    if (!v.diff && pending.length) {
+    if (!v.diff && pending.length && !hasErrors(diagnostics)) {
       const go = v.yes || (await (deps.ask ?? askTerminal(io))(`Apply these changes to ${pending.length} server${pending.length === 1 ? '' : 's'}? [y/N] `)).trim().toLowerCase().startsWith('y');
       if (!go) {
         io.stderr.write('blink-apply: nothing applied\n');
@@ -181,7 +183,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
       const run = newRunId();
       const commit = configCommit(configDir);
       const reportAt = inOrder<string>((t) => (progress.clear(), io.stdout.write(t)));
-      reports = await applyFleet(diffs, selection, { ...options, run, owner: runOwner(io.env), health, restartPostgres: v['restart-postgres'] === true, ...(commit ? { commit } : {}) }, (i, r) => !json && reportAt(i, formatReport(r, color)));
+      reports = await applyFleet(diffs, picked.selection, { ...options, run, owner: runOwner(io.env), health, restartPostgres: v['restart-postgres'] === true, ...(commit ? { commit } : {}) }, (i, r) => !json && reportAt(i, formatReport(r, color)));
       progress.clear();
       if (v.notify) {
         const n = await notify(v.notify, summaryJson(diffs, reports));

@@ -48,9 +48,15 @@ export function sshTransport(o: SshTransportOptions): Transport {
     // ssh listens on the control socket before it opens the session, so
     // once the session answers, other channels (lock, health) can use it.
     const s = shellSession('ssh', [...base, '-M', '-o', 'ControlPersist=no', dest], remote);
+    // Scripts sent now wait in the channel until the loop starts: the first
+    // one costs no round trip of its own. If the session never starts they
+    // end as unreachable, as open() does.
+    session = s;
     const e = await s.ready;
-    if (e === undefined) session = s;
-    else await s.close();
+    if (e !== undefined) {
+      if (session === s) session = undefined;
+      await s.close();
+    }
     return e;
   };
   return {

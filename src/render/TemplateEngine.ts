@@ -1,9 +1,11 @@
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
 import { posix } from 'node:path';
 import { didYouMean } from '../diagnostics/didYouMean.js';
 import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { registerHelpers } from './helpers.js';
 import type { TemplateSet } from './TemplateSet.js';
+import { COMPILE_OPTIONS, precompiledFor } from './precompiledTemplates.js';
 
 export type RenderResult = { ok: true; content: string } | { ok: false; diagnostic: Diagnostic };
 
@@ -21,8 +23,11 @@ export interface TemplateEngine {
  * an error, not an empty string) and without HTML escaping (none of our
  * formats is HTML).
  */
-export function createTemplateEngine(templates: TemplateSet): TemplateEngine {
-  const env = Handlebars.create();
+export function createTemplateEngine(templates: TemplateSet, o: { precompiled?: ReadonlyMap<string, unknown> | false } = {}): TemplateEngine {
+  // The shipped templates come compiled by the build: then only Handlebars' runtime is loaded.
+  const precompiled = o.precompiled === false ? undefined : (o.precompiled ?? precompiledFor(templates));
+  const require = createRequire(import.meta.url);
+  const env = (require(precompiled ? 'handlebars/runtime' : 'handlebars') as { default: typeof Handlebars }).default.create();
   registerHelpers(env);
   const compiled = new Map<string, Handlebars.TemplateDelegate | Diagnostic>();
 
@@ -33,10 +38,12 @@ export function createTemplateEngine(templates: TemplateSet): TemplateEngine {
       const have = [...templates.files.keys()].sort().join(', ') || 'no templates';
       return error('BLINK401', `template ${file(name)} is missing`, { file: file(name) }, `${templates.dir} has ${have}`);
     }
+    const spec = precompiled?.get(name);
+    if (spec !== undefined) return env.template(spec as Parameters<typeof Handlebars.template>[0]);
     try {
       // Parse now so syntax errors surface even though compile() itself is
       // lazy; compile takes the parsed tree, so nothing is parsed twice.
-      return env.compile(env.parse(source), { strict: true, noEscape: true });
+      return env.compile(env.parse(source), COMPILE_OPTIONS);
     } catch (err) {
       return templateError(file(name), source, {}, err);
     }

@@ -20,6 +20,8 @@ export interface RenderOptions {
    * Default: none. Artifact paths themselves are never prefixed.
    */
   root?: string;
+  /** An engine made for these templates by an earlier call: a fleet rendered server by server compiles each template once. */
+  engine?: TemplateEngine;
 }
 
 /** C0 and C1 controls, DEL and the Unicode line separators: anything that could end a line in some reader. */
@@ -34,7 +36,7 @@ const CONTROL_OUTSIDE_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\
  */
 export function renderFleet(fleet: Fleet, templates: TemplateSet, options: RenderOptions = {}): { artifacts: Artifact[]; diagnostics: Diagnostic[] } {
   const root = (options.root ?? '').replace(/\/+$/, '');
-  const engine = createTemplateEngine(templates);
+  const engine = options.engine ?? createTemplateEngine(templates);
   const artifacts: Artifact[] = [];
   const diagnostics: Diagnostic[] = [];
   const servers = new Map(fleet.servers.map((s) => [s.name, s]));

@@ -30,6 +30,14 @@ export interface ResolveOptions {
   allowMissing?: boolean;
   /** Production instances, whose admin_passwd must be at least ADMIN_PASSWD_MIN characters. */
   production?: ReadonlySet<string>;
+  /**
+   * false: leave the admin_passwd checks to the caller, which resolves a
+   * fleet in parts (a server at a time) and checks `adminPasswd` of all the
+   * parts at once with `adminPasswdProblems`. @default true
+   */
+  checkAdminPasswd?: boolean;
+  /** false: likewise for a backup key shared by instances (`backupKeys`, `backupKeyProblems`). @default true */
+  checkSharedBackupKeys?: boolean;
   /** Where clients.yaml sets what an artifact's references resolve from (a backup key's auth_key), for the messages about them. */
   positionOf?: (a: Artifact) => SourcePos | undefined;
 }
@@ -46,7 +54,16 @@ export interface ResolvedSecrets {
   values: string[];
   /** The values each server's files hold: what that server's output is scrubbed of. */
   valuesByServer: Map<string, string[]>;
+  /** Each admin_passwd value written out, with the instances that have it. */
+  adminPasswd: Map<string, string[]>;
+  /** Each backup key written out (long enough), with the instances that have it and the secrets it came from. */
+  backupKeys: Map<string, SharedBackupKey>;
   diagnostics: Diagnostic[];
+}
+
+export interface SharedBackupKey {
+  instances: string[];
+  names: string[];
 }
 
 /**
@@ -61,7 +78,7 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
   const missing = new Map<string, string>();
   const bad = new Set<string>();
   const adminPasswd = new Map<string, string[]>();
-  const backupKeys = new Map<string, { instances: string[]; names: string[] }>();
+  const backupKeys = new Map<string, SharedBackupKey>();
   const missingPos = new Map<string, SourcePos>();
   const keyProblems: Diagnostic[] = [];
   const wrongType: Diagnostic[] = [];
@@ -132,28 +149,42 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
   }
   for (const name of [...bad].sort()) diagnostics.push(error('BLINK500', `secret ${name} contains a line break`));
   diagnostics.push(...wrongType, ...keyProblems);
+  if (o.checkAdminPasswd !== false) diagnostics.push(...adminPasswdProblems(adminPasswd, o.production));
+  if (o.checkSharedBackupKeys !== false) diagnostics.push(...backupKeyProblems(backupKeys));
+  const valuesByServer = new Map([...byServer].map(([k, v]) => [k, [...v]]));
+  return { contents, unresolved, values: [...values].filter((v) => v.length > 0), valuesByServer, adminPasswd, backupKeys, diagnostics };
+}
+
+/** A backup key given to more than one instance: then a backup of one passes for another's. */
+export function backupKeyProblems(backupKeys: ReadonlyMap<string, SharedBackupKey>): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
   for (const { instances, names } of backupKeys.values()) {
     if (instances.length > 1) {
       diagnostics.push(
-        error('BLINK581', `${instances.sort().join(', ')} have the same backup key (${[...new Set(names)].sort().join(', ')})`, undefined, "give every instance its own: with one key, a backup of one instance passes for another's"),
+        error('BLINK581', `${[...instances].sort().join(', ')} have the same backup key (${[...new Set(names)].sort().join(', ')})`, undefined, "give every instance its own: with one key, a backup of one instance passes for another's"),
       );
     }
   }
+  return diagnostics;
+}
+
+/** The same master password on two instances, or a production one shorter than ADMIN_PASSWD_MIN. */
+export function adminPasswdProblems(adminPasswd: ReadonlyMap<string, readonly string[]>, production?: ReadonlySet<string>): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
   for (const [value, instances] of adminPasswd) {
     if (instances.length > 1) {
       diagnostics.push(
-        error('BLINK501', `admin_passwd has the same value for ${instances.sort().join(', ')}`, undefined, 'give every instance its own master password'),
+        error('BLINK501', `admin_passwd has the same value for ${[...instances].sort().join(', ')}`, undefined, 'give every instance its own master password'),
       );
     }
     // Never the value: only its length, which says nothing a guesser can use beyond "too short".
-    for (const i of instances.filter((x) => o.production?.has(x)).sort()) {
+    for (const i of instances.filter((x) => production?.has(x)).sort()) {
       if ([...value].length < ADMIN_PASSWD_MIN) {
         diagnostics.push(error('BLINK540', `${i}: admin_passwd is ${[...value].length} characters; a production instance needs at least ${ADMIN_PASSWD_MIN}`, undefined, 'set a long random one, e.g. from: openssl rand -base64 24'));
       }
     }
   }
-  const valuesByServer = new Map([...byServer].map(([k, v]) => [k, [...v]]));
-  return { contents, unresolved, values: [...values].filter((v) => v.length > 0), valuesByServer, diagnostics };
+  return diagnostics;
 }
 
 /** The key of a backup key file: its first line that is neither blank nor a comment, as blink-backup reads it. */

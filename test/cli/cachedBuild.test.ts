@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { build } from '../../src/build.js';
-import { cachedBuild } from '../../src/cli/cachedBuild.js';
+import { cachedBuild, cachedCompile, cachedRender, type RenderShared } from '../../src/cli/cachedBuild.js';
 import { tempDir } from '../support/tmp.js';
 
 const repo = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
@@ -17,6 +17,8 @@ cached('a cached build gives exactly what a fresh one gives; a config change is 
     const opts = { configDir: join(t.dir, 'config'), addonsDir: join(t.dir, 'custom-addons'), templatesDir: join(t.dir, 'templates'), cwd: t.dir };
     const fresh = build(opts);
     const first = (await cachedBuild(opts, repo));
+    // Written once the caller waits for something: here, for a moment.
+    await new Promise((r) => setTimeout(r, 200));
     assert.is(readdirSync(join(t.dir, 'node_modules/.cache/blink-fleet')).filter((f) => f.startsWith('fleet-')).length, 1);
     const second = (await cachedBuild(opts, repo));
     assert.equal(second, fresh);
@@ -49,6 +51,39 @@ cached('the deploy settings and release folders come back from the cache as comp
     assert.equal(hit, fresh);
     assert.equal(hit.fleet!.deploy, { repository: join(t.dir, 'addons-repo'), addonsDir: 'custom-addons', keep: 3, notify: 'https://hooks.example.com/deploy' });
     assert.is(hit.fleet!.instances.find((i) => i.id === 'blink-internal')!.releaseDir, '/srv/releases/blink-internal');
+  } finally {
+    t.cleanup();
+  }
+});
+
+cached('per-server renders come back from the cache as rendered; another input or server list is a miss', async () => {
+  const t = tempDir();
+  try {
+    for (const d of ['config', 'custom-addons', 'templates']) cpSync(join(repo, d), join(t.dir, d), { recursive: true });
+    mkdirSync(join(t.dir, 'node_modules'));
+    const opts = { configDir: join(t.dir, 'config'), addonsDir: join(t.dir, 'custom-addons'), templatesDir: join(t.dir, 'templates'), cwd: t.dir };
+    const fresh = build(opts);
+    const servers = [...new Set(fresh.artifacts.map((a) => a.server))];
+    assert.ok(servers.length > 1);
+    const compiled = await cachedCompile(opts, repo);
+    const shared: RenderShared = {};
+    const rendered = (s: string) => cachedRender(compiled, [s], opts, shared);
+    // Written while the caller goes on: wait for it as the diff's reads would.
+    const settle = () => new Promise((r) => setTimeout(r, 200));
+    for (const s of servers) assert.equal((await rendered(s)).artifacts, fresh.artifacts.filter((a) => a.server === s));
+    await settle();
+    const files = () => readdirSync(join(t.dir, 'node_modules/.cache/blink-fleet')).filter((f) => f.startsWith('rendered-') && f.endsWith('.json'));
+    assert.is(files().length, servers.length, 'one file per server list');
+    for (const s of servers) {
+      const again = await cachedRender(compiled, [s], opts);
+      assert.equal(again.artifacts, fresh.artifacts.filter((a) => a.server === s));
+    }
+    // A changed template changes the fingerprint: the next render is made again, not read back.
+    const tpl = join(t.dir, 'templates/logrotate.hbs');
+    writeFileSync(tpl, readFileSync(tpl, 'utf8') + '# changed\n');
+    const recompiled = await cachedCompile(opts, repo);
+    const logrotate = (await cachedRender(recompiled, [servers[0]!], opts)).artifacts.find((a) => a.kind === 'logrotate' && a.instance !== undefined);
+    assert.match(logrotate?.content ?? '', '# changed');
   } finally {
     t.cleanup();
   }

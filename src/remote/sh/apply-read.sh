@@ -46,23 +46,24 @@ cat_regular "$B/manifest.paths" > "$t"
 set -f
 IFS='
 '
+# One awk for both lists, each path once (stdin's as blink sent them).
 # shellcheck disable=SC2046
-set -- $({
-  sed 's#^#.#'
-  awk -v shape="$SHAPE" -v bad="$t.bad" '$0 ~ shape { print "." $0; next } $0 != "" { print > bad }' "$t"
-} | sort -u)
+set -- $(awk -v shape="$SHAPE" -v bad="$t.bad" '
+  from == "stdin" { if (!seen[$0]++) print "." $0; next }
+  $0 ~ shape { if (!seen[$0]++) print "." $0; next }
+  $0 != "" { print > bad }' from=stdin - from=manifest "$t")
 set +f
 unset IFS
 echo "@@badpaths $nonce"
 [ ! -s "$t.bad" ] || cat -- "$t.bad"
 
 # One find for every path (it never follows a link it is given); only
-# regular files are hashed, and never for longer than HASH_SECONDS.
+# regular files are hashed, by sha256sum runs find starts itself, and
+# nothing runs longer than HASH_SECONDS.
 : > "$t.stat"
 echo "@@sha $nonce"
 if [ $# -gt 0 ]; then
-  find "$@" -maxdepth 0 -fprintf "$t.stat" '%y %m %u:%g %p\0%l\0' -type f -print0 2>/dev/null |
-    timeout "$HASH_SECONDS" xargs -0 -r sha256sum -- 2>/dev/null
+  timeout "$HASH_SECONDS" find "$@" -maxdepth 0 -fprintf "$t.stat" '%y %m %u:%g %p\0%l\0' -type f -exec sha256sum -- {} + 2>/dev/null
   [ $? -ne 124 ] || printf '\n@@timeout %s\n' "$nonce"
 fi
 echo "@@stat $nonce"
