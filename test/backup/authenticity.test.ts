@@ -115,7 +115,7 @@ s('a forged dump with the MANIFEST re-hashed without the key is refused, with or
   cpSync(dir('acme-prod', T0), forged, { recursive: true });
   evilDump(join(forged, 'db.dump'));
   const before = snapshot('acme-copy');
-  for (const auth of ['keep', 'drop'] as const) {
+  for (const auth of ['drop', 'keep'] as const) {
     reManifest(forged, { set: { created: '2026-01-20T09:00:00Z', sequence: '99' }, auth });
     const r = server.run(server.restoreScript, ['acme-prod', '--at', '20260120T090000Z', '--to', 'acme-copy'], { BLINK_NOW: '20260121T010000Z' });
     assert.is(r.status, 1, `auth line ${auth}: ${r.stderr}`);
