@@ -148,6 +148,10 @@ function writeConfig(healthPort: number): string {
   const clients: Record<string, unknown> = {};
   for (let s = 0; s < SERVERS; s++) {
     mkdirSync(join(rootOf(s), 'var/log/nginx'), { recursive: true });
+    // A stand-in for psql: every role and database already there, in the answer of blink's one query (no PostgreSQL runs here).
+    const dbs = Array.from({ length: PER }, (_, i) => ({ name: `c${String(s * PER + i + 1).padStart(4, '0')}-prod`, owner: 'odoo', encoding: 'UTF8', collate: 'C', ctype: 'C.UTF-8' }));
+    const answer = join(work, `psql-${name(s)}.txt`);
+    writeFileSync(answer, `blink-pg ${JSON.stringify({ roles: [{ name: 'odoo', login: true, createdb: true, superuser: false }], databases: dbs })}\n`);
     servers[name(s)] = {
       ssh: `bench-${name(s)}`,
       root: rootOf(s),
@@ -156,8 +160,10 @@ function writeConfig(healthPort: number): string {
       // Room for every instance's connection pool (the capacity check counts them); no fail2ban here.
       postgres: { max_connections: 10000 },
       fail2ban: { enabled: false },
+      // ufw is not installed here: read (and said) on every diff, never applied.
+      firewall: { enabled: true },
       // Stand-ins: nothing here runs systemd or PostgreSQL, and one HTTP server answers every health check.
-      commands: { daemon_reload: 'true', enable: 'true {service}', restart: 'true {service}', disable: 'true {service}', nginx_reload: 'true', postgres_test: 'true {file}', postgres_reload: 'true', postgres_restart: 'true', backup: 'true {instance}', health: `http://127.0.0.1:${healthPort}/web/health?port={port}&db_server_status=1` },
+      commands: { psql: `cat > /dev/null; cat ${answer}`, ufw: 'ufw-not-installed', daemon_reload: 'true', enable: 'true {service}', restart: 'true {service}', disable: 'true {service}', nginx_reload: 'true', postgres_test: 'true {file}', postgres_reload: 'true', postgres_restart: 'true', backup: 'true {instance}', health: `http://127.0.0.1:${healthPort}/web/health?port={port}&db_server_status=1` },
     };
     for (let i = 0; i < PER; i++) {
       const c = `c${String(s * PER + i + 1).padStart(4, '0')}`;

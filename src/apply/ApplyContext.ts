@@ -1,5 +1,5 @@
 import type { ServerCommands } from '../model/Fleet.js';
-import type { RemoteState } from '../remote/RemoteState.js';
+import type { RemoteState, ResourceQuery } from '../remote/RemoteState.js';
 import type { ServerPlan } from '../plan/ServerPlan.js';
 
 export interface HealthPolicy {
@@ -29,6 +29,8 @@ export interface ApplyContext {
   restartPostgres?: boolean;
   /** Paths to read again once the lock is held. */
   readPaths: readonly string[];
+  /** The folders, users, roles, databases and firewall to read with them. */
+  readResources?: ResourceQuery;
   /** The plan for the state found under the lock (pure; no diffs needed). */
   replan(state: RemoteState): ServerPlan;
   progress?(step: string): void;

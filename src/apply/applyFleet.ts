@@ -12,6 +12,7 @@ import { emptyReport, type ApplyReport } from './ApplyReport.js';
 import { applyPlan } from './applyPlan.js';
 import { mapLimit } from './mapLimit.js';
 import type { UnresolvedSecrets } from '../secrets/resolveSecrets.js';
+import { desiredResources, resourceQuery, type DesiredResources } from '../plan/DesiredResources.js';
 
 /** What a run covers: the selected servers, their selected instances and those instances' artifacts. */
 export interface FleetSelection {
@@ -35,6 +36,8 @@ export interface FleetOptions {
   /** Per server, when known: scrubbing a server's output needs only its own values. */
   valuesByServer?: ReadonlyMap<string, string[]>;
   context?: number;
+  /** `--create-users`: a missing service user is created, not a reason to stop. */
+  createUsers?: boolean;
   progress?(server: string, step: string): void;
   /**
    * A server's desired files, made when its turn comes (while it is being
@@ -49,6 +52,8 @@ export interface ServerDiff {
   server: Server;
   remote: Remote;
   desired: DesiredFile[];
+  /** Folders, users, roles, databases and firewall its selected instances need. */
+  resources: DesiredResources;
   plan?: ServerPlan;
   error?: Diagnostic;
 }
@@ -57,7 +62,7 @@ export interface ServerDiff {
 export async function diffFleet(sel: FleetSelection, o: FleetOptions, done?: (index: number, d: ServerDiff) => void): Promise<ServerDiff[]> {
   const desired = o.desiredFor ? [] : desiredFiles(sel.artifacts, o.resolved ?? new Map(), o.unresolved);
   return mapLimit(sel.servers, o.parallel, async (server, index) => {
-    const d: ServerDiff = { server, remote: o.remoteFor(server), desired: o.desiredFor ? [] : forServer(desired, server) };
+    const d: ServerDiff = { server, remote: o.remoteFor(server), desired: o.desiredFor ? [] : forServer(desired, server), resources: desiredResources(server, sel.instances, { createUsers: o.createUsers === true }) };
     o.progress?.(server.name, 'connecting');
     try {
       // The handshake runs in ssh while this server's files are made here.
@@ -65,7 +70,7 @@ export async function diffFleet(sel: FleetSelection, o: FleetOptions, done?: (in
       const made = o.desiredFor ? await o.desiredFor(server) : d.desired;
       if (!('code' in made)) d.desired = made;
       // Asked before the session answers: the read waits in the channel, not for a round trip.
-      const reading = 'code' in made ? undefined : readRemote(d.remote, d.desired);
+      const reading = 'code' in made ? undefined : readRemote(d.remote, d.desired, resourceQuery(d.resources));
       // Observed below, unless the connection failed first: never an unhandled rejection.
       reading?.catch(() => undefined);
       const opened = await opening;
@@ -122,7 +127,7 @@ async function applyOne(d: ServerDiff, sel: FleetSelection, o: FleetApplyOptions
   const report = await applyPlan(d.remote, d.plan, ctx);
   // A host that just got its certificate now takes its TLS vhost: one more pass, same lock discipline.
   if (report.outcome === 'applied' && d.plan.actions.certbot.length && report.done.some((s) => s.startsWith('certbot '))) {
-    const read = await readRemote(d.remote, d.desired);
+    const read = await readRemote(d.remote, d.desired, resourceQuery(d.resources));
     if (!isFailure(read)) {
       const next = plan({ ...planInput(d, sel, o), state: read.state });
       if (isPending(next)) merge(report, await applyPlan(d.remote, next, { ...ctx, run: ctx.run + '-tls' }));
@@ -148,6 +153,7 @@ function planInput(d: ServerDiff, sel: FleetSelection, o: FleetOptions) {
     desired: d.desired,
     prune: o.prune,
     secretValues: serverValues(d.server.name, o),
+    resources: d.resources,
     ...(sel.owns ? { owns: sel.owns } : {}),
     ...(o.context !== undefined ? { context: o.context } : {}),
   };
@@ -164,6 +170,7 @@ function applyContext(d: ServerDiff, sel: FleetSelection, o: FleetApplyOptions):
     secretValues: serverValues(d.server.name, o),
     python: new Map(sel.instances.filter((i) => i.server === d.server.name).map((i) => [i.id, i.python])),
     readPaths: readPaths(d.desired),
+    readResources: resourceQuery(d.resources),
     replan: (state) => plan({ ...planInput(d, sel, o), state }),
     progress: (step) => o.progress?.(d.server.name, step),
   };

@@ -1,11 +1,12 @@
 import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
-import { isFailure, type Check, type Remote, type StagedFile } from '../remote/Remote.js';
+import { isFailure, noResourceOps, type Check, type Remote, type StagedFile } from '../remote/Remote.js';
 import type { FileOp, Journal } from '../remote/Journal.js';
 import { hasActions } from '../plan/Actions.js';
 import { nextManifest } from '../plan/nextManifest.js';
 import type { ServerPlan } from '../plan/ServerPlan.js';
 import { scrub } from '../secrets/maskSecrets.js';
-import { fillCommand } from '../remote/shellQuote.js';
+import { fillCommand, shellQuote } from '../remote/shellQuote.js';
+import { resourcesPending } from '../plan/planResources.js';
 import type { ApplyContext } from './ApplyContext.js';
 import { emptyReport, type ApplyReport } from './ApplyReport.js';
 import { auditLine } from './auditLine.js';
@@ -36,14 +37,14 @@ export async function applyPlan(remote: Remote, confirmed: ServerPlan, ctx: Appl
   try {
     // Taking the lock removed what killed runs had staged.
     for (const run of confirmed.staleStaging ?? []) report.done.push(`removed the staging folder of unfinished run ${run}`);
-    let state = await remote.read(ctx.readPaths);
+    let state = await remote.read(ctx.readPaths, ctx.readResources);
     if (isFailure(state)) return fail(state.refused ?? error('BLINK511', `${remote.server}: ${state.error}`));
     if (state.journal) {
       if (!(await recover(remote, state.journal, state.journalPhase ?? 'swapping', ctx, report))) {
         report.outcome = 'failed';
         return report;
       }
-      state = await remote.read(ctx.readPaths);
+      state = await remote.read(ctx.readPaths, ctx.readResources);
       if (isFailure(state)) return fail(state.refused ?? error('BLINK511', `${remote.server}: ${state.error}`));
     }
     const p = ctx.replan(state);
@@ -51,8 +52,14 @@ export async function applyPlan(remote: Remote, confirmed: ServerPlan, ctx: Appl
     if (!confirmed.interrupted && fingerprint(p) !== fingerprint(confirmed)) {
       return fail(error('BLINK511', `${remote.server} changed between the diff and the apply; nothing was changed`, undefined, 'run blink-apply again to see the new diff'));
     }
+    // A missing user, a folder behind a link, an unreadable PostgreSQL: nothing is changed until they are fixed.
+    if (p.resources.blocked.length) {
+      report.diagnostics.push(...p.resources.blocked);
+      report.outcome = 'failed';
+      return report;
+    }
     const ops = fileOps(p);
-    if (ops.length === 0 && !hasActions(p.actions)) {
+    if (ops.length === 0 && !hasActions(p.actions) && !resourcesPending(p.resources)) {
       report.outcome = report.recovered || report.done.length ? 'applied' : 'unchanged';
       return report;
     }
@@ -90,6 +97,10 @@ async function applyOps(remote: Remote, p: ServerPlan, ops: FileOp[], ctx: Apply
     return failed(checkDiagnostic(remote.server, last.check, last.output, ctx), 'failed: validation');
   }
 
+  // What the services need besides their files, made before any of them starts: users, then folders, roles and databases, then the firewall.
+  const made = await makeResources(remote, p, ctx, report);
+  if (made) return failed(made, 'failed: resources');
+
   // Pruned services stop before their unit goes, so nothing runs without a unit file.
   const disabled: string[] = [];
   for (const s of p.actions.disable) {
@@ -101,6 +112,19 @@ async function applyOps(remote: Remote, p: ServerPlan, ops: FileOp[], ctx: Apply
     }
     disabled.push(s);
     report.done.push(`disable ${s}`);
+  }
+  // A stopped instance's last state is backed up before any of its files goes; its database and data are never dropped.
+  for (const instance of p.resources.finalBackup) {
+    ctx.progress?.(`final backup of ${instance}`);
+    const d = await runCommand(remote, `final backup of ${instance}`, fillCommand(ctx.commands.backup, { instance }), ctx.secretValues);
+    if (d) {
+      for (const back of disabled) if (!(await runCommand(remote, `enable ${back}`, fillCommand(ctx.commands.enable, { service: back, unit: `${back}.service` }), ctx.secretValues))) report.done.push(`enable ${back} (rollback)`);
+      return failed(
+        { ...d, code: 'BLINK555', message: `${d.message}\nnothing was removed: ${instance}'s files stay until its final backup succeeds`, hint: `see why the backup failed (blink-backup -v ${instance} on the server), fix it, and run blink-apply --prune again` },
+        'failed: final backup',
+      );
+    }
+    report.done.push(`final backup of ${instance}`);
   }
 
   ctx.progress?.('swapping');
@@ -134,11 +158,51 @@ async function applyOps(remote: Remote, p: ServerPlan, ops: FileOp[], ctx: Apply
     else report.done.push(`certbot ${host}`);
   }
 
+  // The data of the instances this run removed is kept: said once more after the apply, with the commands that drop it.
+  for (const instance of p.resources.pruned) {
+    const mine = p.resources.items.filter((r) => r.orphan && r.instance === instance).sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'database' ? -1 : 1));
+    const data = mine.filter((r) => r.drop);
+    if (!data.length) continue;
+    const backups = mine.find((r) => r.purpose === 'backup')?.name;
+    report.kept.push({ instance, kept: data.map((r) => `${r.kind} ${r.name}`), ...(backups ? { backups } : {}), drop: data.flatMap((r) => r.drop!) });
+  }
+
   ctx.progress?.('writing the manifest');
   const ce = await remote.commit(ctx.run, journal.manifest, audit('applied'));
   if (ce) report.diagnostics.push(error('BLINK511', `${remote.server}: ${ce.error}`));
   report.outcome = report.diagnostics.some((d) => d.severity === 'error') ? 'failed' : 'applied';
   return report;
+}
+
+/**
+ * Service users (`--create-users`), then folders, roles and databases in one
+ * script, then the firewall's ufw commands, in the plan's order (the ssh
+ * port's rule first). Each step may be run again: what exists is left as it is.
+ */
+async function makeResources(remote: Remote, p: ServerPlan, ctx: ApplyContext, report: ApplyReport): Promise<Diagnostic | undefined> {
+  const r = p.resources;
+  for (const u of r.users) {
+    ctx.progress?.(`creating user ${u.name}`);
+    const d = await runCommand(remote, `creating user ${u.name}`, fillCommand(ctx.commands.create_user, { user: u.name, home: u.home }), ctx.secretValues);
+    if (d) return { ...d, code: 'BLINK552' };
+    report.done.push(`created user ${u.name}`);
+  }
+  if (!noResourceOps(r.ops)) {
+    ctx.progress?.('making folders, roles and databases');
+    const e = await remote.ensure(r.ops);
+    if (e) return error('BLINK552', `${remote.server}: ${scrub(e.error, ctx.secretValues)}`, undefined, 'nothing else was changed; fix what the server says and run blink-apply again (what was made stays, and is not made twice)');
+    for (const f of r.ops.folders) report.done.push(`folder ${f.path} (${f.mode.toString(8).padStart(4, '0')}${f.owner ? ` ${f.owner}` : ''})`);
+    for (const x of r.ops.roles) report.done.push(`${x.grant ? 'granted LOGIN CREATEDB to' : 'created'} role ${x.name}`);
+    for (const x of r.ops.databases) report.done.push(`${x.setOwner ? `gave database ${x.name} to` : `created database ${x.name}, owner`} ${x.owner}`);
+  }
+  for (const step of r.firewall?.steps ?? []) {
+    const command = `${ctx.commands.ufw} ${step.args.map(shellQuote).join(' ')}`;
+    ctx.progress?.(`firewall: ufw ${step.args.join(' ')}`);
+    const d = await runCommand(remote, `firewall: ufw ${step.args.join(' ')}`, command, ctx.secretValues);
+    if (d) return { ...d, code: 'BLINK554' };
+    report.done.push(`firewall: ufw ${step.args.join(' ')}`);
+  }
+  return undefined;
 }
 
 /** Writes for add/change/mode (a mode change rewrites the same bytes: one atomic path for all), deletes for pruned orphans. */
@@ -205,8 +269,14 @@ function checkDiagnostic(server: string, check: Check, output: string, ctx: Appl
 
 /** The changes a plan makes, to tell whether the server moved under us. */
 function fingerprint(p: ServerPlan): string {
-  return p.files
-    .filter((f) => f.change !== 'none')
-    .map((f) => `${f.change} ${f.path} ${f.after?.sha256 ?? f.after?.linkTarget ?? ''} ${f.before?.sha256 ?? ''}`)
-    .join('\n') + `\n${p.actions.certbot.join(',')}`;
+  return (
+    p.files
+      .filter((f) => f.change !== 'none')
+      .map((f) => `${f.change} ${f.path} ${f.after?.sha256 ?? f.after?.linkTarget ?? ''} ${f.before?.sha256 ?? ''}`)
+      .join('\n') +
+    `\n${p.actions.certbot.join(',')}` +
+    p.resources.items.filter((r) => r.change !== 'none').map((r) => `\n${r.change} ${r.kind} ${r.name} ${r.before ?? ''}`).join('') +
+    (p.resources.firewall?.steps ?? []).map((s) => `\nufw ${s.args.join(' ')}`).join('') +
+    p.resources.blocked.map((d) => `\n${d.code}`).join('')
+  );
 }

@@ -8,11 +8,13 @@ import type { ServerDiff } from './applyFleet.js';
  * missing (a `--diff` without them), a second line says what that left out.
  */
 export function fleetSummary(diffs: readonly ServerDiff[]): string {
-  const t = { add: 0, change: 0, mode: 0, delete: 0, orphan: 0, drift: 0, notCompared: 0 };
+  const t = { add: 0, change: 0, mode: 0, delete: 0, orphan: 0, drift: 0, notCompared: 0, resources: 0, firewall: 0 };
   for (const d of diffs) if (d.plan) for (const [k, n] of Object.entries(countPlan(d.plan))) t[k as keyof typeof t] += n;
   const pending = diffs.filter((d) => d.plan && isPending(d.plan)).length;
   const errors = diffs.filter((d) => d.error).length;
-  const line = `fleet: ${diffs.length} server${diffs.length === 1 ? '' : 's'}, ${pending} with changes, ${errors} unreachable or failed; ${t.add} to add, ${t.change} to change, ${t.mode} mode/owner, ${t.delete} to delete, ${t.orphan} orphans kept, ${t.drift} drifted`;
+  // Folders, roles, databases and firewall rules are named only when there are some: most runs change none.
+  const extra = `${t.resources ? `, ${t.resources} folders/roles/databases to make or fix` : ''}${t.firewall ? `, ${t.firewall} firewall changes` : ''}`;
+  const line = `fleet: ${diffs.length} server${diffs.length === 1 ? '' : 's'}, ${pending} with changes, ${errors} unreachable or failed; ${t.add} to add, ${t.change} to change, ${t.mode} mode/owner, ${t.delete} to delete, ${t.orphan} orphans kept, ${t.drift} drifted${extra}`;
   const { files, secrets } = missingSecrets(diffs);
   if (!files) return line;
   return (

@@ -8,6 +8,10 @@ export function formatReport(r: ApplyReport, color: boolean): string {
   const lines: string[] = [];
   if (r.recovered) lines.push(`  recovered interrupted run ${r.recovered.run}: ${r.recovered.outcome}`);
   for (const s of r.done) lines.push(`  ${s}`);
+  for (const k of r.kept) {
+    lines.push(`  kept ${k.kept.join(' and ')} of ${k.instance}: blink never drops data. Once its final backup${k.backups ? ` (in ${k.backups})` : ''} is checked, and copied off the server if it must outlive it, drop them with:`);
+    for (const c of k.drop) lines.push(`    ${c}`);
+  }
   for (const d of r.diagnostics) lines.push(indent(formatDiagnostic(d, { color })));
   const what =
     r.outcome === 'applied' ? `applied (${n} file${n === 1 ? '' : 's'})` : r.outcome === 'rolled-back' ? 'FAILED, rolled back' : r.outcome === 'unchanged' ? 'no changes' : r.outcome.toUpperCase();

@@ -38,7 +38,10 @@ Options:
   --summary             one line per file and the counts, without the diff text
   --server NAME         only these servers (repeatable)
   --host GLOB           only these hosts (repeatable; * and ? wildcards)
-  --prune               delete files of removed instances (stopping their services first)
+  --prune               delete files of removed instances: their services are stopped and
+                        a final backup taken first; their databases and data are kept
+  --create-users        create a missing service user (commands.create_user) instead of
+                        stopping at it
   --restart-postgres    restart PostgreSQL, not only reload it, when a setting it reads
                         only at start changed (shared_buffers, max_connections…);
                         drops every instance's connections
@@ -65,6 +68,15 @@ Examples:
 
 Orphans (files of removed instances) are listed always and count as changes
 only with --prune.
+
+Beside the files, each instance gets its data folder, log folder and backup
+folder, its PostgreSQL role (db_user) and database, created before any service
+starts and checked on every diff ("+ database NAME (owner ROLE, ...)"; one that
+vanished is drift); each server gets its firewall (servers.<name>.firewall)
+with ufw. Nothing that holds data is ever dropped: a removed instance's
+database and data folder are kept and listed with the commands that drop them.
+A missing service user, a folder behind a symbolic link or a PostgreSQL that
+cannot be read stops that server's apply before anything changes (exit 1).
 
 A file that may hold secrets (one with a secret reference, one that held a
 secret when blink last wrote it, every odoo.conf) shows each secret value as
@@ -164,7 +176,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
     }
 
     const progress = progressLine(io, servers.map((s) => s.name));
-    const options = { remoteFor, parallel, prune: v.prune === true, desiredFor: files.desiredFor, secretValues: files.secretValues, valuesByServer: files.valuesByServer, context, progress: progress.update };
+    const options = { remoteFor, parallel, prune: v.prune === true, createUsers: v['create-users'] === true, desiredFor: files.desiredFor, secretValues: files.secretValues, valuesByServer: files.valuesByServer, context, progress: progress.update };
     // Formatted when printed, in fleet order, so a diff shown for one server can be referred to by the next.
     const seen: ShownChanges = new Map();
     const print = inOrder<ServerDiff>((d) => (progress.clear(), io.stdout.write((d.plan ? formatServerPlan(d.plan, { color, prune: options.prune, seen, summary: v.summary === true }) : formatDiagnostic(d.error!, { color })) + '\n')));
@@ -196,7 +208,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
   }
   if (json) io.stdout.write(JSON.stringify({ ...summaryJson(diffs, reports), diagnostics }, null, 2) + '\n');
   else printDiagnostics(io, diagnostics, color);
-  const failed = hasErrors(diagnostics) || diffs.some((d) => d.error) || (reports ?? []).some((r) => r.outcome !== 'applied' && r.outcome !== 'unchanged');
+  const failed = hasErrors(diagnostics) || diffs.some((d) => d.error || d.plan?.resources.blocked.length) || (reports ?? []).some((r) => r.outcome !== 'applied' && r.outcome !== 'unchanged');
   return combineExit([failed ? 1 : 0, !reports && diffs.some((d) => d.plan && isPending(d.plan)) ? 2 : 0]);
 }
 
@@ -212,6 +224,7 @@ function parseFlags(argv: string[]) {
     server: { type: 'string', multiple: true },
     host: { type: 'string', multiple: true },
     prune: { type: 'boolean' },
+    'create-users': { type: 'boolean' },
     'restart-postgres': { type: 'boolean' },
     summary: { type: 'boolean' },
     parallel: { type: 'string' },

@@ -10,6 +10,13 @@ export const DEFAULTS = {
   addons_paths: ['/opt/odoo/odoo/addons'],
   tls: 'letsencrypt' as const,
   backup_dir: '/var/backups/odoo',
+  /**
+   * The databases blink creates: LC_CTYPE C.UTF-8 (present on every Debian and
+   * Ubuntu without locale-gen) and LC_COLLATE C, as Odoo's own database
+   * manager creates them (odoo/service/db.py, `LC_COLLATE 'C'` on template0).
+   */
+  db_locale: 'C.UTF-8',
+  db_collation: 'C',
 };
 
 export interface KindSettings {
@@ -48,7 +55,20 @@ export const DEFAULT_COMMANDS: ServerCommands = {
   fail2ban_test: 'fail2ban-client -c {dir} -t && fail2ban-regex /dev/null {dir}/filter.d/odoo-login.conf',
   // reload-or-restart: a fail2ban that is not running is started, so the jail is active after apply.
   fail2ban_reload: 'systemctl reload-or-restart fail2ban',
+  // As postgres_test reaches PostgreSQL: its superuser over the local socket. blink sends SQL on stdin.
+  psql: 'runuser -u postgres -- psql -X -q -At -v ON_ERROR_STOP=1 -d postgres',
+  ufw: 'ufw',
+  create_user: 'useradd --system --user-group --home-dir {home} --create-home --shell /usr/sbin/nologin {user}',
 };
+
+/** Where a service user blink creates (`--create-users`) lives: Odoo's own folder, as docs/server-setup.md has it. */
+export const SERVICE_USER_HOME = '/opt/odoo';
+
+/**
+ * clients.yaml `servers.<name>.firewall` when absent: on, inbound SSH, HTTP
+ * and HTTPS allowed, everything else inbound denied (the security baseline).
+ */
+export const FIREWALL_DEFAULTS = { enabled: true, allow: [22, 80, 443] };
 
 /**
  * clients.yaml `servers.<name>.fail2ban` when absent: on, the security

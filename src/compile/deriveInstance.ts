@@ -89,6 +89,8 @@ export function deriveInstance(ctx: DeriveContext): { instance?: Instance; diagn
     port: e.port,
     geventPort,
     db,
+    dbLocale: e.db_locale ?? defaults.db_locale,
+    dbCollation: e.db_collation ?? defaults.db_collation,
     service: paths.service,
     dataDir: paths.dataDir,
     logfile: paths.logfile,

@@ -10,6 +10,7 @@ export const POSTGRES_DEFAULTS = {
   version: 15,
   max_connections: 100,
   superuser_reserved_connections: 3,
+  databases: true,
 };
 
 /** Largest maintenance_work_mem the rule derives: more rarely helps a VACUUM or CREATE INDEX. */
@@ -54,6 +55,7 @@ export function postgresSettings(input: PostgresInput | undefined, memoryMb: num
     confPath: postgresConfPath(version),
     maxConnections,
     superuserReservedConnections: reserved,
+    databases: p.databases ?? POSTGRES_DEFAULTS.databases,
     settings: [
       { name: 'listen_addresses', setting: { value: "'localhost'", why: 'local only: Odoo and the backups connect on this machine' } },
       { name: 'max_connections', setting: count(maxConnections, 'max_connections') },

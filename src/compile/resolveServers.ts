@@ -3,10 +3,10 @@ import { error, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { checkHealthUrls } from './checkHealthUrls.js';
 import type { YamlSource } from '../load/YamlSource.js';
 import type { ClientsFile } from '../model/ClientsFile.js';
-import type { Fail2banSettings, Server, ServerCommands } from '../model/Fleet.js';
+import type { Fail2banSettings, FirewallSettings, Server, ServerCommands } from '../model/Fleet.js';
 import { SERVER_PATHS } from '../render/serverPaths.js';
 import { shellQuote } from '../remote/shellQuote.js';
-import { DEFAULT_COMMANDS, FAIL2BAN_DEFAULTS } from './defaults.js';
+import { DEFAULT_COMMANDS, FAIL2BAN_DEFAULTS, FIREWALL_DEFAULTS } from './defaults.js';
 import { postgresSettings } from './postgresSettings.js';
 import { sshOptionRefusal } from './sshOptionPolicy.js';
 
@@ -56,6 +56,7 @@ export function resolveServers(file: ClientsFile, clients: YamlSource, configDir
     // {root} is known now, and the same for every command of the server (after {version}: a root folder's name is never rewritten).
     for (const k of Object.keys(commands) as (keyof ServerCommands)[]) commands[k] = commands[k].replaceAll('{version}', String(postgres.version)).replace(/\{root\}/g, () => shellQuote(root));
     const fail2ban = fail2banOf(s.fail2ban, clients, name);
+    const firewall = firewallOf(s.firewall, clients, name, diagnostics);
     servers.push({
       name,
       transport: s.ssh ? 'ssh' : 'local',
@@ -68,6 +69,7 @@ export function resolveServers(file: ClientsFile, clients: YamlSource, configDir
       commands,
       postgres,
       ...(fail2ban ? { fail2ban } : {}),
+      ...(firewall ? { firewall } : {}),
       source: clients.pos(['servers', name], true),
     });
   }
@@ -80,4 +82,21 @@ function fail2banOf(f: ClientsFile['servers'][string]['fail2ban'], clients: Yaml
   if (!s.enabled) return undefined;
   const source = f ? clients.pos(['servers', name, 'fail2ban'], true) : clients.pos(['servers', name], true);
   return { bantime: s.bantime, maxretry: s.maxretry, findtime: s.findtime, source };
+}
+
+/** The server's firewall rules with defaults applied (`22` is `22/tcp`); undefined when it is turned off. */
+function firewallOf(f: ClientsFile['servers'][string]['firewall'], clients: YamlSource, name: string, diagnostics: Diagnostic[]): FirewallSettings | undefined {
+  if (!(f?.enabled ?? FIREWALL_DEFAULTS.enabled)) return undefined;
+  const allow = new Set<string>();
+  (f?.allow ?? FIREWALL_DEFAULTS.allow).forEach((entry, k) => {
+    const rule = typeof entry === 'number' ? `${entry}/tcp` : entry;
+    const port = Number(rule.split('/')[0]);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      diagnostics.push(error('BLINK296', `server ${name}: firewall.allow ${JSON.stringify(entry)} is not a port from 1 to 65535`, clients.pos(['servers', name, 'firewall', 'allow', k]), 'write a port (TCP), e.g. 443, or a port and protocol, e.g. "53/udp"'));
+      return;
+    }
+    allow.add(`${port}/${rule.split('/')[1] ?? 'tcp'}`);
+  });
+  const byPort = (a: string, b: string): number => Number(a.split('/')[0]) - Number(b.split('/')[0]) || a.localeCompare(b);
+  return { allow: [...allow].sort(byPort), source: clients.pos(f ? ['servers', name, 'firewall'] : ['servers', name], true) };
 }

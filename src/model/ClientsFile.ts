@@ -35,6 +35,8 @@ export interface DefaultsInput {
   tls?: 'letsencrypt' | 'none';
   backup_dir?: string;
   backup?: BackupInput;
+  db_locale?: string;
+  db_collation?: string;
 }
 
 export interface KindInput {
@@ -65,6 +67,13 @@ export interface ServerInput {
   commands?: Partial<Record<string, string>>;
   postgres?: PostgresInput;
   fail2ban?: Fail2banInput;
+  firewall?: FirewallInput;
+}
+
+/** `servers.<name>.firewall`: ufw's inbound rules. A port alone is TCP. */
+export interface FirewallInput {
+  enabled?: boolean;
+  allow?: (number | string)[];
 }
 
 /** `servers.<name>.postgres`: the cluster and any setting that overrides the one derived from memory_mb. */
@@ -76,6 +85,8 @@ export interface PostgresInput {
   effective_cache_size_mb?: number;
   work_mem_mb?: number;
   maintenance_work_mem_mb?: number;
+  /** Create and check each instance's role and database on this server's PostgreSQL. */
+  databases?: boolean;
 }
 
 export interface Fail2banInput {
@@ -99,6 +110,8 @@ export interface EnvironmentInput {
   port: number;
   gevent_port?: number;
   db?: string;
+  db_locale?: string;
+  db_collation?: string;
   workers?: number;
   tls?: 'letsencrypt' | 'none';
   modules?: string[];

@@ -52,6 +52,19 @@ export interface ServerCommands {
   fail2ban_test: string;
   /** Makes fail2ban load its changed jail and filter. */
   fail2ban_reload: string;
+  /** psql as PostgreSQL's superuser, reading SQL on stdin: how blink reads and creates roles and databases. */
+  psql: string;
+  /** ufw, to which blink appends its arguments (`status verbose`, `allow 443/tcp`…). */
+  ufw: string;
+  /** Creates a missing service user (`{user}`, `{home}`), only under `blink-apply --create-users`. */
+  create_user: string;
+}
+
+/** ufw on a server (clients.yaml `servers.<name>.firewall`): inbound allowed on these ports, the rest denied. */
+export interface FirewallSettings {
+  /** Sorted, unique: `22/tcp`, `53/udp`. */
+  allow: string[];
+  source: SourcePos;
 }
 
 /** fail2ban on a server: a jail over its instances' Odoo logs, banning repeated failed logins (clients.yaml `servers.<name>.fail2ban`). */
@@ -85,6 +98,8 @@ export interface Server {
   postgres: PostgresSettings;
   /** Absent: fail2ban is off for this server (`fail2ban.enabled: false`). */
   fail2ban?: Fail2banSettings;
+  /** Absent: blink leaves the firewall alone (`firewall.enabled: false`). */
+  firewall?: FirewallSettings;
   source: SourcePos;
 }
 
@@ -106,6 +121,8 @@ export interface PostgresSettings {
   superuserReservedConnections: number;
   /** Setting name → value, in the order the file lists them. */
   settings: { name: string; setting: PostgresSetting }[];
+  /** blink creates and checks each instance's role (db_user) and database here (`postgres.databases`). */
+  databases: boolean;
 }
 
 export interface ResolvedOption {
@@ -164,6 +181,10 @@ export interface Instance {
   port: number;
   geventPort: number;
   db: string;
+  /** LC_CTYPE of the database blink creates (clients.yaml `db_locale`). */
+  dbLocale: string;
+  /** LC_COLLATE of the database blink creates (clients.yaml `db_collation`). */
+  dbCollation: string;
   service: string;
   dataDir: string;
   logfile: string;

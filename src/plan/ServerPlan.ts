@@ -3,6 +3,8 @@ import type { Actions } from './Actions.js';
 import type { DesiredFile } from './DesiredFile.js';
 import type { JournalPhase } from '../remote/Journal.js';
 import type { ManifestEntry } from '../remote/RemoteState.js';
+import type { ResourcePlan, ResourcesPlan } from './ResourcePlan.js';
+import { resourcesPending } from './planResources.js';
 
 export type Change = 'add' | 'change' | 'mode' | 'delete' | 'none';
 
@@ -65,6 +67,8 @@ export interface ServerPlan {
   desired: Map<string, DesiredFile>;
   /** Manifest entries carried over untouched: outside the selection, or orphans kept. */
   keep: Record<string, ManifestEntry>;
+  /** Folders, users, roles, databases and the firewall: what the apply makes before any service starts, and what stops it. */
+  resources: ResourcesPlan;
   /** Problems with server state (corrupt manifest…): reported, not fatal. */
   notes: string[];
 }
@@ -78,20 +82,35 @@ export interface PlanCounts {
   drift: number;
   /** Files whose only possible difference is in lines holding a missing secret. */
   notCompared: number;
+  /** Folders, roles, databases and users to make or fix. */
+  resources: number;
+  /** ufw commands to run. */
+  firewall: number;
 }
 
 export function countPlan(p: ServerPlan): PlanCounts {
-  const c: PlanCounts = { add: 0, change: 0, mode: 0, delete: 0, orphan: 0, drift: 0, notCompared: 0 };
+  const c: PlanCounts = { add: 0, change: 0, mode: 0, delete: 0, orphan: 0, drift: 0, notCompared: 0, resources: 0, firewall: 0 };
   for (const f of p.files) {
     if (f.change !== 'none') c[f.change]++;
     if (f.notCompared) c.notCompared++;
     if (f.orphan && f.change === 'none') c.orphan++;
     if (f.drift) c.drift++;
   }
+  for (const r of p.resources.items) {
+    if (r.change !== 'none') c.resources++;
+    if (r.orphan) c.orphan++;
+    if (r.drift) c.drift++;
+  }
+  c.firewall = p.resources.firewall?.steps.length ?? 0;
   return c;
 }
 
 /** Would an apply change anything on this server? A file not compared is not counted: nothing known says it would. */
 export function isPending(p: ServerPlan): boolean {
-  return p.files.some((f) => f.change !== 'none') || p.actions.certbot.length > 0 || p.interrupted !== undefined || (p.staleStaging?.length ?? 0) > 0;
+  return p.files.some((f) => f.change !== 'none') || p.actions.certbot.length > 0 || p.interrupted !== undefined || (p.staleStaging?.length ?? 0) > 0 || resourcesPending(p.resources) || p.resources.blocked.length > 0;
+}
+
+/** The resources of a plan worth a line: changes, kept orphans, and unchanged ones with something to say. */
+export function shownResources(p: ServerPlan): ResourcePlan[] {
+  return p.resources.items.filter((r) => r.change !== 'none' || r.orphan || r.drift || r.notes.length > 0);
 }

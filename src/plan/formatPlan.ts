@@ -1,6 +1,7 @@
 import type { Actions } from './Actions.js';
 import { SENSITIVE, SENSITIVE_CHANGED, SENSITIVE_NOT_COMPARED } from '../secrets/maskSecrets.js';
-import { countPlan, isPending, type FilePlan, type ServerPlan } from './ServerPlan.js';
+import { countPlan, isPending, shownResources, type FilePlan, type ServerPlan } from './ServerPlan.js';
+import type { FirewallStep, ResourcePlan } from './ResourcePlan.js';
 
 /** Changes already printed in a run (removed and added lines → where they were first shown). */
 export type ShownChanges = Map<string, { server: string; path: string }>;
@@ -48,6 +49,17 @@ export function formatServerPlan(p: ServerPlan, style: PlanStyle): string {
     if (f.change === 'change' && ![SENSITIVE, SENSITIVE_CHANGED, SENSITIVE_NOT_COMPARED].some((m) => body.includes(m))) seen.set(body, { server: p.server, path: f.path });
     for (const line of f.diff.split('\n')) out.push('      ' + diffLine(line, paint));
   }
+  for (const r of shownResources(p)) {
+    out.push('  ' + resourceLine(r, paint));
+    for (const c of r.drop ?? []) out.push(paint(C.dim, `      ${c}`));
+  }
+  const fw = p.resources.firewall;
+  for (const step of fw?.steps ?? []) out.push('  ' + firewallLine(step, paint));
+  for (const n of fw?.notes ?? []) out.push(paint(C.yellow, `  ! firewall: ${n}`));
+  for (const d of p.resources.blocked) {
+    out.push(paint(C.red, `  ! ${d.message.replace(`${p.server}: `, '')} (${d.code})`));
+    if (d.hint) out.push(paint(C.dim, `      ${d.hint}`));
+  }
   for (const host of p.actions.certbot) out.push(`  ${paint(C.yellow, '*')} ${host}: no certificate yet: serve the ACME vhost, run certbot, then install the TLS vhost`);
   const acts = formatActions(p.actions);
   if (acts) out.push(paint(C.dim, `  then: ${acts}`));
@@ -63,9 +75,12 @@ export function summaryLine(p: ServerPlan): string {
   if (c.change) parts.push(`${c.change} to change`);
   if (c.mode) parts.push(`${c.mode} mode/owner`);
   if (c.delete) parts.push(`${c.delete} to delete`);
+  parts.push(...resourceCounts(p));
+  if (c.firewall) parts.push(`${c.firewall} firewall change${c.firewall === 1 ? '' : 's'}`);
   if (c.orphan) parts.push(`${c.orphan} orphan${c.orphan === 1 ? '' : 's'} kept`);
   if (c.drift) parts.push(`${c.drift} drifted`);
   if (c.notCompared) parts.push(`${c.notCompared} not compared (secrets not available)`);
+  if (p.resources.blocked.length) parts.push(`apply refused: ${p.resources.blocked.length} problem${p.resources.blocked.length === 1 ? '' : 's'} to fix first`);
   if (p.actions.certbot.length) parts.push(`${p.actions.certbot.length} certificate${p.actions.certbot.length === 1 ? '' : 's'} to get`);
   if (p.interrupted) parts.push('interrupted apply to recover');
   if (p.staleStaging?.length) parts.push('staging folder of a killed run to remove');
@@ -113,4 +128,33 @@ function diffLine(line: string, paint: (c: string, s: string) => string): string
 
 function octal(mode: number): string {
   return mode.toString(8).padStart(4, '0');
+}
+
+/** `2 folders, 1 role and 1 database to make`, `1 folder to fix`: the resources' part of a summary line. */
+function resourceCounts(p: ServerPlan): string[] {
+  const phrase = (rs: ResourcePlan[], verb: string): string[] => {
+    if (!rs.length) return [];
+    const kinds = (['user', 'folder', 'role', 'database'] as const).map((k) => [k, rs.filter((r) => r.kind === k).length] as const).filter(([, n]) => n > 0);
+    const words = kinds.map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`);
+    return [`${words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}` : words[0]} to ${verb}`];
+  };
+  const items = p.resources.items;
+  return [...phrase(items.filter((r) => r.change === 'add'), 'make'), ...phrase(items.filter((r) => r.change === 'change' || r.change === 'mode'), 'fix')];
+}
+
+function resourceLine(r: ResourcePlan, paint: (c: string, s: string) => string): string {
+  const notes: string[] = [];
+  if (r.change === 'add') notes.push(r.kind === 'folder' ? `new, ${r.after}` : r.after);
+  if (r.change === 'change' || r.change === 'mode') notes.push(`${r.before ?? '?'} → ${r.after}`);
+  if (r.drift) notes.push(`drift: ${r.kind === 'database' ? 'dropped' : 'removed'} on the server since the last apply`);
+  if (r.orphan) notes.push(r.drop ? 'orphan: kept, it holds data; once its backup is checked, drop it by hand with' : 'orphan: kept');
+  notes.push(...r.notes);
+  const sign = r.orphan ? '?' : r.change === 'none' ? '!' : SIGN[r.change]!;
+  const color = r.change === 'add' ? C.green : r.orphan || r.drift || r.change === 'none' ? C.yellow : C.cyan;
+  return `${paint(color, sign)} ${r.kind} ${r.name}${notes.length ? paint(C.dim, ` (${notes.join('; ')})`) : ''}`;
+}
+
+function firewallLine(s: FirewallStep, paint: (c: string, s: string) => string): string {
+  const color = s.sign === '+' ? C.green : s.sign === '-' ? C.red : C.cyan;
+  return `${paint(color, s.sign)} firewall: ufw ${s.args.join(' ')}${s.why ? paint(C.dim, ` (${s.why})`) : ''}`;
 }

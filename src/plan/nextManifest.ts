@@ -14,5 +14,6 @@ export function nextManifest(p: ServerPlan, meta: { run: string; time: string; c
     files[d.path] = e;
   }
   const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
-  return { version: 1, server: p.server, run: meta.run, time: meta.time, ...(meta.commit ? { commit: meta.commit } : {}), files: sorted };
+  const resources = Object.fromEntries(Object.entries(p.resources.manifest).sort(([a], [b]) => a.localeCompare(b)));
+  return { version: 1, server: p.server, run: meta.run, time: meta.time, ...(meta.commit ? { commit: meta.commit } : {}), files: sorted, ...(Object.keys(resources).length ? { resources } : {}) };
 }

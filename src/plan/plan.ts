@@ -9,9 +9,12 @@ import { maskForDiff, OLD_SECRET_MARK, scrub } from '../secrets/maskSecrets.js';
 import { compareUnresolved, type UnresolvedText } from './compareUnresolved.js';
 import { postgresRestartSettings } from './postgresRestart.js';
 import { mayHoldSecrets } from '../secrets/mayHoldSecrets.js';
+import { managedPath } from '../render/managedPath.js';
+import type { DesiredResources } from './DesiredResources.js';
+import { planResources } from './planResources.js';
 
 export interface PlanInput {
-  server: Pick<Server, 'name' | 'commands'>;
+  server: Pick<Server, 'name' | 'commands'> & Partial<Pick<Server, 'root' | 'transport'>>;
   /** How the server is reached, for display (`ubuntu@1.2.3.4`, `local`). */
   target: string;
   /** Instances of this server in the selection: ports and services for actions. */
@@ -28,6 +31,8 @@ export interface PlanInput {
   secretValues: readonly string[];
   /** Lines of context in diffs. @default 3 */
   context?: number;
+  /** The folders, users, roles, databases and firewall this server's selected instances need (their live state is in `state.resources`). */
+  resources?: DesiredResources;
 }
 
 const NGINX_KINDS = new Set(['vhost', 'vhost-link', 'nginx-map']);
@@ -125,6 +130,17 @@ export function plan(input: PlanInput): ServerPlan {
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
 
+  // A service stopped for good (its unit deleted) gets a final backup first.
+  const pruned = files.filter((f) => f.kind === 'unit' && f.change === 'delete').map((f) => managedPath(f.path)?.instance).filter((i): i is string => i !== undefined);
+  const resources = planResources({
+    server: { root: '/', transport: 'ssh', ...input.server },
+    desired: input.resources ?? { folders: [], roles: [], databases: [], users: [], createUsers: false, notes: [] },
+    ...(input.resources && state.resources ? { live: state.resources } : {}),
+    ...(state.manifest?.resources ? { recorded: state.manifest.resources } : {}),
+    // --host narrows by the entry's instance and host, as for files.
+    owns: (_key, entry) => owns('', { kind: 'unit', mode: 0, ...(entry.instance !== undefined ? { instance: entry.instance } : {}), ...(entry.host !== undefined ? { host: entry.host } : {}) }),
+    pruned,
+  });
   const p: ServerPlan = {
     server: input.server.name,
     target: input.target,
@@ -132,7 +148,8 @@ export function plan(input: PlanInput): ServerPlan {
     actions: planActions(files, input, certbot),
     desired: chosen,
     keep,
-    notes: [...state.problems],
+    resources,
+    notes: [...state.problems, ...resources.notes],
   };
   if (state.journal) p.interrupted = { run: state.journal.run, phase: state.journalPhase ?? 'swapping', owner: state.journal.owner };
   if (state.staleStaging?.length) p.staleStaging = [...state.staleStaging];

@@ -1,5 +1,5 @@
 import type { FilePlan, ServerPlan } from './ServerPlan.js';
-import { countPlan, isPending } from './ServerPlan.js';
+import { countPlan, isPending, shownResources } from './ServerPlan.js';
 
 /**
  * The plan as data for `--json`: every field chosen by name, so resolved
@@ -12,6 +12,9 @@ export function planJson(p: ServerPlan): Record<string, unknown> {
     pending: isPending(p),
     counts: countPlan(p),
     files: p.files.filter((f) => f.change !== 'none' || f.orphan || f.drift || f.notCompared).map(fileJson),
+    resources: shownResources(p).map((r) => ({ ...r, ...(r.notes.length ? {} : { notes: undefined }) })),
+    ...(p.resources.firewall ? { firewall: p.resources.firewall } : {}),
+    ...(p.resources.blocked.length ? { blocked: p.resources.blocked } : {}),
     actions: p.actions,
     ...(p.interrupted ? { interrupted: p.interrupted } : {}),
     ...(p.staleStaging?.length ? { staleStaging: p.staleStaging } : {}),

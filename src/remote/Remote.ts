@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/Diagnostic.js';
 import type { ExecResult, HttpResult } from './Transport.js';
-import type { Manifest, RemoteState } from './RemoteState.js';
+import type { Manifest, RemoteState, ResourceQuery } from './RemoteState.js';
 import type { Journal } from './Journal.js';
 
 /**
@@ -14,11 +14,12 @@ export interface Remote {
   readonly target: string;
   open(): Promise<Failure | undefined>;
   /**
-   * Live state of `paths` plus manifest and journal, in one round trip.
+   * Live state of `paths` plus manifest and journal, in one round trip, with
+   * the folders, users, roles, databases and firewall `resources` asks about.
    * State blink did not write (a path outside the managed set, a folder or
    * FIFO where blink writes a file, a link on the way) is refused whole.
    */
-  read(paths: readonly string[]): Promise<RemoteState | Failure>;
+  read(paths: readonly string[], resources?: ResourceQuery): Promise<RemoteState | Failure>;
   /** Contents of the given files (only those that differ). */
   fetch(paths: readonly string[]): Promise<Map<string, Buffer> | Failure>;
   /** Held until released, or until this process dies. Taking it removes what runs killed on this server left staged. */
@@ -31,6 +32,8 @@ export interface Remote {
   swap(journal: Journal): Promise<Failure | undefined>;
   /** Put back the files of a journal from its backups; safe to repeat. */
   rollback(journal: Journal): Promise<Failure | undefined>;
+  /** Make folders, roles and databases (each only when missing or not as given); never drops anything. */
+  ensure(ops: ResourceOps): Promise<Failure | undefined>;
   /** Run a configured command (restart, reload, certbot…). */
   run(command: string): Promise<ExecResult>;
   httpGet(url: string, timeoutMs: number): Promise<HttpResult>;
@@ -75,4 +78,19 @@ export interface Check {
 export interface CheckFailure {
   check: Check;
   output: string;
+}
+
+/** What one apply makes beside its files. Names are validated where they are planned; SQL quotes them again. */
+export interface ResourceOps {
+  folders: { path: string; mode: number; owner?: string }[];
+  /** Created LOGIN CREATEDB when missing; `grant`: an existing one is given LOGIN CREATEDB. */
+  roles: { name: string; grant?: boolean }[];
+  /** Created when missing; `setOwner`: an existing one is given to `owner`. */
+  databases: { name: string; owner: string; encoding: string; locale: string; collation: string; setOwner?: boolean }[];
+  /** psql on the server; required when there are roles or databases. */
+  psql?: string;
+}
+
+export function noResourceOps(ops: ResourceOps): boolean {
+  return ops.folders.length + ops.roles.length + ops.databases.length === 0;
 }

@@ -1,6 +1,6 @@
 import { serverScript } from './serverScript.js';
 
-export type ApplyScriptName = 'read' | 'fetch' | 'lock' | 'stage' | 'swap' | 'rollback' | 'commit';
+export type ApplyScriptName = 'read' | 'fetch' | 'lock' | 'stage' | 'swap' | 'rollback' | 'commit' | 'resources';
 
 /** A server-side script of blink-apply: see serverScript. */
 export function applyScript(name: ApplyScriptName): string {

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ExecResult, HttpResult } from './Transport.js';
-import type { Check, Failure, Lock, Remote } from './Remote.js';
-import { BLINK_DIR, MANIFEST_PATH } from './RemoteState.js';
+import type { Check, Failure, Lock, Remote, ResourceOps } from './Remote.js';
+import { BLINK_DIR, MANIFEST_PATH, type LiveDatabase, type LiveRole } from './RemoteState.js';
 import { parseRemoteState, type RawRemoteState } from './parseRemoteState.js';
+import { parseResources } from './parseResources.js';
 import type { Journal, JournalPhase } from './Journal.js';
 
 export interface MemoryFile {
@@ -30,12 +31,30 @@ export interface MemoryServer {
   health?: (url: string) => HttpResult;
   /** Fail the swap after this many renames (to test rollback of a partial swap). */
   failSwapAfter?: number;
+  /** Folders by server path (`link`: a symbolic link stands there). */
+  folders: Map<string, { mode: number; owner: string; link?: boolean }>;
+  /** OS users that exist. */
+  users: Set<string>;
+  /** PostgreSQL's roles and databases; undefined: psql fails (PostgreSQL is down). */
+  postgres?: { roles: Map<string, LiveRole>; databases: Map<string, LiveDatabase> };
+  /** What `ufw status verbose` prints; undefined: ufw is not installed. */
+  ufw?: string;
+  /** $SSH_CONNECTION as the server sees it. */
+  sshConnection?: string;
+  /** Every ensure, in order. */
+  ensured: ResourceOps[];
+  /** Make ensure fail with this message. */
+  failEnsure?: string;
 }
 
 export function memoryServer(files: Record<string, string | MemoryFile> = {}): MemoryServer {
   const map = new Map<string, MemoryFile>();
   for (const [p, f] of Object.entries(files)) map.set(p, typeof f === 'string' ? { content: Buffer.from(f), mode: 0o644, owner: 'root:root' } : f);
-  return { files: map, commands: [], audit: [] };
+  const postgres = {
+    roles: new Map<string, LiveRole>([['postgres', { login: true, createdb: true, superuser: true }]]),
+    databases: new Map<string, LiveDatabase>(['postgres', 'template0', 'template1'].map((d) => [d, { owner: 'postgres', encoding: 'UTF8', collate: 'C.UTF-8', ctype: 'C.UTF-8' }])),
+  };
+  return { files: map, commands: [], audit: [], folders: new Map(), users: new Set(['root', 'odoo']), postgres, ensured: [] };
 }
 
 const JOURNAL = `${BLINK_DIR}/journal.json`;
@@ -53,7 +72,7 @@ export function memoryRemote(name: string, world: MemoryServer): Remote {
     server: name,
     target: 'memory',
     open: async () => (world.unreachable ? { error: world.unreachable } : undefined),
-    async read(paths) {
+    async read(paths, resources) {
       // The same validation as a real server's answer: built as apply-read.sh would print it.
       const wanted = new Set(paths);
       const manifestText = text(MANIFEST_PATH) ?? '';
@@ -86,7 +105,55 @@ export function memoryRemote(name: string, world: MemoryServer): Remote {
         phase: text(PHASE) ?? '',
         staging: '',
       };
-      return parseRemoteState(name, '', new Set(paths), raw);
+      const state = parseRemoteState(name, '', new Set(paths), raw);
+      if ('error' in state) return state;
+      // As apply-read.sh prints them: the asked folders and those the manifest records (manifest.folders).
+      const q = resources ?? { folders: [], users: [] };
+      const folders = new Set(q.folders);
+      for (const k of Object.keys(state.manifest?.resources ?? {})) if (k.startsWith('folder:')) folders.add(k.slice('folder:'.length));
+      const found = [...folders].sort().flatMap((p) => {
+        const f = world.folders.get(p);
+        return f ? [`${f.link ? 'l' : 'd'} ${f.mode.toString(8)} ${f.owner} .${p}\0`] : [];
+      });
+      const pg = world.postgres;
+      const json = pg && { roles: [...pg.roles].map(([n, r]) => ({ name: n, ...r })), databases: [...pg.databases].map(([n, d]) => ({ name: n, ...d })) };
+      const live = parseResources(name, q, {
+        folders: found.join(''),
+        unsafeFolders: '',
+        badFolders: '',
+        users: q.users.filter((u) => world.users.has(u)).map((u) => `${u}:x:1000:1000::/home/${u}:/bin/sh`).join('\n'),
+        postgres: json ? `blink-pg ${JSON.stringify(json)}` : '',
+        ...(q.psql !== undefined && !pg ? { postgresFailed: 'psql: error: connection to server on socket failed: No such file or directory' } : {}),
+        ufw: world.ufw ?? 'sh: 1: ufw: not found',
+        ...(q.ufw !== undefined ? { ufwExit: world.ufw === undefined ? 127 : 0 } : {}),
+        ssh: world.sshConnection ?? '',
+      });
+      if ('error' in live) return live;
+      state.resources = live;
+      return state;
+    },
+    async ensure(ops) {
+      world.ensured.push(ops);
+      if (world.failEnsure) return { error: `making folders, roles and databases failed (exit 1): ${world.failEnsure}` };
+      for (const f of ops.folders) {
+        const old = world.folders.get(f.path);
+        if (old?.link) return { error: `making folders, roles and databases failed (exit 3): blink-apply: ${f.path} is a symbolic link; refusing to write through it` };
+        world.folders.set(f.path, { mode: f.mode, owner: f.owner ?? old?.owner ?? 'root:root' });
+      }
+      if (ops.roles.length + ops.databases.length === 0) return undefined;
+      const pg = world.postgres;
+      if (!pg) return { error: 'making folders, roles and databases failed (exit 1): psql: error: connection to server failed' };
+      for (const r of ops.roles) {
+        const old = pg.roles.get(r.name);
+        if (!old) pg.roles.set(r.name, { login: true, createdb: true, superuser: false });
+        else if (r.grant) pg.roles.set(r.name, { ...old, login: true, createdb: true });
+      }
+      for (const d of ops.databases) {
+        const old = pg.databases.get(d.name);
+        if (!old) pg.databases.set(d.name, { owner: d.owner, encoding: d.encoding, collate: d.collation, ctype: d.locale });
+        else if (d.setOwner) pg.databases.set(d.name, { ...old, owner: d.owner });
+      }
+      return undefined;
     },
     async fetch(paths) {
       const out = new Map<string, Buffer>();

@@ -3,7 +3,8 @@ import type { ArtifactKind } from '../model/Artifact.js';
 import { HOST_NAME, INSTANCE_ID, managedPath, vhostLinkTarget } from '../render/managedPath.js';
 import type { Actions, HealthTarget } from '../plan/Actions.js';
 import type { Failure } from './Remote.js';
-import { BLINK_DIR, type LiveFile, type Manifest, type ManifestEntry, type RemoteState } from './RemoteState.js';
+import { BLINK_DIR, type LiveFile, type Manifest, type ManifestEntry, type RemoteState, type ResourceEntry } from './RemoteState.js';
+import { FOLDER_PATH, ROLE_NAME } from '../plan/DesiredResources.js';
 import type { FileOp, Journal, JournalPhase } from './Journal.js';
 
 /** A run id: sortable, a plain file name (never `.` or `..`). */
@@ -12,6 +13,8 @@ const SHA256 = /^[0-9a-f]{64}$/;
 const OWNER = /^[a-z_][a-z0-9_-]{0,31}:[a-z_][a-z0-9_-]{0,31}$/;
 const PHASES: readonly JournalPhase[] = ['swapping', 'swapped', 'rolling-back'];
 const SERVICE = /^odoo-([a-z0-9][a-z0-9-]{0,62})$/;
+/** A database name as clients.yaml allows `db` (the schema's pattern). */
+const DB_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 /** The raw sections `apply-read.sh` printed. */
 export interface RawRemoteState {
@@ -142,7 +145,17 @@ export function validManifest(x: unknown): { manifest: Manifest } | { entry: str
     if (why) return { entry: path, why };
     files[path] = pick(e as ManifestEntry, ['kind', 'sha256', 'linkTarget', 'mode', 'owner', 'instance', 'host', 'sensitive']);
   }
-  return { manifest: { version: 1, server: x['server'], run: x['run'], time: x['time'], ...(x['commit'] !== undefined ? { commit: x['commit'] as string } : {}), files } };
+  let resources: Record<string, ResourceEntry> | undefined;
+  if (x['resources'] !== undefined) {
+    if (!isObj(x['resources'])) return { entry: 'resources', why: 'not an object' };
+    resources = {};
+    for (const [key, e] of Object.entries(x['resources'])) {
+      const why = resourceProblem(key, e);
+      if (why) return { entry: key, why };
+      resources[key] = pick(e as ResourceEntry, ['kind', 'purpose', 'instance', 'host']);
+    }
+  }
+  return { manifest: { version: 1, server: x['server'], run: x['run'], time: x['time'], ...(x['commit'] !== undefined ? { commit: x['commit'] as string } : {}), files, ...(resources ? { resources } : {}) } };
 }
 
 /** A journal exactly as blink writes one, or the first entry that is not. */
@@ -180,6 +193,18 @@ function entryProblem(path: string, e: unknown): string | undefined {
   if (e['sensitive'] !== undefined && e['sensitive'] !== true) return 'sensitive is not true';
   if (e['host'] !== undefined && !(typeof e['host'] === 'string' && HOST_NAME.test(e['host']) && (mp.host === undefined || mp.host === e['host']))) return 'host does not match the path';
   return contentProblem(mp.kind, mp.host, e['sha256'], e['linkTarget']);
+}
+
+/** A folder, role or database as blink records one: its name of the right shape for its kind, and nothing else. */
+function resourceProblem(key: string, e: unknown): string | undefined {
+  const [kind, name] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+  const shape = kind === 'folder' ? FOLDER_PATH : kind === 'role' ? ROLE_NAME : kind === 'database' ? DB_NAME : undefined;
+  if (!shape || !shape.test(name)) return 'not a folder, role or database blink makes';
+  if (!isObj(e) || e['kind'] !== kind) return 'kind does not match its name';
+  if (e['purpose'] !== undefined && !(kind === 'folder' && (e['purpose'] === 'data' || e['purpose'] === 'log' || e['purpose'] === 'backup'))) return 'not a purpose blink records';
+  if (e['instance'] !== undefined && !(typeof e['instance'] === 'string' && INSTANCE_ID.test(e['instance']))) return 'not an instance id';
+  if (e['host'] !== undefined && !(typeof e['host'] === 'string' && HOST_NAME.test(e['host']))) return 'not a host name';
+  return undefined;
 }
 
 function fileOpProblem(op: unknown): string | undefined {

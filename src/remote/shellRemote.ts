@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Transport } from './Transport.js';
 import type { Check, CheckFailure, Failure, Lock, Remote } from './Remote.js';
-import { BLINK_DIR, type Manifest } from './RemoteState.js';
+import { BLINK_DIR, type Manifest, type ResourceQuery } from './RemoteState.js';
 import type { FileOp } from './Journal.js';
 import { fail2banCheck } from './fail2banCheck.js';
 import { fillCommand, shellQuote as q } from './shellQuote.js';
@@ -11,6 +11,9 @@ import { applyScript, type ApplyScriptName } from './applyScripts.js';
 import { scriptInput } from './scriptInput.js';
 import { parseRemoteState, RUN_ID } from './parseRemoteState.js';
 import { managedPath, MANAGED_DIRS } from '../render/managedPath.js';
+import { parseResources } from './parseResources.js';
+import { resourceSql } from './resourceSql.js';
+import { FOLDER_PATH, USER_NAME } from '../plan/DesiredResources.js';
 
 /** A generated nginx.conf including only the staged tree: what nginx -t checks on a server without an nginx.conf of its own. */
 export const NGINX_VALIDATE_CONF = '/etc/nginx/blink-validate.conf';
@@ -41,16 +44,30 @@ export function shellRemote(t: Transport, root: string): Remote {
       return e === undefined ? undefined : { error: e };
     },
 
-    async read(paths) {
+    async read(paths, resources = NO_RESOURCES) {
       const n = nonce();
       // Every folder blink writes in, and blink's own: none may be a link.
       const dirs = new Set([...MANAGED_DIRS, BLINK_DIR + '/staging', BLINK_DIR + '/backups']);
       for (const p of paths) if (managedPath(p)) dirs.add(posix.dirname(p));
-      const r = await exec('read', [n, ...[...dirs].sort(), '.', ...paths]);
+      const asked = resourceLines(resources);
+      if ('error' in asked) return { error: `reading the server failed: ${asked.error}` };
+      const r = await exec('read', [n, ...asked.lines, ...[...dirs].sort(), '.', ...paths]);
       const sections = splitSections(r.stdout.toString('utf8'), n);
       if (!sections.has('end')) return fail('reading the server', { ...r, code: r.code || 1 });
       const get = (k: string): string => sections.get(k) ?? '';
-      return parseRemoteState(t.server, R, new Set(paths), {
+      const live = parseResources(t.server, resources, {
+        folders: get('folders'),
+        unsafeFolders: get('unsafefolders'),
+        badFolders: get('badfolders'),
+        users: get('users'),
+        postgres: get('postgres'),
+        ...(sections.has('pgfail') ? { postgresFailed: get('pgfail') } : {}),
+        ufw: get('ufw'),
+        ...(sections.has('ufwexit') ? { ufwExit: Number(get('ufwexit').trim()) } : {}),
+        ssh: get('ssh'),
+      });
+      if ('error' in live) return live;
+      const state = parseRemoteState(t.server, R, new Set(paths), {
         unsafe: get('unsafe'),
         badpaths: get('badpaths'),
         odd: get('odd'),
@@ -62,6 +79,8 @@ export function shellRemote(t: Transport, root: string): Remote {
         phase: get('phase'),
         staging: get('staging'),
       });
+      if (!('error' in state)) state.resources = live;
+      return state;
     },
 
     async fetch(paths) {
@@ -159,6 +178,19 @@ export function shellRemote(t: Transport, root: string): Remote {
       return r.code === 0 ? undefined : fail('rolling back', r);
     },
 
+    async ensure(ops) {
+      const lines: string[] = [ops.psql ?? '-'];
+      for (const f of ops.folders) {
+        if (!FOLDER_PATH.test(f.path) || (f.owner !== undefined && !PLAIN.test(f.owner))) return { error: `making folders failed: refusing ${JSON.stringify(f.path.slice(0, 80))}` };
+        lines.push(`${f.mode.toString(8)} ${f.owner ?? '-'} ${f.path}`);
+      }
+      lines.push('.');
+      const sql = ops.roles.length + ops.databases.length ? resourceSql(ops) : '';
+      if (sql && ops.psql === undefined) return { error: 'creating roles and databases failed: no psql command' };
+      const r = await exec('resources', lines, sql ? Buffer.from(sql) : undefined);
+      return r.code === 0 ? undefined : fail('making folders, roles and databases', r);
+    },
+
     run: (command) => t.exec(command),
     httpGet: (url, timeoutMs) => t.httpGet(url, timeoutMs),
 
@@ -168,7 +200,9 @@ export function shellRemote(t: Transport, root: string): Remote {
         const paths = Object.keys(manifest.files);
         const bad = paths.find((p) => !PLAIN.test(p));
         if (bad !== undefined) return { error: `writing the manifest failed: refusing the path ${JSON.stringify(bad.slice(0, 80))}` };
-        payload = Buffer.from(JSON.stringify(manifest) + '\n' + paths.map((p) => p + '\n').join(''));
+        // manifest.folders: the folders it records, which the next read looks at (a removed instance's too).
+        const folders = Object.keys(manifest.resources ?? {}).filter((k) => k.startsWith('folder:')).map((k) => k.slice('folder:'.length)).filter((p) => FOLDER_PATH.test(p));
+        payload = Buffer.from(JSON.stringify(manifest) + '\n' + paths.map((p) => p + '\n').join('') + '.\n' + folders.map((p) => p + '\n').join(''));
       }
       const r = await exec('commit', [run, auditLine, manifest ? 'manifest' : '-'], payload);
       return r.code === 0 ? undefined : fail('writing the manifest', r);
@@ -253,6 +287,16 @@ function splitSections(text: string, n: string): Map<string, string> {
 
 function nonce(): string {
   return randomBytes(6).toString('hex');
+}
+
+const NO_RESOURCES: ResourceQuery = { folders: [], users: [] };
+
+/** The read's input lines about resources: psql, ufw, the users, the folders and ".". Values are validated: each is one line of data. */
+function resourceLines(q: ResourceQuery): { lines: string[] } | { error: string } {
+  const bad = q.folders.find((f) => !FOLDER_PATH.test(f)) ?? q.users.find((u) => !USER_NAME.test(u));
+  if (bad !== undefined) return { error: `refusing ${JSON.stringify(bad.slice(0, 80))}` };
+  for (const c of [q.psql, q.ufw]) if (c !== undefined && (c === '-' || c.trim() === '' || /[\n\r\0]/.test(c))) return { error: 'a configured command that is empty or spans lines' };
+  return { lines: [q.psql ?? '-', q.ufw ?? '-', q.users.length ? q.users.join(' ') : '-', ...q.folders, '.'] };
 }
 
 /** A path, owner or link target as a field of a line of script input: no blank, no control character. */

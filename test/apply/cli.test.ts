@@ -211,6 +211,24 @@ s('a template that breaks nginx -t exits 1 and leaves every file as it was', asy
   assert.equal(ctx.world!.commands(), []);
 });
 
+s('a template that cannot render: the server is not read, the error is shown, nothing is applied', async () => {
+  const templates = join(ctx.tmp!.dir, 'templates-bad');
+  cpSync(join(process.cwd(), 'templates'), templates, { recursive: true });
+  appendFileSync(join(templates, 'logrotate.hbs'), '{{instance.no_such_value}}\n');
+  const vhost = join(ctx.world!.rootOf('c1'), 'etc/nginx/sites-available/a.c1.test');
+  const before = readFileSync(vhost, 'utf8');
+  ctx.world!.clearCommands();
+  for (const args of [['--diff'], ['--yes']]) {
+    const r = await cli([...args, '--templates', templates]);
+    assert.is(r.code, 1, args.join(' '));
+    assert.match(r.err, /BLINK400: .*"instance.no_such_value" is not defined/);
+    assert.match(r.out, 'BLINK511: c1: not read, its files could not be made (see the errors below)');
+    assert.not.match(r.out, 'applied');
+  }
+  assert.is(readFileSync(vhost, 'utf8'), before);
+  assert.equal(ctx.world!.commands(), []);
+});
+
 s('the canary secret appears in no output, log, audit line or out/', async () => {
   const out = join(ctx.tmp!.dir, 'out');
   const io = { stdout: { write: (x: string) => seen.push(x) }, stderr: { write: (x: string) => seen.push(x) }, env: ctx.env!, cwd: ctx.tmp!.dir };

@@ -98,6 +98,10 @@ export async function testWorld(dir: string, servers: TestServer[], perServer = 
       postgres_restart: `${record} ${s.name} restart postgresql`,
       fail2ban_test: 'fail2ban-client -c {dir} -t && fail2ban-regex /dev/null {dir}/filter.d/odoo-login.conf',
       fail2ban_reload: `${record} ${s.name} reload fail2ban`,
+      // Roles and databases are off on these servers (postgres.databases below) unless a test starts a PostgreSQL.
+      psql: DEFAULT_COMMANDS.psql,
+      ufw: DEFAULT_COMMANDS.ufw,
+      create_user: `${record} ${s.name} create-user {user}`,
     };
     fleetServers.push({
       name: s.name,
@@ -109,7 +113,7 @@ export async function testWorld(dir: string, servers: TestServer[], perServer = 
       cpus: 2,
       memoryMb: 4096,
       commands,
-      postgres: postgresSettings(undefined, 4096),
+      postgres: { ...postgresSettings(undefined, 4096), databases: false },
       source: { file: 'config/clients.yaml', line: line++, column: 3 },
     });
     for (let k = 0; k < perServer; k++) {

@@ -13,6 +13,7 @@ import { resolveSecrets } from '../../src/secrets/resolveSecrets.js';
 import { applyPlan } from '../../src/apply/applyPlan.js';
 import type { ApplyReport } from '../../src/apply/ApplyReport.js';
 import { sampleFleet } from '../support/sampleFleet.js';
+import { desiredResources, resourceQuery } from '../../src/plan/DesiredResources.js';
 import { secretEnv } from './harness.js';
 
 const TEMPLATES = loadTemplates(`${process.cwd()}/templates`).templates;
@@ -29,15 +30,19 @@ export interface MemRun {
 }
 
 /** Read, plan and (optionally) apply aws-1 of `fleet` on the in-memory `world`. */
-export async function memRun(world: MemoryServer, o: { fleet?: Fleet; artifacts?: Artifact[]; apply?: boolean; prune?: boolean; remote?: Remote; restartPostgres?: boolean; env?: Record<string, string> } = {}): Promise<MemRun> {
+/** `resources`: plan and apply the folders, users, roles, databases and firewall too (`createUsers`: as --create-users). */
+export async function memRun(world: MemoryServer, o: { fleet?: Fleet; artifacts?: Artifact[]; apply?: boolean; prune?: boolean; remote?: Remote; restartPostgres?: boolean; env?: Record<string, string>; resources?: { createUsers?: boolean } } = {}): Promise<MemRun> {
   const fleet = o.fleet ?? sampleFleet();
   const artifacts = o.artifacts ?? awsArtifacts(fleet);
   const secrets = resolveSecrets(artifacts, { env: o.env ?? secretEnv(fleet) });
   const server = fleet.servers.find((s) => s.name === 'aws-1')!;
   const desired = forServer(desiredFiles(artifacts, secrets.contents), server);
   const remote = o.remote ?? memoryRemote('aws-1', world);
-  const input = { server, target: 'memory', instances: fleet.instances.filter((i) => i.server === 'aws-1'), desired, prune: o.prune ?? false, secretValues: secrets.values };
-  const read = await readRemote(remote, desired);
+  const instances = fleet.instances.filter((i) => i.server === 'aws-1');
+  const resources = o.resources ? desiredResources(server, instances, o.resources) : undefined;
+  const query = resources ? resourceQuery(resources) : undefined;
+  const input = { server, target: 'memory', instances, desired, prune: o.prune ?? false, secretValues: secrets.values, ...(resources ? { resources } : {}) };
+  const read = await readRemote(remote, desired, query);
   if ('error' in read) throw new Error(read.error);
   const p = plan({ ...input, state: read.state, oldContents: read.oldContents });
   if (!o.apply) return { plan: p, desired };
@@ -48,6 +53,7 @@ export async function memRun(world: MemoryServer, o: { fleet?: Fleet; artifacts?
     health: { retries: 2, intervalMs: 1, timeoutMs: 10 },
     secretValues: secrets.values,
     readPaths: readPaths(desired),
+    ...(query ? { readResources: query } : {}),
     ...(o.restartPostgres ? { restartPostgres: true } : {}),
     replan: (state) => plan({ ...input, state }),
   });

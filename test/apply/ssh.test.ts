@@ -280,8 +280,8 @@ s('a removed client is kept without --prune and removed with it', async () => {
   assert.not.ok(existsSync(file('s2', 'etc/odoo/b.s2.test.conf')));
   assert.not.ok(existsSync(file('s2', 'etc/nginx/sites-enabled/b.s2.test')));
   assert.not.ok(existsSync(file('s2', 'etc/systemd/system/odoo-s2-b.service')));
-  // Stopped and disabled before its unit went, then systemd and nginx told.
-  assert.equal(w().commands(), ['s2 disable odoo-s2-b', 's2 daemon-reload', 's2 reload nginx']);
+  // Stopped and disabled, backed up one last time (blink-backup's stand-in) before its unit went, then systemd and nginx told.
+  assert.equal(w().commands(), ['s2 disable odoo-s2-b', 's2 backup s2-b', 's2 daemon-reload', 's2 reload nginx']);
   const after = await run({ fleet, prune: true });
   assert.ok(after.plan('s2').files.every((f) => f.change === 'none' && !f.orphan));
   // Put it back for the tests that follow.

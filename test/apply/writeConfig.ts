@@ -25,7 +25,10 @@ export function writeConfig(dir: string, fleet: Fleet): string {
       fleet.servers.map((s) => {
         // A Server without fail2ban settings has it turned off; clients.yaml's default is on.
         const fail2ban = s.fail2ban ? { bantime: s.fail2ban.bantime, maxretry: s.fail2ban.maxretry, findtime: s.fail2ban.findtime } : { enabled: false };
-        return [s.name, { ...(s.ssh ? { ssh: s.ssh } : {}), root: s.root, cpus: 2, memory_mb: 4096, commands: s.commands, fail2ban }];
+        // Likewise the firewall; roles and databases are made only where the server says so.
+        const firewall = s.firewall ? { allow: s.firewall.allow } : { enabled: false };
+        const postgres = s.postgres.databases ? {} : { postgres: { databases: false } };
+        return [s.name, { ...(s.ssh ? { ssh: s.ssh } : {}), root: s.root, cpus: 2, memory_mb: 4096, commands: s.commands, fail2ban, firewall, ...postgres }];
       }),
     ),
     clients,

@@ -14,7 +14,7 @@ import { serverScript } from '../../src/remote/serverScript.js';
 import { requireTool } from '../support/tools.js';
 import { tempDir } from '../support/tmp.js';
 
-const APPLY: ApplyScriptName[] = ['read', 'fetch', 'lock', 'stage', 'swap', 'rollback', 'commit'];
+const APPLY: ApplyScriptName[] = ['read', 'fetch', 'lock', 'stage', 'swap', 'rollback', 'commit', 'resources'];
 const DEPLOY: DeployScriptName[] = ['read', 'upload', 'journal', 'switch', 'update', 'backup', 'finish'];
 
 for (const [family, names] of [['apply', APPLY], ['deploy', DEPLOY]] as const) {

@@ -72,6 +72,8 @@ export function sampleInstance(spec: SampleSpec, overrides: SampleOverrides = {}
     port: spec.port,
     geventPort: spec.port + 3,
     db: spec.db ?? id,
+    dbLocale: DEFAULTS.db_locale,
+    dbCollation: DEFAULTS.db_collation,
     ...instanceRuntime(id),
     ...(spec.workers !== undefined ? { workers: spec.workers } : {}),
     modules: spec.client === 'corteperfecto' ? ['blink_ar_fixes', 'blink_invoice_layout', 'l10n_ar_invoice_thermal_qr'] : [],

@@ -2,7 +2,9 @@
 # line, the journal removed, the run's staging folder removed, and backups
 # beyond the ten newest runs dropped.
 # stdin: root, run, audit line, "manifest" or "-", then the manifest (one
-# line of JSON) and its paths (one a line).
+# line of JSON), its paths (one a line), a "." line, and the folders it
+# records (one a line): manifest.paths and manifest.folders, what the next
+# read looks at besides what it is asked about.
 set -eu
 umask 077
 IFS= read -r root || missing root
@@ -19,7 +21,8 @@ chmod 700 -- "$B"
 if [ "$what" = manifest ]; then
   cat > "$B/manifest.in.$$"
   head -n 1 -- "$B/manifest.in.$$" | write_atomic "$B/manifest.json"
-  tail -n +2 -- "$B/manifest.in.$$" | write_atomic "$B/manifest.paths"
+  tail -n +2 -- "$B/manifest.in.$$" | sed '/^\.$/,$d' | write_atomic "$B/manifest.paths"
+  tail -n +2 -- "$B/manifest.in.$$" | sed -n '/^\.$/,$p' | tail -n +2 | write_atomic "$B/manifest.folders"
   rm -f -- "$B/manifest.in.$$"
 fi
 printf '%s\n' "$audit" >> "$B/audit.log"
