@@ -104,7 +104,7 @@ s('the MANIFEST ends with a standard HMAC-SHA256 of the lines above it, under th
 
 s('a good backup still restores', () => {
   server.clearJournal();
-  const r = server.run(server.restoreScript, ['acme-prod', '--at', 'latest', '--to', 'acme-copy'], { BLINK_NOW: '20260121T000000Z' });
+  const r = server.run(server.restoreScript, ['acme-prod', '--at', 'latest', '--to', 'acme-copy', '--force'], { BLINK_NOW: '20260121T000000Z' });
   ok(r, 'restore');
   assert.equal(rowCounts(server.pg, 'acme-copy'), rowCounts(server.pg, 'acme-prod'));
   assert.equal(treeHashes(server.filestore('acme-copy')), treeHashes(server.filestore('acme-prod')));
@@ -117,7 +117,7 @@ s('a forged dump with the MANIFEST re-hashed without the key is refused, with or
   const before = snapshot('acme-copy');
   for (const auth of ['drop', 'keep'] as const) {
     reManifest(forged, { set: { created: '2026-01-20T09:00:00Z', sequence: '99' }, auth });
-    const r = server.run(server.restoreScript, ['acme-prod', '--at', '20260120T090000Z', '--to', 'acme-copy'], { BLINK_NOW: '20260121T010000Z' });
+    const r = server.run(server.restoreScript, ['acme-prod', '--at', '20260120T090000Z', '--to', 'acme-copy', '--force'], { BLINK_NOW: '20260121T010000Z' });
     assert.is(r.status, 1, `auth line ${auth}: ${r.stderr}`);
     assert.match(r.stderr, /backup .*acme-prod\/20260120T090000Z is not authenticated: the key of acme-prod does not vouch for its MANIFEST .*nothing was changed/);
     assert.is(server.run(server.restoreScript, ['--verify', 'acme-prod', '--at', '20260120T090000Z']).status, 1);
@@ -261,7 +261,7 @@ s('the key must be there, root-only (0600) and long enough, or nothing runs', ()
 s("the dump's SQL runs as the target database's own role: never a superuser, nor one owning other clients' databases", () => {
   const before = snapshot('acme-copy');
   // A superuser (here through PGUSER, which wins over odoo.conf's db_user) is refused outright.
-  let r = server.run(server.restoreScript, ['acme-prod', '--at', T0, '--to', 'acme-copy'], { BLINK_NOW: '20260122T000000Z', PGUSER: server.pg.superuser });
+  let r = server.run(server.restoreScript, ['acme-prod', '--at', T0, '--to', 'acme-copy', '--force'], { BLINK_NOW: '20260122T000000Z', PGUSER: server.pg.superuser });
   assert.is(r.status, 2);
   assert.match(r.stderr, /the restore connects to PostgreSQL as postgres, a superuser: a backup's SQL would run with every right on every database/);
   unchanged('acme-copy', before);
@@ -269,11 +269,11 @@ s("the dump's SQL runs as the target database's own role: never a superuser, nor
   server.pg.sql(`CREATE DATABASE "other-prod" OWNER ${OWNER}`);
   try {
     const withOther = snapshot('acme-copy');
-    r = server.run(server.restoreScript, ['acme-prod', '--at', T0, '--to', 'acme-copy'], { BLINK_NOW: '20260122T000000Z' });
+    r = server.run(server.restoreScript, ['acme-prod', '--at', T0, '--to', 'acme-copy', '--force'], { BLINK_NOW: '20260122T000000Z' });
     assert.is(r.status, 2);
     assert.match(r.stderr, /role blink_owner, which the backup's SQL runs as, also owns 1 database\(s\) of other clients or of no instance here: other-prod\. A backup's SQL could reach them: give each instance its own role/);
     unchanged('acme-copy', withOther);
-    r = server.run(server.restoreScript, ['acme-prod', '--at', T0, '--to', 'acme-copy', '--shared-role'], { BLINK_NOW: '20260122T000000Z' });
+    r = server.run(server.restoreScript, ['acme-prod', '--at', T0, '--to', 'acme-copy', '--force', '--shared-role'], { BLINK_NOW: '20260122T000000Z' });
     ok(r, 'restore --shared-role');
   } finally {
     server.pg.sql('DROP DATABASE "other-prod"');
@@ -282,7 +282,7 @@ s("the dump's SQL runs as the target database's own role: never a superuser, nor
   server.pg.sql('CREATE ROLE other_owner LOGIN CREATEDB');
   server.pg.sql('ALTER DATABASE "acme-test" OWNER TO other_owner');
   try {
-    r = server.run(server.restoreScript, ['acme-prod', '--at', T0, '--to', 'acme-test', '--shared-role'], { BLINK_NOW: '20260122T010000Z' });
+    r = server.run(server.restoreScript, ['acme-prod', '--at', T0, '--to', 'acme-test', '--force', '--shared-role'], { BLINK_NOW: '20260122T010000Z' });
     assert.is(r.status, 2);
     assert.match(r.stderr, /database acme-test is owned by role other_owner, but the restore connects as blink_owner/);
   } finally {

@@ -123,7 +123,8 @@ backup('a restore into another database gives identical row counts and filestore
   const before = rowCounts(server.pg, 'acme-copy');
   assert.is.not(before.res_partner, rowCounts(server.pg, 'acme-prod').res_partner);
   server.clearJournal();
-  const r = server.run(server.restoreScript, ['acme-prod', '--at', 'latest', '--to', 'acme-copy'], { BLINK_NOW: '20260121T100000Z' });
+  // Production into a test instance without --neutralize: --force (its crons and mail stay live; a copy is what this test wants).
+  const r = server.run(server.restoreScript, ['acme-prod', '--at', 'latest', '--to', 'acme-copy', '--force'], { BLINK_NOW: '20260121T100000Z' });
   ok(r, 'blink-restore');
   assert.match(r.stdout, /restored acme-prod backup 20260120T030000Z into acme-copy \(database acme-copy/);
 
@@ -153,7 +154,7 @@ backup('a restore into another database gives identical row counts and filestore
 });
 
 backup('the next successful restore drops the copies kept by the previous one', () => {
-  const r = server.run(server.restoreScript, ['acme-prod', '--at', '2026-01-20', '--to', 'acme-copy'], { BLINK_NOW: '20260122T100000Z' });
+  const r = server.run(server.restoreScript, ['acme-prod', '--at', '2026-01-20', '--to', 'acme-copy', '--force'], { BLINK_NOW: '20260122T100000Z' });
   ok(r, 'second restore');
   const dbs = databases(server.pg).filter((d) => d.startsWith('acme-copy'));
   assert.equal(dbs, ['acme-copy', 'acme-copy_old_20260122T100000Z']);

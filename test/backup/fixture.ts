@@ -6,10 +6,10 @@
  * and stand-ins for what cannot run here (odoo-bin, systemctl).
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTemplates } from '../../src/load/loadTemplates.js';
 import type { Artifact } from '../../src/model/Artifact.js';
@@ -146,15 +146,19 @@ export function databases(pg: Postgres): string[] {
   return pg.sql('SELECT datname FROM pg_database WHERE NOT datistemplate ORDER BY 1').trim().split('\n').filter(Boolean);
 }
 
-function odooBinSource(journal: string, handshake: string): string {
+function odooBinSource(journal: string, handshake: string, root: string): string {
   return `#!/usr/bin/env python3
 # odoo-bin stand-in for the backup tests: Odoo itself cannot run here. It answers
 # --version, and "neutralize -c CONF -d DB" connects with CONF's db_* settings (as
-# Odoo would) and applies what Odoo's neutralization does to the test tables.
+# Odoo would) and applies what Odoo's neutralization does to the test tables. It
+# logs as Odoo 18 does: to CONF's logfile (a server path, under the test's root)
+# when CONF names one, else to stderr; a failed query is logged by odoo.sql_db,
+# then odoo.cli.neutralize's critical line, and the exit status is 1.
 import configparser, json, os, subprocess, sys, time
 
 JOURNAL = ${JSON.stringify(journal)}
 HANDSHAKE = ${JSON.stringify(handshake)}
+ROOT = ${JSON.stringify(root)}
 
 def note(entry):
     with open(JOURNAL, "a") as f:
@@ -177,11 +181,26 @@ if args and args[0] == "neutralize":
     cp = configparser.RawConfigParser()
     cp.read(conf)
     o = cp["options"]
+    logfile = o.get("logfile", "")
+    def log(level, logger, message):
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()) + ",%03d" % (time.time() * 1000 % 1000)
+        line = "%s %d %s ? %s: %s\\n" % (stamp, os.getpid(), level, logger, message)
+        if logfile and logfile not in ("False", "None"):
+            with open(ROOT + logfile, "a") as f:
+                f.write(line)
+        else:
+            sys.stderr.write(line)
+    log("INFO", "odoo.cli.neutralize", "Starting %s database neutralization" % db)
     sql = ("UPDATE ir_mail_server SET active = false; UPDATE ir_cron SET active = false; "
            "INSERT INTO ir_config_parameter VALUES ('database.is_neutralized', 'true');")
     r = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", o["db_host"], "-p", o["db_port"],
-                        "-U", o["db_user"], "-d", db, "-c", sql])
-    sys.exit(r.returncode)
+                        "-U", o["db_user"], "-d", db, "-c", sql], capture_output=True, text=True)
+    if r.returncode != 0:
+        log("ERROR", "odoo.sql_db", "bad query: %s\\n%s" % (sql, r.stderr.strip()))
+        log("CRITICAL", "odoo.cli.neutralize", "An error occurred during the neutralization. THE DATABASE IS NOT NEUTRALIZED!")
+        sys.exit(1)
+    log("INFO", "odoo.cli.neutralize", "Neutralization finished")
+    sys.exit(0)
 print("odoo-bin stand-in: unsupported arguments %r" % args, file=sys.stderr)
 sys.exit(2)
 `;
@@ -225,7 +244,7 @@ function build(pg: Postgres, root: string, instances: TestInstance[]): Server {
   const bin = mkdir(join(root, 'test', 'bin'));
 
   const odooBin = join(mkdir(join(root, 'opt', 'odoo', 'odoo')), 'odoo-bin');
-  writeFileSync(odooBin, odooBinSource(journal, handshake), { mode: 0o755 });
+  writeFileSync(odooBin, odooBinSource(journal, handshake, root), { mode: 0o755 });
   const systemctl = join(bin, 'systemctl');
   writeFileSync(systemctl, `#!/bin/sh\nprintf '{"cmd":"systemctl","args":"%s"}\\n' "$*" >>'${journal}'\n`, { mode: 0o755 });
   const uploadOk = join(bin, 'upload-ok');
@@ -285,6 +304,12 @@ function build(pg: Postgres, root: string, instances: TestInstance[]): Server {
   for (const id of ['acme-ret', 'acme-age', 'acme-gpg', 'acme-up', 'acme-upfail']) {
     mkdirSync(dirname(filestore(id)), { recursive: true });
     check(spawnSync('cp', ['-a', source, filestore(id)], { encoding: 'utf8' }), 'cp filestore');
+  }
+  // As on a server (docs/server-setup.md), the data dirs and Odoo's log folder belong to the
+  // instances' system user: Odoo writes there, and so does whatever runs as that user.
+  const odooLogs = mkdir(join(root, 'var/log/odoo'));
+  if (asRoot) {
+    check(spawnSync('chown', ['-R', `${osUser}:`, join(root, 'opt/odoo/.local'), odooLogs], { encoding: 'utf8' }), 'chown data dirs');
   }
 
   const env = (extra: Record<string, string> = {}): Record<string, string> => ({
@@ -400,4 +425,88 @@ export function readManifest(dir: string): { values: Record<string, string>; fil
 
 export function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/**
+ * Rewrites the `file:` lines of a backup's MANIFEST for the files now in its folder, as
+ * anyone who can write a backup folder can: the backups the tests craft pass the checksum
+ * check, so what they test is what comes after it. A MANIFEST that ends with an
+ * `auth: hmac-sha256` line gets it recomputed with the key in `keyFile` (its first line that
+ * is neither empty nor a comment), as only a holder of the instance's key could, and then
+ * its `created:` names the time its folder is named after.
+ */
+export function reseal(dir: string, keyFile?: string): void {
+  const path = join(dir, 'MANIFEST');
+  // A copy under another name says so: blink-restore refuses a folder named after another time than its MANIFEST's.
+  const stamp = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(basename(dir));
+  const lines = readFileSync(path, 'utf8').split('\n').map((line) => {
+    if (stamp && keyFile && line.startsWith('created: ')) return `created: ${stamp[1]}-${stamp[2]}-${stamp[3]}T${stamp[4]}:${stamp[5]}:${stamp[6]}Z`;
+    const m = /^file: (\S+) \d+ [0-9a-f]{64}$/.exec(line);
+    if (!m) return line;
+    const file = join(dir, m[1]!);
+    return `file: ${m[1]} ${statSync(file).size} ${sha256File(file)}`;
+  });
+  const auth = lines.findIndex((l) => l.startsWith('auth: hmac-sha256 '));
+  if (auth >= 0) {
+    if (!keyFile) throw new Error(`${path} is authenticated: reseal needs the instance's key file`);
+    const key = readFileSync(keyFile, 'utf8').split('\n').find((l) => l !== '' && !l.startsWith('#'))!;
+    lines[auth] = `auth: hmac-sha256 ${createHmac('sha256', key).update(`${lines.slice(0, auth).join('\n')}\n`).digest('hex')}`;
+  }
+  writeFileSync(path, lines.join('\n'));
+}
+
+/** One member of an archive made by {@link craftArchive}. */
+export interface Member {
+  name: string;
+  type: 'file' | 'dir' | 'symlink' | 'hardlink' | 'chardev' | 'blockdev' | 'fifo';
+  mode?: number;
+  /** A file's content; or `zeros` bytes of zeros (streamed: a gzip bomb). */
+  data?: string;
+  zeros?: number;
+  /** What a link points at. */
+  link?: string;
+}
+
+/**
+ * A filestore.tar.gz with exactly these members, made by Python's tarfile: any member type
+ * without root (no device node is made here), modes as given.
+ */
+export function craftArchive(path: string, members: Member[]): void {
+  const script = String.raw`
+import io, json, sys, tarfile
+path, members = sys.argv[1], json.loads(sys.stdin.read())
+types = {"file": tarfile.REGTYPE, "dir": tarfile.DIRTYPE, "symlink": tarfile.SYMTYPE, "hardlink": tarfile.LNKTYPE,
+         "chardev": tarfile.CHRTYPE, "blockdev": tarfile.BLKTYPE, "fifo": tarfile.FIFOTYPE}
+class Zeros(io.RawIOBase):
+    def __init__(self, n): self.left = n
+    def readable(self): return True
+    def readinto(self, b):
+        k = min(len(b), self.left); b[:k] = bytes(k); self.left -= k; return k
+with tarfile.open(path, "w:gz", compresslevel=6) as tar:
+    for m in members:
+        info = tarfile.TarInfo(m["name"])
+        info.type = types[m["type"]]
+        info.mode = m.get("mode", 0o755 if m["type"] == "dir" else 0o644)
+        info.mtime = 1768878000
+        info.linkname = m.get("link", "")
+        if m["type"] in ("chardev", "blockdev"): info.devmajor, info.devminor = (1, 3) if m["type"] == "chardev" else (8, 0)
+        body = None
+        if m["type"] == "file":
+            if "zeros" in m:
+                info.size = m["zeros"]; body = io.BufferedReader(Zeros(m["zeros"]), 1 << 20)
+            else:
+                data = m.get("data", "").encode(); info.size = len(data); body = io.BytesIO(data)
+        tar.addfile(info, body)
+`;
+  const r = spawnSync('python3', ['-c', script, path], { input: JSON.stringify(members), encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`crafting ${path}: ${r.stderr}`);
+}
+
+/** Runs a command as the instances' system user (the test's osUser), as a real process of that user. */
+export function asSystemUser(server: Server, cmd: string, args: string[]): SpawnSyncReturns<string> {
+  const r = process.getuid?.() === 0
+    ? spawnSync('runuser', ['-u', server.osUser, '--', cmd, ...args], { encoding: 'utf8' })
+    : spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.error) throw r.error;
+  return r;
 }
