@@ -158,7 +158,15 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
     // checked before any server is contacted.
     const { servers, instances } = picked.selection;
     const onServers = fleet.instances.filter((i) => servers.some((s) => s.name === i.server));
-    const files = serverFiles(compiled, picked.selection, inputs, { sources, allowMissing: partial, production: new Set(fleet.instances.filter((i) => i.production).map((i) => i.id)) });
+    const byId = new Map(fleet.instances.map((i) => [i.id, i]));
+    const files = serverFiles(compiled, picked.selection, inputs, {
+      sources,
+      allowMissing: partial,
+      production: new Set(fleet.instances.filter((i) => i.production).map((i) => i.id)),
+      // A backup key's messages point at the auth_key that names its secret.
+      positionOf: (a) =>
+        a.kind !== 'backup-key' ? undefined : a.instance ? byId.get(a.instance)?.backup.authKeyPos : fleet.servers.find((s) => s.name === a.server)?.configBackup?.authKeyPos,
+    });
     const early = secretsReady(servers, onServers, instances, sources, { allowMissing: partial });
     if (!early) {
       // Secrets first: a missing one stops the run before any server is read

@@ -83,6 +83,15 @@ export const FAIL2BAN_DEFAULTS = { enabled: true, bantime: 3600, maxretry: 5, fi
  */
 export const CONFIG_BACKUP_DEFAULTS = { enabled: true, schedule: '15 4 * * 0', keep: 8 };
 
+/**
+ * The key of a server's configuration backups when clients.yaml names none:
+ * an environment variable named after the server (`aws-1` → BLINK_CONFIG_BACKUP_KEY_AWS_1).
+ * Not a `${secret:…}`: those are per instance, and a server's file has no instance.
+ */
+export function defaultConfigBackupKey(server: string): string {
+  return `\${BLINK_CONFIG_BACKUP_KEY_${server.toUpperCase().replace(/[^A-Z0-9]/g, '_')}}`;
+}
+
 /** Built-in defaults of clients.yaml's `deploy:` block. */
 export const DEPLOY_DEFAULTS = {
   addons_dir: 'custom-addons',

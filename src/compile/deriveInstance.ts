@@ -4,6 +4,7 @@ import type { FleetSource } from '../load/loadFleetSource.js';
 import { optionsOf } from '../load/IniFile.js';
 import type { BackupInput, ClientsFile } from '../model/ClientsFile.js';
 import type { BackupSettings, Instance, Server } from '../model/Fleet.js';
+import { checkBackupDir, checkBackupKey, DEFAULT_BACKUP_KEY } from './backupKey.js';
 import { checkCron } from './checkCron.js';
 import { addonsPathOf, DEFAULTS, folderKey, instanceRuntime, type KindSettings } from './defaults.js';
 import type { ExtendsResolver } from './ExtendsResolver.js';
@@ -66,7 +67,7 @@ export function deriveInstance(ctx: DeriveContext): { instance?: Instance; diagn
   if (geventPort > 65535) diagnostics.push(error('BLINK012', `gevent_port ${geventPort} (port + 3) is above 65535`, at('port'), 'choose a lower port or set gevent_port'));
 
   const defaults = { ...DEFAULTS, ...file.defaults };
-  const backup = resolveBackup(defaults.backup_dir, kind, file.defaults?.backup, e.backup, clients.pos, path, diagnostics);
+  const backup = resolveBackup(defaults.backup_dir, kind, file.defaults?.backup, e.backup, clients.pos, path, diagnostics, clients.pos(path, true));
   const db = e.db ?? id;
   const paths = instanceRuntime(id, file.deploy?.releases_dir);
   const modules = [...new Set([...(c.modules ?? []), ...(e.modules ?? [])])].sort();
@@ -249,6 +250,8 @@ function resolveBackup(
   pos: (p: (string | number)[]) => SourcePos,
   path: string[],
   diagnostics: Diagnostic[],
+  /** The environment's own position: where a default auth_key is reported. */
+  envPos: SourcePos,
 ): BackupSettings {
   const merged: BackupInput = { ...defaults, ...env };
   const schedule = merged.schedule ?? kind?.backup_schedule ?? '30 3 * * *';
@@ -263,6 +266,11 @@ function resolveBackup(
       diagnostics.push(error('BLINK015', 'backup upload command: secret references are not resolved here', pos([...where, 'upload']), 'give the upload tool its credentials in its own config on the server (e.g. rclone.conf, ~/.aws/credentials)'));
     }
   }
+  for (const [where, b] of [[['defaults', 'backup'], defaults], [[...path, 'backup'], env]] as const) {
+    checkBackupKey(b?.auth_key, pos([...where, 'auth_key']), diagnostics);
+  }
+  checkBackupDir(dir, pos(['defaults', 'backup_dir']), diagnostics);
+  const authKeyPos = env?.auth_key !== undefined ? pos([...path, 'backup', 'auth_key']) : defaults?.auth_key !== undefined ? pos(['defaults', 'backup', 'auth_key']) : envPos;
   const keep = merged.keep ?? (merged.keep_days === undefined ? kind?.backup_keep : undefined);
   const enc = merged.encrypt;
   return {
@@ -274,5 +282,7 @@ function resolveBackup(
     ...(enc?.age_recipients_file ? { encrypt: { method: 'age' as const, file: enc.age_recipients_file } } : {}),
     ...(enc?.gpg_passphrase_file ? { encrypt: { method: 'gpg' as const, file: enc.gpg_passphrase_file } } : {}),
     ...(merged.upload ? { upload: merged.upload } : {}),
+    authKey: merged.auth_key ?? DEFAULT_BACKUP_KEY,
+    authKeyPos,
   };
 }

@@ -7,7 +7,7 @@ import type { ConfigBackupSettings, Fail2banSettings, FirewallSettings, Server, 
 import { SERVER_PATHS } from '../render/serverPaths.js';
 import { shellQuote } from '../remote/shellQuote.js';
 import { checkCron } from './checkCron.js';
-import { CONFIG_BACKUP_DEFAULTS, DEFAULT_COMMANDS, DEFAULTS, FAIL2BAN_DEFAULTS, FIREWALL_DEFAULTS } from './defaults.js';
+import { CONFIG_BACKUP_DEFAULTS, DEFAULT_COMMANDS, DEFAULTS, defaultConfigBackupKey, FAIL2BAN_DEFAULTS, FIREWALL_DEFAULTS } from './defaults.js';
 import { postgresSettings } from './postgresSettings.js';
 import { sshOptionRefusal } from './sshOptionPolicy.js';
 
@@ -108,6 +108,13 @@ function configBackupOf(file: ClientsFile, clients: YamlSource, name: string, di
   }
   const enc = own?.encrypt ?? file.defaults?.backup?.encrypt;
   const upload = own?.upload ?? file.defaults?.backup?.upload;
+  // One ${NAME}: a literal would sit in the repository and in out/, and a ${secret:…} names an instance's secret.
+  const authKey = own?.auth_key ?? defaultConfigBackupKey(name);
+  const authKeyPos = own?.auth_key !== undefined ? clients.pos([...at, 'auth_key']) : own ? clients.pos(at, true) : clients.pos(['servers', name], true);
+  if (!/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(authKey)) {
+    const what = /^\$\{secret:/.test(authKey) ? 'a ${secret:…} reference is resolved per instance, and a server has none' : 'a key must not be written out';
+    diagnostics.push(error('BLINK285', `server ${name}: config_backup.auth_key must be one \${NAME} reference: ${what}`, authKeyPos, `write auth_key: "${defaultConfigBackupKey(name)}" (the default) and set that variable at apply time, e.g. from openssl rand -hex 32`));
+  }
   return {
     schedule: s.schedule,
     keep: s.keep,
@@ -115,6 +122,8 @@ function configBackupOf(file: ClientsFile, clients: YamlSource, name: string, di
     ...(enc?.age_recipients_file ? { encrypt: { method: 'age' as const, file: enc.age_recipients_file } } : {}),
     ...(enc?.gpg_passphrase_file ? { encrypt: { method: 'gpg' as const, file: enc.gpg_passphrase_file } } : {}),
     ...(upload ? { upload } : {}),
+    authKey,
+    authKeyPos,
     source: own ? clients.pos(at, true) : clients.pos(['servers', name], true),
   };
 }

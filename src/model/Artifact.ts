@@ -38,6 +38,8 @@ export type ArtifactKind =
   | 'logrotate'
   | 'cron'
   | 'backup-env'
+  /** The key of an instance's backups: a resolved secret, root only. */
+  | 'backup-key'
   | 'nginx-map'
   | 'script'
   | 'postgres-conf'

@@ -54,6 +54,7 @@ export interface BackupInput {
   keep?: { daily: number; weekly: number; monthly: number };
   encrypt?: { age_recipients_file?: string; gpg_passphrase_file?: string };
   upload?: string;
+  auth_key?: string;
 }
 
 export interface ServerInput {
@@ -83,6 +84,7 @@ export interface ConfigBackupInput {
   keep?: number;
   encrypt?: { age_recipients_file?: string; gpg_passphrase_file?: string };
   upload?: string;
+  auth_key?: string;
 }
 
 /** `servers.<name>.postgres`: the cluster and any setting that overrides the one derived from memory_mb. */

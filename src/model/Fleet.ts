@@ -119,6 +119,10 @@ export interface ConfigBackupSettings {
   encrypt?: BackupEncryption;
   /** The server's own, else `defaults.backup`'s. */
   upload?: string;
+  /** The key that authenticates its MANIFESTs: one `${NAME}` reference, `${BLINK_CONFIG_BACKUP_KEY_<SERVER>}` by default. */
+  authKey: string;
+  /** Where clients.yaml sets it (the server or its config_backup block when it does not). */
+  authKeyPos: SourcePos;
   /** `servers.<name>.config_backup` in clients.yaml, or the server when the block is absent. */
   source: SourcePos;
 }
@@ -177,6 +181,14 @@ export interface BackupSettings {
   encrypt?: BackupEncryption;
   /** Shell command run after a successful backup; the backup folder is appended as its last argument. */
   upload?: string;
+  /**
+   * The key every backup's MANIFEST is authenticated with (HMAC-SHA256): a
+   * `${secret:KEY}` reference, resolved per instance by blink-apply into the
+   * instance's key file (`/etc/blink/backup-keys/<instance>.key`, 0600).
+   */
+  authKey: string;
+  /** Where authKey was set in clients.yaml, or the environment when it is the default. */
+  authKeyPos: SourcePos;
 }
 
 export interface Instance {

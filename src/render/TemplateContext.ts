@@ -52,6 +52,8 @@ export interface ConfigBackupView {
   encryptMethod: string;
   encryptFile: string;
   upload: string;
+  /** The key's reference (`${NAME}`), resolved by blink-apply into the key file. */
+  authKey: string;
 }
 
 /** What the PostgreSQL conf.d template sees: the cluster's version and each setting with why it has its value. */
@@ -122,5 +124,7 @@ export interface InstanceView {
     upload: string;
     /** Path of the secret-free per-instance settings file the backup scripts read. */
     envFile: string;
+    /** The `${secret:…}` reference blink-apply resolves into the backup key file. */
+    authKey: string;
   };
 }

@@ -84,6 +84,7 @@ export function buildInstanceView(instance: Instance): InstanceView {
       encryptFile: b.encrypt?.file ?? '',
       upload: b.upload ?? '',
       envFile: instancePaths(instance).backupEnv,
+      authKey: b.authKey,
     },
   };
 }

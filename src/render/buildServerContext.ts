@@ -30,6 +30,7 @@ export function buildServerView(server: Server): ServerView {
     encryptMethod: b?.encrypt?.method ?? '',
     encryptFile: b?.encrypt?.file ?? '',
     upload: b?.upload ?? '',
+    authKey: b?.authKey ?? '',
   };
   return { name: server.name, cpus: server.cpus, memoryMb: server.memoryMb, relocated: server.root !== '/', fail2ban, postgres, configBackup };
 }

@@ -12,6 +12,7 @@ export const TEMPLATES = {
   logrotate: 'logrotate.hbs',
   cron: 'backup.cron.hbs',
   backupEnv: 'backup-env.hbs',
+  backupKey: 'backup-key.hbs',
   websocketMap: 'websocket-map.conf.hbs',
   staticCspMap: 'static-csp-map.conf.hbs',
   backupScript: 'blink-backup.sh.hbs',
@@ -22,6 +23,7 @@ export const TEMPLATES = {
   certbotDeployHook: 'certbot-deploy-hook.sh.hbs',
   configBackupEnv: 'config-backup-env.hbs',
   configBackupCron: 'config-backup.cron.hbs',
+  configBackupKey: 'config-backup-key.hbs',
 } as const;
 
 /** One file to produce: where it goes, how it is made, and what its header names. */
@@ -76,7 +78,11 @@ export function instanceFileSpecs(fleet: Fleet, instance: Instance): FileSpec[] 
   if (instance.tls === 'letsencrypt') {
     specs.push({ ...templated(fleet, paths.acmeVhost, 'vhost', 0o644, TEMPLATES.acmeVhost), role: 'bootstrap', bootstrapFor: paths.vhost });
   }
-  if (instance.backup.enabled) specs.push(templated(fleet, paths.cron, 'cron', 0o644, TEMPLATES.cron));
+  if (instance.backup.enabled) {
+    specs.push(templated(fleet, paths.cron, 'cron', 0o644, TEMPLATES.cron));
+    // Root only: the key that vouches for the instance's backups (blink-backup and blink-restore refuse it otherwise).
+    specs.push(templated(fleet, paths.backupKey, 'backup-key', 0o600, TEMPLATES.backupKey));
+  }
   return specs;
 }
 
@@ -94,7 +100,12 @@ export function serverFileSpecs(fleet: Fleet, server: Server): FileSpec[] {
   // Executable: certbot skips a hook file that is not.
   const certbot = letsencrypt ? [templated(fleet, SERVER_PATHS.certbotDeployHook, 'script', 0o755, TEMPLATES.certbotDeployHook)] : [];
   const configBackup = server.configBackup
-    ? [templated(fleet, SERVER_PATHS.configBackupEnv, 'backup-env', 0o644, TEMPLATES.configBackupEnv), templated(fleet, SERVER_PATHS.configBackupCron, 'cron', 0o644, TEMPLATES.configBackupCron)]
+    ? [
+        templated(fleet, SERVER_PATHS.configBackupEnv, 'backup-env', 0o644, TEMPLATES.configBackupEnv),
+        templated(fleet, SERVER_PATHS.configBackupCron, 'cron', 0o644, TEMPLATES.configBackupCron),
+        // Root only, as the instances' keys: blink-backup refuses it otherwise.
+        templated(fleet, SERVER_PATHS.configBackupKey, 'backup-key', 0o600, TEMPLATES.configBackupKey),
+      ]
     : [];
   return [
     ...fail2ban,

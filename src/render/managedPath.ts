@@ -18,6 +18,7 @@ const INSTANCE_KINDS: Partial<Record<keyof InstancePaths, ArtifactKind>> = {
   logrotate: 'logrotate',
   cron: 'cron',
   backupEnv: 'backup-env',
+  backupKey: 'backup-key',
 };
 const SERVER_KINDS: Record<keyof typeof SERVER_PATHS, ArtifactKind> = {
   websocketMap: 'nginx-map',
@@ -30,6 +31,7 @@ const SERVER_KINDS: Record<keyof typeof SERVER_PATHS, ArtifactKind> = {
   certbotDeployHook: 'script',
   configBackupEnv: 'backup-env',
   configBackupCron: 'cron',
+  configBackupKey: 'backup-key',
 };
 
 /** An instance id (`<client>-<env>`, names of clients.yaml) and an RFC 1123 host name, as the schema allows them. */

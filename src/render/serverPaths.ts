@@ -21,6 +21,8 @@ export const SERVER_PATHS = {
   configBackupEnv: '/etc/blink/server.env',
   /** Its weekly cron job; no dot in the name: cron skips files in /etc/cron.d whose name has one. */
   configBackupCron: '/etc/cron.d/blink-config-backup',
+  /** Its key (root only, 0600), beside the instances' in /etc/blink/backup-keys; `_server-config` is no instance id. */
+  configBackupKey: '/etc/blink/backup-keys/_server-config.key',
 } as const;
 
 /**
@@ -28,6 +30,9 @@ export const SERVER_PATHS = {
  * has an underscore, so it is never an instance's folder (nor its lock's name).
  */
 export const CONFIG_BACKUP_NAME = '_server-config';
+
+/** Folder of the instances' backup keys (root only): never inside a backup folder. */
+export const BACKUP_KEY_DIR = '/etc/blink/backup-keys';
 
 export interface InstancePaths {
   odooConf: string;
@@ -39,6 +44,8 @@ export interface InstancePaths {
   /** No dot in the name: cron skips files in /etc/cron.d whose name has one. */
   cron: string;
   backupEnv: string;
+  /** The key that authenticates the instance's backups (a resolved secret, 0600). */
+  backupKey: string;
 }
 
 /** Where one instance's files live on its server. */
@@ -53,5 +60,6 @@ export function instancePaths(instance: { id: string; host: string }): InstanceP
     logrotate: `/etc/logrotate.d/odoo-${id}`,
     cron: `/etc/cron.d/odoo-backup-${id}`,
     backupEnv: `/etc/blink/instances/${id}.env`,
+    backupKey: `${BACKUP_KEY_DIR}/${id}.key`,
   };
 }

@@ -1,5 +1,6 @@
 import type { Artifact } from '../model/Artifact.js';
-import { error, warning, type Diagnostic } from '../diagnostics/Diagnostic.js';
+import { error, warning, type Diagnostic, type SourcePos } from '../diagnostics/Diagnostic.js';
+import { BACKUP_KEY_MIN } from '../compile/backupKey.js';
 import { SECRET_REF, instanceSecretEnv, normalizeRef } from './secretRef.js';
 import { resolvedOptionProblem } from './checkResolvedOption.js';
 import type { SecretsFile } from './loadSecretsFile.js';
@@ -35,6 +36,10 @@ export interface ResolveOptions {
    * parts at once with `adminPasswdProblems`. @default true
    */
   checkAdminPasswd?: boolean;
+  /** false: likewise for a backup key shared by instances (`backupKeys`, `backupKeyProblems`). @default true */
+  checkSharedBackupKeys?: boolean;
+  /** Where clients.yaml sets what an artifact's references resolve from (a backup key's auth_key), for the messages about them. */
+  positionOf?: (a: Artifact) => SourcePos | undefined;
 }
 
 /** The database manager's master password guards dropping and restoring databases: production's must not be guessable. */
@@ -51,7 +56,14 @@ export interface ResolvedSecrets {
   valuesByServer: Map<string, string[]>;
   /** Each admin_passwd value written out, with the instances that have it. */
   adminPasswd: Map<string, string[]>;
+  /** Each backup key written out (long enough), with the instances that have it and the secrets it came from. */
+  backupKeys: Map<string, SharedBackupKey>;
   diagnostics: Diagnostic[];
+}
+
+export interface SharedBackupKey {
+  instances: string[];
+  names: string[];
 }
 
 /**
@@ -66,12 +78,31 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
   const missing = new Map<string, string>();
   const bad = new Set<string>();
   const adminPasswd = new Map<string, string[]>();
+  const backupKeys = new Map<string, SharedBackupKey>();
+  const missingPos = new Map<string, SourcePos>();
+  const keyProblems: Diagnostic[] = [];
   const wrongType: Diagnostic[] = [];
 
   const noteAdminPasswd = (a: Artifact, content: string): void => {
     if (a.kind !== 'odoo-conf' || a.role !== 'managed' || !a.instance) return;
     const m = /^admin_passwd\s*=\s*(.*)$/m.exec(content);
     if (m && !m[1]!.includes('${')) adminPasswd.set(m[1]!, [...(adminPasswd.get(m[1]!) ?? []), a.instance]);
+  };
+  // A backup key shorter than BACKUP_KEY_MIN is refused here, as blink-backup would refuse it on the server.
+  const noteBackupKey = (a: Artifact, content: string, names: string[]): void => {
+    const key = backupKeyLine(content);
+    // A server's own key (its configuration backups') is named by its server.
+    const who = a.instance ?? `server ${a.server}`;
+    if ([...key].length < BACKUP_KEY_MIN) {
+      keyProblems.push(
+        error('BLINK580', `${who}: the backup key (${names.join(', ')}) is ${[...key].length} characters; it needs at least ${BACKUP_KEY_MIN}`, o.positionOf?.(a), 'set a long random one, e.g. from: openssl rand -hex 32'),
+      );
+      return;
+    }
+    const seen = backupKeys.get(key) ?? { instances: [], names: [] };
+    seen.instances.push(who);
+    seen.names.push(...names);
+    backupKeys.set(key, seen);
   };
   for (const a of artifacts) {
     const refs = new Set(a.secretRefs.map(normalizeRef));
@@ -85,7 +116,10 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
       if (!refs.has(ref)) return whole;
       const { name, alsoIn, value } = lookupSecret(ref, a.instance, sources);
       if (value === undefined) {
-        missing.set(alsoIn ? `${name} (or ${alsoIn} in the secrets file)` : name, a.instance ? `${a.instance} (${a.path})` : a.path);
+        const shown = alsoIn ? `${name} (or ${alsoIn} in the secrets file)` : name;
+        missing.set(shown, a.instance ? `${a.instance} (${a.path})` : a.path);
+        const at = o.positionOf?.(a);
+        if (at && !missingPos.has(shown)) missingPos.set(shown, at);
         if (!left.refs.includes(ref)) left.refs.push(ref);
         if (!left.names.includes(name)) left.names.push(name);
         return whole;
@@ -101,6 +135,7 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
     contents.set(a, content);
     if (o.allowMissing && left.refs.length) unresolved.set(a, { refs: left.refs.sort(), names: left.names.sort() });
     noteAdminPasswd(a, content);
+    if (a.kind === 'backup-key' && !left.refs.length) noteBackupKey(a, content, [...refs].map((r) => lookupSecret(r, a.instance, sources).name));
     if (a.kind === 'odoo-conf') wrongType.push(...typeProblems(a, sources));
   }
 
@@ -110,14 +145,28 @@ export function resolveSecrets(artifacts: readonly Artifact[], sources: SecretSo
     diagnostics.push(
       o.allowMissing
         ? warning('BLINK530', `secret ${name} is not set (needed by ${where}): the lines holding it are not compared`, undefined, `${how} to compare them too`)
-        : error('BLINK500', `secret ${name} is not set (needed by ${where})`, undefined, sources.file ? undefined : 'export it, or pass --secrets FILE'),
+        : error('BLINK500', `secret ${name} is not set (needed by ${where})`, missingPos.get(name), sources.file ? undefined : 'export it, or pass --secrets FILE'),
     );
   }
   for (const name of [...bad].sort()) diagnostics.push(error('BLINK500', `secret ${name} contains a line break`));
-  diagnostics.push(...wrongType);
+  diagnostics.push(...wrongType, ...keyProblems);
   if (o.checkAdminPasswd !== false) diagnostics.push(...adminPasswdProblems(adminPasswd, o.production));
+  if (o.checkSharedBackupKeys !== false) diagnostics.push(...backupKeyProblems(backupKeys));
   const valuesByServer = new Map([...byServer].map(([k, v]) => [k, [...v]]));
-  return { contents, unresolved, values: [...values].filter((v) => v.length > 0), valuesByServer, adminPasswd, diagnostics };
+  return { contents, unresolved, values: [...values].filter((v) => v.length > 0), valuesByServer, adminPasswd, backupKeys, diagnostics };
+}
+
+/** A backup key given to more than one instance: then a backup of one passes for another's. */
+export function backupKeyProblems(backupKeys: ReadonlyMap<string, SharedBackupKey>): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const { instances, names } of backupKeys.values()) {
+    if (instances.length > 1) {
+      diagnostics.push(
+        error('BLINK581', `${[...instances].sort().join(', ')} have the same backup key (${[...new Set(names)].sort().join(', ')})`, undefined, "give every instance its own: with one key, a backup of one instance passes for another's"),
+      );
+    }
+  }
+  return diagnostics;
 }
 
 /** The same master password on two instances, or a production one shorter than ADMIN_PASSWD_MIN. */
@@ -137,6 +186,11 @@ export function adminPasswdProblems(adminPasswd: ReadonlyMap<string, readonly st
     }
   }
   return diagnostics;
+}
+
+/** The key of a backup key file: its first line that is neither blank nor a comment, as blink-backup reads it. */
+export function backupKeyLine(content: string): string {
+  return content.split('\n').find((l) => l !== '' && !l.startsWith('#')) ?? '';
 }
 
 /**

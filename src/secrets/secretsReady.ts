@@ -1,7 +1,8 @@
 import type { Instance, Server } from '../model/Fleet.js';
-import { SECRET_REF } from './secretRef.js';
+import { normalizeRef, SECRET_REF } from './secretRef.js';
 import { resolvedOptionProblem } from './checkResolvedOption.js';
 import { ADMIN_PASSWD_MIN, lookupSecret, type SecretSources } from './resolveSecrets.js';
+import { BACKUP_KEY_MIN } from '../compile/backupKey.js';
 
 /**
  * Whether `resolveSecrets` is sure to pass on what these servers and
@@ -16,8 +17,9 @@ import { ADMIN_PASSWD_MIN, lookupSecret, type SecretSources } from './resolveSec
  * secrets, as resolveSecrets' option) a missing value is no obstacle.
  */
 export function secretsReady(servers: readonly Server[], instances: readonly Instance[], selected: readonly Instance[], sources: SecretSources, opts: { allowMissing?: boolean } = {}): boolean {
-  // A server's values have no instance to name a per-instance secret after: any reference there waits for the exact check.
-  if (servers.some((s) => refsIn(s).length)) return false;
+  // A server's values have no instance to name a per-instance secret after: any reference there waits for the exact check,
+  // but for the key of its configuration backups, one ${NAME} (checked below).
+  if (servers.some((s) => refsIn({ ...s, configBackup: s.configBackup && { ...s.configBackup, authKey: '' } }).length)) return false;
   for (const i of instances) {
     for (const ref of refsIn(i)) {
       const { value } = lookupSecret(ref, i.id, sources);
@@ -30,6 +32,23 @@ export function secretsReady(servers: readonly Server[], instances: readonly Ins
       const value = o.value.replace(SECRET_REF, (whole, ref: string) => lookupSecret(ref, i.id, sources).value ?? ((missing = true), whole));
       if (!missing && resolvedOptionProblem(o.key, value)) return false;
     }
+  }
+  // Backup keys: long enough and one per instance, as resolveSecrets will check (BLINK580, BLINK581).
+  const keys = new Set<string>();
+  for (const s of servers) {
+    if (!s.configBackup) continue;
+    const { value } = lookupSecret(normalizeRef(s.configBackup.authKey), undefined, sources);
+    if (value === undefined ? !opts.allowMissing : /[\r\n]/.test(value)) return false;
+    if (value === undefined) continue;
+    if ([...value].length < BACKUP_KEY_MIN || keys.has(value)) return false;
+    keys.add(value);
+  }
+  for (const i of instances) {
+    if (!i.backup.enabled) continue;
+    const key = lookupSecret(normalizeRef(i.backup.authKey), i.id, sources).value;
+    if (key === undefined) continue;
+    if ([...key].length < BACKUP_KEY_MIN || keys.has(key)) return false;
+    keys.add(key);
   }
   const seen = new Set<string>();
   for (const i of selected) {

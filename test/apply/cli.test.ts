@@ -78,6 +78,19 @@ s('the same admin_passwd on two instances fails before any server is contacted',
   assert.equal(sp.calls, []);
 });
 
+s('the same backup key on instances of two servers, or a short one, fails before any server is contacted', async () => {
+  const sp = spy();
+  const same = 'fake-same-backup-key-0123456789abcdef';
+  let r = await cli(['--diff'], { env: { ...ctx.env!, BLINK_SECRET_C1_A_BACKUP_KEY: same, BLINK_SECRET_C2_B_BACKUP_KEY: same }, remoteFor: sp.remoteFor });
+  assert.is(r.code, 1);
+  assert.match(r.err, 'BLINK581: c1-a, c2-b have the same backup key (BLINK_SECRET_C1_A_BACKUP_KEY, BLINK_SECRET_C2_B_BACKUP_KEY)');
+  assert.not.match(r.err, same);
+  r = await cli(['--diff'], { env: { ...ctx.env!, BLINK_SECRET_C1_A_BACKUP_KEY: 'fake-short' }, remoteFor: sp.remoteFor });
+  assert.is(r.code, 1);
+  assert.match(r.err, /clients\.yaml:\d+:\d+: error BLINK580: c1-a: the backup key \(BLINK_SECRET_C1_A_BACKUP_KEY\) is 10 characters; it needs at least 32/);
+  assert.equal(sp.calls, []);
+});
+
 s('one remote per server for the whole run, however early it was opened', async () => {
   const sp = spy();
   const r = await cli(['--diff', '--parallel', '1'], { remoteFor: sp.remoteFor });

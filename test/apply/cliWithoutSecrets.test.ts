@@ -20,6 +20,9 @@ const ctx: { tmp?: { dir: string; cleanup: () => void }; world?: TestWorld; conf
 const seen: string[] = [];
 const A = 'BLINK_SECRET_C1_A_ADMIN_PASSWD';
 const B = 'BLINK_SECRET_C1_B_ADMIN_PASSWD';
+// The backup keys, the other secret files of every instance (/etc/blink/backup-keys/<instance>.key).
+const KA = 'BLINK_SECRET_C1_A_BACKUP_KEY';
+const KB = 'BLINK_SECRET_C1_B_BACKUP_KEY';
 
 async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -64,13 +67,15 @@ s('nothing else differs: exit 0, each secret file listed as not compared, the su
   assert.is(r.code, 0, r.out + r.err);
   assert.match(r.out, `  s /etc/odoo/a.c1.test.conf  (not compared: needs secret ${A})\n`);
   assert.match(r.out, `  s /etc/odoo/b.c1.test.conf  (not compared: needs secret ${B})\n`);
-  assert.match(r.out, '\nc1: 2 not compared (secrets not available)\n');
-  assert.match(r.out, 'fleet: 1 server, 0 with changes, 0 unreachable or failed; 0 to add, 0 to change, 0 mode/owner, 0 to delete, 0 orphans kept, 0 drifted, 2 not compared\n');
-  assert.match(r.out, 'not compared: the lines holding 2 secrets this run does not have, in 2 files (2 differing nowhere else); the exit code covers everything else.');
+  assert.match(r.out, `  s /etc/blink/backup-keys/c1-a.key  (not compared: needs secret ${KA})\n`);
+  assert.match(r.out, '\nc1: 4 not compared (secrets not available)\n');
+  assert.match(r.out, 'fleet: 1 server, 0 with changes, 0 unreachable or failed; 0 to add, 0 to change, 0 mode/owner, 0 to delete, 0 orphans kept, 0 drifted, 4 not compared\n');
+  assert.match(r.out, 'not compared: the lines holding 4 secrets this run does not have, in 4 files (4 differing nowhere else); the exit code covers everything else.');
   assert.match(r.err, `warning BLINK530: secret ${A} is not set (needed by c1-a (/etc/odoo/a.c1.test.conf)): the lines holding it are not compared`);
   assert.match(r.err, `warning BLINK530: secret ${B} is not set`);
-  // Only the odoo.conf files hold a secret: every other file was compared and is unchanged.
-  assert.is(r.out.split('\n').filter((l) => /^ {2}[-+~ms?] \//.test(l)).length, 2, r.out);
+  assert.match(r.err, `warning BLINK530: secret ${KB} is not set (needed by c1-b (/etc/blink/backup-keys/c1-b.key))`);
+  // Only the odoo.conf and backup key files hold a secret: every other file was compared and is unchanged.
+  assert.is(r.out.split('\n').filter((l) => /^ {2}[-+~ms?] \//.test(l)).length, 4, r.out);
 });
 
 s('--json: "complete": false, the secrets it lacked, each file not compared', async () => {
@@ -83,17 +88,19 @@ s('--json: "complete": false, the secrets it lacked, each file not compared', as
     diagnostics: { code: string; severity: string }[];
   };
   assert.is(data.complete, false);
-  assert.equal(data.missingSecrets, [A, B]);
+  assert.equal(data.missingSecrets, [A, KA, B, KB]);
   const [c1] = data.servers;
   assert.is(c1!.pending, false);
-  assert.is(c1!.counts['notCompared'], 2);
+  assert.is(c1!.counts['notCompared'], 4);
   assert.equal(c1!.files.map((f) => [f.path, f.change, f.notCompared, f.missingSecrets]), [
+    ['/etc/blink/backup-keys/c1-a.key', 'none', true, [KA]],
+    ['/etc/blink/backup-keys/c1-b.key', 'none', true, [KB]],
     ['/etc/odoo/a.c1.test.conf', 'none', true, [A]],
     ['/etc/odoo/b.c1.test.conf', 'none', true, [B]],
   ]);
   // No hash of a content with a reference in it, offered as the one to come.
   assert.ok(c1!.files.every((f) => f.after?.sha256 === undefined));
-  assert.equal(data.diagnostics.map((d) => [d.code, d.severity]), [['BLINK530', 'warning'], ['BLINK530', 'warning']]);
+  assert.equal(data.diagnostics.map((d) => [d.code, d.severity]), [['BLINK530', 'warning'], ['BLINK530', 'warning'], ['BLINK530', 'warning'], ['BLINK530', 'warning']]);
 });
 
 s('with every secret (environment or --secrets FILE): compared in full', async () => {
@@ -104,7 +111,7 @@ s('with every secret (environment or --secrets FILE): compared in full', async (
   assert.equal(data.missingSecrets, []);
   assert.equal(data.servers[0]!.files, []);
   const file = join(ctx.tmp!.dir, 'secrets.yaml');
-  writeFileSync(file, `c1-a: {admin_passwd: ${ctx.env![A]}}\nc1-b: {admin_passwd: ${ctx.env![B]}}\n`);
+  writeFileSync(file, `c1-a: {admin_passwd: ${ctx.env![A]}, backup_key: ${ctx.env![KA]}}\nc1-b: {admin_passwd: ${ctx.env![B]}, backup_key: ${ctx.env![KB]}}\n`);
   chmodSync(file, 0o600);
   const fromFile = await cli(['--diff', '--secrets', file], {});
   assert.is(fromFile.code, 0, fromFile.out + fromFile.err);
@@ -133,8 +140,8 @@ s('another line edited on the server: exit 2, the change shown, the secret line 
       assert.match(r.out, `  ~ /etc/odoo/a.c1.test.conf  (drift: edited on the server since the last apply; lines holding secret ${A} not compared)\n`);
       assert.match(r.out, '       admin_passwd = (sensitive, not compared)\n      -data_dir = /srv/hand-edited\n      +data_dir = ');
       assert.match(r.out, `  s /etc/odoo/b.c1.test.conf  (not compared: needs secret ${B})\n`);
-      assert.match(r.out, 'c1: 1 to change, 1 drifted, 1 not compared (secrets not available)\n');
-      assert.match(r.out, 'in 2 files (1 differing nowhere else)');
+      assert.match(r.out, 'c1: 1 to change, 1 drifted, 3 not compared (secrets not available)\n');
+      assert.match(r.out, 'in 4 files (3 differing nowhere else)');
       const json = JSON.parse((await cli(['--diff', '--json'], {})).out) as { complete: boolean; servers: { pending: boolean }[] };
       assert.is(json.complete, false);
       assert.is(json.servers[0]!.pending, true);

@@ -14,9 +14,17 @@ import { resolveSecrets } from '../../src/secrets/resolveSecrets.js';
 
 export const CANARY = 'canary-7f3a9c1e';
 
-/** One distinct admin_passwd per instance, each containing the canary. */
+/** One distinct admin_passwd and backup key per instance, and a configuration backup key per server, each containing the canary. */
 export function secretEnv(fleet: Fleet): Record<string, string> {
-  return Object.fromEntries(fleet.instances.map((i) => [`BLINK_SECRET_${i.id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_ADMIN_PASSWD`, `${CANARY}-${i.id}`]));
+  const env = (id: string, key: string) => `BLINK_SECRET_${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${key}`;
+  return Object.fromEntries([
+    ...fleet.servers.flatMap((s) => (s.configBackup ? [[s.configBackup.authKey.slice(2, -1), `${CANARY}-config-backup-key-of-${s.name}-0123456789`]] : [])),
+    ...fleet.instances.flatMap((i) => [
+      [env(i.id, 'ADMIN_PASSWD'), `${CANARY}-${i.id}`],
+      // At least 32 characters, as blink-apply and the backup scripts require.
+      [env(i.id, 'BACKUP_KEY'), `${CANARY}-backup-key-of-${i.id}-0123456789`],
+    ]),
+  ]);
 }
 
 export interface RunResult {

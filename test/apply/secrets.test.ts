@@ -14,12 +14,15 @@ import { secretEnv } from './harness.js';
 
 const s = suite('secrets');
 
+/** The aws-1 files holding admin_passwd; the backup keys, the other secret files, have their own tests (test/compile/backupKey.test.ts). */
+const confArtifacts = () => awsArtifacts().filter((a) => a.kind !== 'backup-key');
+
 s('the per-instance variable name', () => {
   assert.is(instanceSecretEnv('corteperfecto-prod', 'admin_passwd'), 'BLINK_SECRET_CORTEPERFECTO_PROD_ADMIN_PASSWD');
 });
 
 s('every missing name is listed at once, without values', () => {
-  const r = resolveSecrets(awsArtifacts(), { env: { BLINK_SECRET_BLINK_INTERNAL_ADMIN_PASSWD: 'x-secret-1' } });
+  const r = resolveSecrets(confArtifacts(), { env: { BLINK_SECRET_BLINK_INTERNAL_ADMIN_PASSWD: 'x-secret-1' } });
   const missing = r.diagnostics.filter((d) => d.code === 'BLINK500').map((d) => d.message);
   assert.is(missing.length, 2);
   assert.match(missing[0]!, 'BLINK_SECRET_CORTEPERFECTO_PROD_ADMIN_PASSWD');
@@ -29,7 +32,7 @@ s('every missing name is listed at once, without values', () => {
 
 s('a --diff may go without a secret: a warning each, the reference left in place, a line break still refused', () => {
   const env = { BLINK_SECRET_BLINK_INTERNAL_ADMIN_PASSWD: 'x-secret-1' };
-  const r = resolveSecrets(awsArtifacts(), { env }, { allowMissing: true });
+  const r = resolveSecrets(confArtifacts(), { env }, { allowMissing: true });
   assert.equal(r.diagnostics.map((d) => [d.code, d.severity]), [['BLINK530', 'warning'], ['BLINK530', 'warning']]);
   assert.match(r.diagnostics[0]!.message, 'secret BLINK_SECRET_CORTEPERFECTO_PROD_ADMIN_PASSWD is not set');
   const left = [...r.unresolved].map(([a, u]) => [a.path, u]).sort();
@@ -39,15 +42,15 @@ s('a --diff may go without a secret: a warning each, the reference left in place
   ]);
   for (const [a] of r.unresolved) assert.match(r.contents.get(a)!, 'admin_passwd = ${secret:admin_passwd}\n');
   // With a secrets file, the message names both places; the name to set stays the variable.
-  const withFile = resolveSecrets(awsArtifacts(), { env, file: {} }, { allowMissing: true });
+  const withFile = resolveSecrets(confArtifacts(), { env, file: {} }, { allowMissing: true });
   assert.match(withFile.diagnostics[0]!.message, 'BLINK_SECRET_CORTEPERFECTO_PROD_ADMIN_PASSWD (or corteperfecto-prod.admin_passwd in the secrets file)');
   assert.equal([...withFile.unresolved.values()].flatMap((u) => u.names).sort(), ['BLINK_SECRET_CORTEPERFECTO_PROD_ADMIN_PASSWD', 'BLINK_SECRET_CORTEPERFECTO_TEST_ADMIN_PASSWD']);
   // Without the option: errors, and nothing is marked unresolved (an apply never gets that far).
-  const strict = resolveSecrets(awsArtifacts(), { env });
+  const strict = resolveSecrets(confArtifacts(), { env });
   assert.equal(strict.diagnostics.map((d) => d.code), ['BLINK500', 'BLINK500']);
   assert.is(strict.unresolved.size, 0);
   // A secret is one line, which is what lets a line holding a missing one stand for exactly one server line.
-  const broken = resolveSecrets(awsArtifacts(), { env: { ...env, BLINK_SECRET_CORTEPERFECTO_PROD_ADMIN_PASSWD: 'two\nlines' } }, { allowMissing: true });
+  const broken = resolveSecrets(confArtifacts(), { env: { ...env, BLINK_SECRET_CORTEPERFECTO_PROD_ADMIN_PASSWD: 'two\nlines' } }, { allowMissing: true });
   assert.ok(broken.diagnostics.some((d) => d.code === 'BLINK500' && d.severity === 'error' && d.message.includes('contains a line break')));
 });
 
@@ -87,7 +90,8 @@ s('a secrets file is used when it is 0600, refused when others can read it', () 
   const t = tempDir();
   try {
     const f = join(t.dir, 'secrets.yaml');
-    writeFileSync(f, 'blink-internal: {admin_passwd: a1}\ncorteperfecto-prod: {admin_passwd: a2}\ncorteperfecto-test: {admin_passwd: a3}\n');
+    const key = (n: number) => `fake-backup-key-${n}-0123456789abcdef0123`;
+    writeFileSync(f, `blink-internal: {admin_passwd: a1, backup_key: ${key(1)}}\ncorteperfecto-prod: {admin_passwd: a2, backup_key: ${key(2)}}\ncorteperfecto-test: {admin_passwd: a3, backup_key: ${key(3)}}\n`);
     chmodSync(f, 0o644);
     assert.is(loadSecretsFile(f).diagnostics[0]?.code, 'BLINK502');
     chmodSync(f, 0o600);
@@ -96,7 +100,7 @@ s('a secrets file is used when it is 0600, refused when others can read it', () 
     const r = resolveSecrets(awsArtifacts(), { env: { BLINK_SECRET_BLINK_INTERNAL_ADMIN_PASSWD: 'from-env' }, file: loaded.secrets! });
     assert.equal(r.diagnostics, []);
     // The environment wins over the file.
-    assert.equal(r.values.sort(), ['a2', 'a3', 'from-env']);
+    assert.equal(r.values.sort(), ['a2', 'a3', key(1), key(2), key(3), 'from-env'].sort());
   } finally {
     t.cleanup();
   }

@@ -31,6 +31,8 @@ interface Step {
 
 const STEPS: Step[] = [
   { command: /^export BLINK_SECRET_DEMO_SHOWCASE_ADMIN_PASSWD=\S+/, exit: 0 },
+  { command: /^export BLINK_SECRET_DEMO_SHOWCASE_BACKUP_KEY=\S{32,}/, exit: 0 },
+  { command: /^export BLINK_CONFIG_BACKUP_KEY_LAB=\S{32,}/, exit: 0 },
   { command: /^npx blink-render(\s|$)/, exit: 0, shows: [/rendered \d+ files for \d+ instances on 2 servers/] },
   {
     command: /^npx blink-apply --server lab --diff(\s|$)/,
@@ -41,13 +43,15 @@ const STEPS: Step[] = [
       '  + /usr/local/sbin/blink-backup  (new, 0755)',
       '  + /etc/postgresql/15/main/conf.d/blink.conf  (new, 0644)',
       'then: daemon-reload; enable and start odoo-demo-showcase; reload nginx; reload postgresql (listen_addresses, max_connections, shared_buffers, superuser_reserved_connections: only on a restart, blink-apply --restart-postgres); check health of demo-showcase',
+      '  + /etc/blink/backup-keys/demo-showcase.key  (new, 0600)',
+      '  + /etc/blink/backup-keys/_server-config.key  (new, 0600)',
       '  + /etc/blink/server.env  (new, 0644)',
       '  + /etc/cron.d/blink-config-backup  (new, 0644)',
-      'lab: 15 to add',
+      'lab: 16 to add',
     ],
   },
   // The stand-in reloads no PostgreSQL (the lab runs none): the step is still run, and recorded.
-  { command: /^npx blink-apply --server lab --yes(\s|$)/, exit: 0, shows: ['  installed 15 files', '  reload postgresql', '  enable odoo-demo-showcase', '  health demo-showcase', 'lab: applied (15 files)'] },
+  { command: /^npx blink-apply --server lab --yes(\s|$)/, exit: 0, shows: ['  installed 16 files', '  reload postgresql', '  enable odoo-demo-showcase', '  health demo-showcase', 'lab: applied (16 files)'] },
   { command: /^echo 'log_level = debug' >> config\/\.lab-server\/etc\/odoo\/demo\.somosblink\.com\.conf(\s|$)/, exit: 0 },
   {
     command: /^npx blink-apply --server lab --diff(\s|$)/,

@@ -9,7 +9,7 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTemplates } from '../../src/load/loadTemplates.js';
 import type { Artifact } from '../../src/model/Artifact.js';
@@ -21,6 +21,22 @@ import { SAMPLE_DEPLOY, SAMPLE_SERVERS, sampleInstance } from '../support/sample
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates', import.meta.url));
 /** The database role owning every test database: not a superuser, like Odoo's. */
 export const OWNER = 'blink_owner';
+
+/** The backup key blink-apply would write for an instance (an obvious fake, one per instance). */
+export function backupKey(id: string): string {
+  return `test-backup-key-of-${id}-not-a-secret-0123456789`;
+}
+
+/** The key blink-apply would write for a server's configuration backups (an obvious fake, one per server). */
+export function configBackupKey(server: string): string {
+  return `test-config-backup-key-of-${server}-not-a-secret-0123456789`;
+}
+
+/** A rendered file's content as blink-apply writes it: a backup key's reference resolved to backupKey() or configBackupKey(). */
+export function installedContent(a: Artifact): string {
+  if (a.kind !== 'backup-key') return a.content;
+  return a.instance !== undefined ? a.content.replace('${secret:backup_key}', backupKey(a.instance)) : a.content.replace(/\$\{BLINK_CONFIG_BACKUP_KEY_[A-Z0-9_]+\}/, configBackupKey(a.server));
+}
 const BACKUP_DIR = '/var/backups/odoo';
 
 export interface TestInstance {
@@ -196,27 +212,28 @@ sys.exit(2)
 `;
 }
 
-export async function setUpServer(): Promise<Server> {
+/** A server with INSTANCES, and `extra` instances of a test's own. */
+export async function setUpServer(extra: TestInstance[] = []): Promise<Server> {
   const pg = await startPostgres({ prefix: 'blink-backup-pg-' });
   try {
-    return await setUp(pg);
+    return await setUp(pg, [...INSTANCES, ...extra]);
   } catch (err) {
     await pg.stop();
     throw err;
   }
 }
 
-async function setUp(pg: Postgres): Promise<Server> {
+async function setUp(pg: Postgres, instances: TestInstance[]): Promise<Server> {
   const root = mkdtempSync(join(tmpdir(), 'blink-backup-'));
   try {
-    return build(pg, root);
+    return build(pg, root, instances);
   } catch (err) {
     rmSync(root, { recursive: true, force: true });
     throw err;
   }
 }
 
-function build(pg: Postgres, root: string): Server {
+function build(pg: Postgres, root: string, instances: TestInstance[]): Server {
   const osUser = pg.osUser;
   const asRoot = process.getuid?.() === 0;
   chmodSync(root, 0o755);
@@ -247,7 +264,7 @@ function build(pg: Postgres, root: string): Server {
   pg.sql(`CREATE ROLE ${OWNER} LOGIN CREATEDB`);
   pg.sql(`CREATE DATABASE "acme-prod" OWNER ${OWNER}`);
   pg.sql(SCHEMA_SQL, { db: 'acme-prod', user: OWNER });
-  for (const i of INSTANCES) {
+  for (const i of instances) {
     if (i.id !== 'acme-prod' && i.database !== false) pg.sql(`CREATE DATABASE "${i.id}" TEMPLATE "acme-prod" OWNER ${OWNER}`);
   }
   // The restore targets start different from the source, so a restore shows.
@@ -258,7 +275,7 @@ function build(pg: Postgres, root: string): Server {
     configLabel: 'config',
     // A server with a root folder: the scripts find it from where they are installed.
     servers: SAMPLE_SERVERS.filter((s) => s.name === 'aws-1').map((s) => ({ ...s, root })),
-    instances: INSTANCES.map((t, n) => testInstance(t, n, { osUser, odooBin, python, pg, upload: { UPLOAD_OK: uploadOk, UPLOAD_FAIL: uploadFail } })),
+    instances: instances.map((t, n) => testInstance(t, n, { osUser, odooBin, python, pg, upload: { UPLOAD_OK: uploadOk, UPLOAD_FAIL: uploadFail } })),
     deploy: { ...SAMPLE_DEPLOY },
   };
   const templates = loadTemplates(TEMPLATES_DIR);
@@ -270,7 +287,7 @@ function build(pg: Postgres, root: string): Server {
     if (a.linkTarget !== undefined || a.role !== 'managed') continue;
     const path = join(root, a.path);
     mkdir(dirname(path));
-    writeFileSync(path, a.content, { mode: a.mode });
+    writeFileSync(path, installedContent(a), { mode: a.mode });
     chmodSync(path, a.mode);
     if (asRoot) check(spawnSync('chown', [a.owner, path], { encoding: 'utf8' }), 'chown');
   }
@@ -421,11 +438,15 @@ export function sha256File(path: string): string {
  * anyone who can write a backup folder can: the backups the tests craft pass the checksum
  * check, so what they test is what comes after it. A MANIFEST that ends with an
  * `auth: hmac-sha256` line gets it recomputed with the key in `keyFile` (its first line that
- * is neither empty nor a comment), as only a holder of the instance's key could.
+ * is neither empty nor a comment), as only a holder of the instance's key could, and then
+ * its `created:` names the time its folder is named after.
  */
 export function reseal(dir: string, keyFile?: string): void {
   const path = join(dir, 'MANIFEST');
+  // A copy under another name says so: blink-restore refuses a folder named after another time than its MANIFEST's.
+  const stamp = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(basename(dir));
   const lines = readFileSync(path, 'utf8').split('\n').map((line) => {
+    if (stamp && keyFile && line.startsWith('created: ')) return `created: ${stamp[1]}-${stamp[2]}-${stamp[3]}T${stamp[4]}:${stamp[5]}:${stamp[6]}Z`;
     const m = /^file: (\S+) \d+ [0-9a-f]{64}$/.exec(line);
     if (!m) return line;
     const file = join(dir, m[1]!);

@@ -15,11 +15,12 @@ import { dirname, join } from 'node:path';
 import { loadTemplates } from '../../src/load/loadTemplates.js';
 import type { Artifact } from '../../src/model/Artifact.js';
 import type { Fleet, ResolvedOption, Server } from '../../src/model/Fleet.js';
+import { defaultConfigBackupKey } from '../../src/compile/defaults.js';
 import { renderFleet } from '../../src/render/renderFleet.js';
 import { startPostgres, type Postgres } from '../support/postgres.js';
 import { SAMPLE_DEPLOY, SAMPLE_SERVERS, sampleInstance } from '../support/sampleFleet.js';
 import { requireTool } from '../support/tools.js';
-import { OWNER, rowCounts, TEMPLATES_DIR, treeHashes } from './fixture.js';
+import { installedContent, OWNER, rowCounts, TEMPLATES_DIR, treeHashes } from './fixture.js';
 
 const s = suite('blink-backup and blink-restore under a root folder');
 const asRoot = process.getuid?.() === 0;
@@ -56,7 +57,7 @@ s.before(async () => {
 
   // The sample fleet's lab server, with its root here; the instance reaches PostgreSQL through its odoo.conf.
   const lab = SAMPLE_SERVERS.find((x) => x.name === 'lab')!;
-  const server: Server = { ...lab, root, configBackup: { schedule: '15 4 * * 0', keep: 8, dir: '/var/backups/odoo', source: lab.source } };
+  const server: Server = { ...lab, root, configBackup: { schedule: '15 4 * * 0', keep: 8, dir: '/var/backups/odoo', authKey: defaultConfigBackupKey('lab'), authKeyPos: lab.source, source: lab.source } };
   const base = sampleInstance({ client: 'demo', clientName: 'Demo', env: 'showcase', host: 'demo.lab.somosblink.com', server: 'lab', kind: 'test', port: 8069, tls: 'none', line: 26 });
   const db: ResolvedOption[] = [
     ['db_host', pg.host],
@@ -73,7 +74,7 @@ s.before(async () => {
     if (a.linkTarget !== undefined || a.role !== 'managed') continue;
     const path = join(root, a.path);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, a.content, { mode: a.mode });
+    writeFileSync(path, installedContent(a), { mode: a.mode });
     chmodSync(path, a.mode);
   }
   const filestore = join(root, DATA_DIR, 'filestore', DB);

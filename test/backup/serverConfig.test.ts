@@ -12,7 +12,9 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createHmac } from 'node:crypto';
 import { checkCron } from '../../src/compile/checkCron.js';
+import { defaultConfigBackupKey } from '../../src/compile/defaults.js';
 import { loadTemplates } from '../../src/load/loadTemplates.js';
 import type { Artifact } from '../../src/model/Artifact.js';
 import type { ConfigBackupSettings, Fleet } from '../../src/model/Fleet.js';
@@ -21,7 +23,7 @@ import { CONFIG_BACKUP_NAME, SERVER_PATHS } from '../../src/render/serverPaths.j
 import { SAMPLE_SERVERS, sampleFleet } from '../support/sampleFleet.js';
 import { requireTool } from '../support/tools.js';
 import { contents, snapshot, type Snapshot } from '../support/treeSnapshot.js';
-import { readManifest, sha256File, TEMPLATES_DIR } from './fixture.js';
+import { configBackupKey, installedContent, readManifest, sha256File, TEMPLATES_DIR } from './fixture.js';
 
 const s = suite('blink-backup --server-config');
 
@@ -32,7 +34,8 @@ let uploads: string;
 let identity: string;
 const PASSPHRASE_FILE = '/etc/blink/backup-passphrase';
 const RECIPIENTS_FILE = '/etc/blink/backup-recipients.txt';
-const BASE: Omit<ConfigBackupSettings, 'source'> = { schedule: '15 4 * * 0', keep: 8, dir: '/var/backups/odoo' };
+const BASE: Omit<ConfigBackupSettings, 'source'> = { schedule: '15 4 * * 0', keep: 8, dir: '/var/backups/odoo', authKey: defaultConfigBackupKey('aws-1'), authKeyPos: SAMPLE_SERVERS[0]!.source };
+const KEY = configBackupKey('aws-1');
 /** What the backup covers, relative to the root; the passphrase file stays out. */
 const COVERED = ['etc/odoo', 'etc/blink', 'etc/nginx/sites-available', 'etc/nginx/sites-enabled'];
 
@@ -53,7 +56,7 @@ function install(artifacts: Artifact[]): void {
     rmSync(path, { force: true });
     if (a.linkTarget !== undefined) symlinkSync(a.linkTarget, path);
     else {
-      writeFileSync(path, a.content, { mode: a.mode });
+      writeFileSync(path, installedContent(a), { mode: a.mode });
       chmodSync(path, a.mode);
     }
   }
@@ -82,6 +85,23 @@ function covered(base: string): Record<string, Snapshot> {
   return Object.fromEntries(COVERED.map((p) => [p, Object.fromEntries(Object.entries(snapshot(join(base, p))).map(([k, v]) => [k, { ...v, mtimeMs: 0 }]))]));
 }
 
+/** What a backup of the live server holds: the covered folders without the backup keys, which never leave the server in one. */
+function expected(): Record<string, Snapshot> {
+  const live = covered(root);
+  for (const k of Object.keys(live['etc/blink']!)) if (k.startsWith('backup-keys/')) delete live['etc/blink']![k];
+  return live;
+}
+
+/** The MANIFEST's last line is the HMAC-SHA256 of the lines above it under the server's key, as blink-restore checks an instance's. */
+function assertAuthentic(folder: string): void {
+  const text = readFileSync(join(folder, 'MANIFEST'), 'utf8');
+  const lines = text.split('\n');
+  const auth = /^auth: hmac-sha256 ([0-9a-f]{64})$/.exec(lines[lines.length - 2]!);
+  assert.ok(auth, 'the MANIFEST ends with its auth line');
+  const signed = lines.slice(0, -2).join('\n') + '\n';
+  assert.is(auth![1], createHmac('sha256', KEY).update(signed).digest('hex'), 'authenticated with the server\'s key');
+}
+
 /**
  * Restores one backup the way docs/runbooks/restore.md says: check the archive
  * against its MANIFEST, decrypt it, extract it into a new folder.
@@ -89,6 +109,11 @@ function covered(base: string): Record<string, Snapshot> {
 function restore(stamp: string): { into: string; manifest: ReturnType<typeof readManifest> } {
   const folder = join(configDir(), stamp);
   const manifest = readManifest(folder);
+  // The runbook's own check of the auth line, as written there, with the key under this root.
+  const runbook = readFileSync(new URL('../../docs/runbooks/restore.md', import.meta.url), 'utf8');
+  const check = /head -n -1 MANIFEST \| (python3 -c '[^']*') \/etc\/blink\/backup-keys\/_server-config\.key/.exec(runbook)![1]!;
+  const byHand = spawnSync('bash', ['-c', `head -n -1 MANIFEST | ${check} "$1"`, 'check', join(root, SERVER_PATHS.configBackupKey)], { cwd: folder, encoding: 'utf8' });
+  assert.is(byHand.stdout, readFileSync(join(folder, 'MANIFEST'), 'utf8').trimEnd().split('\n').pop()! + '\n', byHand.stderr);
   assert.is(manifest.files.length, 1);
   const file = manifest.files[0]!;
   assert.is(sha256File(join(folder, file.name)), file.sha256, 'the archive matches its MANIFEST');
@@ -167,10 +192,16 @@ s('a backup: the folders and the manifest in one archive with its checksum; rest
   assert.is(manifest.values.encryption, 'none');
   assert.is(manifest.files[0]!.name, 'config.tar.gz');
 
+  // Authenticated under the server's own key, numbered like an instance's backups.
+  assertAuthentic(folder);
+  assert.is(manifest.values.sequence, '1');
   // Byte for byte and mode for mode, the vhost links as links; the secret blink-apply resolved is there.
-  const live = covered(root);
   const back = covered(into);
-  assert.equal(back, live);
+  assert.equal(back, expected());
+  // The backup keys stay behind: the instances' and the server's own.
+  assert.ok(existsSync(join(root, SERVER_PATHS.configBackupKey)) && existsSync(join(root, 'etc/blink/backup-keys/corteperfecto-prod.key')));
+  assert.not.ok(existsSync(join(into, 'etc/blink/backup-keys')), 'no backup key in the archive');
+  assert.is(manifest.values.excluded, '/etc/blink/backup-keys');
   assert.is(contents(back['etc/nginx/sites-enabled']!)['corteperfecto.somosblink.com'], '-> /etc/nginx/sites-available/corteperfecto.somosblink.com');
   assert.match(readFileSync(join(into, 'etc/odoo/corteperfecto.somosblink.com.conf'), 'utf8'), 'admin_passwd = fake-admin-passwd-for-tests');
   assert.is(readFileSync(join(into, 'var/lib/blink/manifest.json'), 'utf8'), readFileSync(join(root, 'var/lib/blink/manifest.json'), 'utf8'));
@@ -193,8 +224,10 @@ s('encrypted with age or gpg, as server.env says; a gpg passphrase file never go
   assert.is(readFileSync(join(folder, 'config.tar.gz.age')).subarray(0, 21).toString(), 'age-encryption.org/v1');
   let restored = restore('20260111T041500Z');
   assert.is(restored.manifest.values.encryption, 'age');
+  assertAuthentic(folder);
+  assert.is(restored.manifest.values.sequence, '2');
   // A gpg passphrase only counts when something is encrypted with it: here nothing, so it is kept.
-  assert.equal(covered(restored.into), covered(root));
+  assert.equal(covered(restored.into), expected());
 
   useSettings({ ...BASE, encrypt: { method: 'gpg', file: PASSPHRASE_FILE } });
   r = run(['--server-config'], { BLINK_NOW: '20260118T041500Z' });
@@ -203,9 +236,9 @@ s('encrypted with age or gpg, as server.env says; a gpg passphrase file never go
   assert.equal(readdirSync(folder).sort(), ['MANIFEST', 'config.tar.gz.gpg']);
   restored = restore('20260118T041500Z');
   assert.is(restored.manifest.values.encryption, 'gpg');
-  assert.is(restored.manifest.values.excluded, PASSPHRASE_FILE);
+  assert.match(readFileSync(join(folder, 'MANIFEST'), 'utf8'), `\nexcluded: ${PASSPHRASE_FILE}\nexcluded: /etc/blink/backup-keys\n`);
   assert.not.ok(existsSync(join(restored.into, PASSPHRASE_FILE)), 'the passphrase is not in what it protects');
-  const live = covered(root);
+  const live = expected();
   delete live['etc/blink']![PASSPHRASE_FILE.slice('/etc/blink/'.length)];
   assert.equal(covered(restored.into), live);
   assert.match(readFileSync(join(root, 'var/log/blink/backup.log'), 'utf8'), /without the passphrase files \/etc\/blink\/backup-passphrase/);

@@ -9,6 +9,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { CONFIG_BACKUP_DEFAULTS, DEFAULT_COMMANDS, DEFAULTS, DEPLOY_DEFAULTS } from '../../src/compile/defaults.js';
+import { DEFAULT_BACKUP_KEY } from '../../src/compile/backupKey.js';
 import { formatDiagnostic } from '../../src/diagnostics/formatDiagnostic.js';
 import { clientsReference, type JsonSchema } from '../../tools/clientsReference.js';
 import { currentReference, REFERENCE_FILES } from '../../tools/writeClientsReference.js';
@@ -78,6 +79,8 @@ s("the schema's defaults are the ones compile applies", () => {
   // backup.enabled: the sample sets it nowhere.
   const r = buildTree(sampleTree());
   assert.ok(r.fleet!.instances.every((i) => i.backup.enabled === props('backup')['enabled']!.default));
+  assert.ok(r.fleet!.instances.every((i) => i.backup.authKey === props('backup')['auth_key']!.default));
+  assert.is(props('backup')['auth_key']!.default, DEFAULT_BACKUP_KEY);
 });
 
 s.run();

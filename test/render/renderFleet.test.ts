@@ -37,6 +37,7 @@ layout('the shipped templates load without diagnostics and the sample renders cl
 layout('every file of the sample fleet, with kind, mode, owner and role', () => {
   const rows = render().artifacts.map((a) => `${a.server} ${a.path} ${a.kind} ${a.mode.toString(8)} ${a.owner} ${a.role}${a.bootstrapFor ? ' for ' + a.bootstrapFor : ''}${a.linkTarget ? ' -> ' + a.linkTarget : ''}`);
   const instanceRows = (id: string, host: string, server: string, tls: boolean) => [
+    `${server} /etc/blink/backup-keys/${id}.key backup-key 600 root:root managed`,
     `${server} /etc/blink/instances/${id}.env backup-env 644 root:root managed`,
     `${server} /etc/cron.d/odoo-backup-${id} cron 644 root:root managed`,
     `${server} /etc/logrotate.d/odoo-${id} logrotate 644 root:root managed`,
@@ -135,6 +136,7 @@ content('secretRefs: what config values brought in, not shell syntax of a templa
     if (a.kind === 'odoo-conf') assert.equal(a.secretRefs, ['${secret:admin_passwd}'], a.path);
     else if (a.server === 'aws-1' && a.path === '/usr/local/sbin/blink-backup') assert.equal(a.secretRefs, ['${RCLONE_KEY}']);
     else if (a.path === '/etc/blink/instances/blink-internal.env') assert.equal(a.secretRefs, ['${RCLONE_KEY}']);
+    else if (a.kind === 'backup-key') assert.equal(a.secretRefs, ['${secret:backup_key}'], a.path);
     else assert.equal(a.secretRefs, [], a.path);
   }
 });
@@ -507,7 +509,7 @@ errors('a control character in a context value is BLINK015 for each file of that
   const fleet = sampleFleet((i) => (i.id === 'corteperfecto-test' ? { dataDir: '/srv/odoo\nExecStartPre=/bin/evil' } : {}));
   const { artifacts, diagnostics } = render(fleet);
   const own = diagnostics.filter((d) => d.line === 18);
-  assert.is(own.length, 8, 'conf, unit, vhost, link, logrotate, env, bootstrap vhost, cron');
+  assert.is(own.length, 9, 'conf, unit, vhost, link, logrotate, env, bootstrap vhost, cron, backup key');
   for (const d of own) {
     assert.is(d.code, 'BLINK015');
     assert.is(d.file, 'config/clients.yaml');

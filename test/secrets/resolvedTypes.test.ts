@@ -19,9 +19,14 @@ function fleetWith(odoo: string): BuildResult {
   return r;
 }
 
-/** Every admin_passwd the sample fleet needs, each its own. */
+/** Every admin_passwd and backup key the sample fleet needs, each its own. */
 function adminPasswords(r: BuildResult): Record<string, string> {
-  return Object.fromEntries(r.fleet!.instances.map((i) => [instanceSecretEnv(i.id, 'admin_passwd'), `fake-admin-${i.id}`]));
+  return Object.fromEntries(
+    r.fleet!.instances.flatMap((i) => [
+      [instanceSecretEnv(i.id, 'admin_passwd'), `fake-admin-${i.id}`],
+      [instanceSecretEnv(i.id, 'backup_key'), `fake-backup-key-of-${i.id}-0123456789abcdef`],
+    ]),
+  );
 }
 
 function resolve(r: BuildResult, env: Record<string, string>) {

@@ -85,8 +85,8 @@ export function sampleInstance(spec: SampleSpec, overrides: SampleOverrides = {}
     declaredModules: {},
     logKeepDays: production ? 30 : 7,
     backup: production
-      ? { enabled: true, schedule: '0 */6 * * *', keepDays: 30, dir: '/var/backups/odoo' }
-      : { enabled: true, schedule: '30 3 * * *', keepDays: 7, dir: '/var/backups/odoo' },
+      ? { enabled: true, schedule: '0 */6 * * *', keepDays: 30, dir: '/var/backups/odoo', authKey: '${secret:backup_key}', authKeyPos: { file: CLIENTS, line: spec.line, column: 7 } }
+      : { enabled: true, schedule: '30 3 * * *', keepDays: 7, dir: '/var/backups/odoo', authKey: '${secret:backup_key}', authKeyPos: { file: CLIENTS, line: spec.line, column: 7 } },
     options: [],
     iniSources: ['base.conf', `templates/${spec.kind}.template.conf`],
     source: { file: CLIENTS, line: spec.line, column: 7 },

@@ -33,7 +33,7 @@ export function instance(client: string, env: string, host: string, srv: string,
   const spec = { client, clientName: client, env, host, server: srv, kind: env === 'prod' ? ('production' as const) : ('test' as const), port, line: 10 };
   return sampleInstance(spec, {
     logKeepDays: 30,
-    backup: { enabled: true, schedule: '0 */6 * * *', keepDays: 30, dir: '/var/backups/odoo' },
+    backup: { enabled: true, schedule: '0 */6 * * *', keepDays: 30, dir: '/var/backups/odoo', authKey: '${secret:backup_key}', authKeyPos: { file: 'config/clients.yaml', line: 10, column: 7 } },
     options: [],
     iniSources: ['base.conf'],
     ...over,
