@@ -151,7 +151,8 @@ s('--json emits the plan as data', async () => {
 
 s('--server and --host limit what is contacted and which secrets are needed', async () => {
   const sp = spy();
-  const env = Object.fromEntries(Object.entries(ctx.env!).filter(([k]) => k.includes('_C2_B_')));
+  // b.c2's secrets and its server's own (the key of c2's configuration backups).
+  const env = Object.fromEntries(Object.entries(ctx.env!).filter(([k]) => k.includes('_C2_B_') || k === 'BLINK_CONFIG_BACKUP_KEY_C2'));
   const r = await cli(['--diff', '--require-secrets', '--host', 'b.c2.*'], { env, remoteFor: sp.remoteFor });
   assert.is(r.code, 0, r.err);
   assert.equal(sp.calls, ['c2']);

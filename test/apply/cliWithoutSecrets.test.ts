@@ -23,6 +23,8 @@ const B = 'BLINK_SECRET_C1_B_ADMIN_PASSWD';
 // The backup keys, the other secret files of every instance (/etc/blink/backup-keys/<instance>.key).
 const KA = 'BLINK_SECRET_C1_A_BACKUP_KEY';
 const KB = 'BLINK_SECRET_C1_B_BACKUP_KEY';
+// And the server's own: the key of c1's configuration backups (/etc/blink/backup-keys/_server-config.key), from the environment only.
+const KS = 'BLINK_CONFIG_BACKUP_KEY_C1';
 
 async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -68,14 +70,15 @@ s('nothing else differs: exit 0, each secret file listed as not compared, the su
   assert.match(r.out, `  s /etc/odoo/a.c1.test.conf  (not compared: needs secret ${A})\n`);
   assert.match(r.out, `  s /etc/odoo/b.c1.test.conf  (not compared: needs secret ${B})\n`);
   assert.match(r.out, `  s /etc/blink/backup-keys/c1-a.key  (not compared: needs secret ${KA})\n`);
-  assert.match(r.out, '\nc1: 4 not compared (secrets not available)\n');
-  assert.match(r.out, 'fleet: 1 server, 0 with changes, 0 unreachable or failed; 0 to add, 0 to change, 0 mode/owner, 0 to delete, 0 orphans kept, 0 drifted, 4 not compared\n');
-  assert.match(r.out, 'not compared: the lines holding 4 secrets this run does not have, in 4 files (4 differing nowhere else); the exit code covers everything else.');
+  assert.match(r.out, `  s /etc/blink/backup-keys/_server-config.key  (not compared: needs secret ${KS})\n`);
+  assert.match(r.out, '\nc1: 5 not compared (secrets not available)\n');
+  assert.match(r.out, 'fleet: 1 server, 0 with changes, 0 unreachable or failed; 0 to add, 0 to change, 0 mode/owner, 0 to delete, 0 orphans kept, 0 drifted, 5 not compared\n');
+  assert.match(r.out, 'not compared: the lines holding 5 secrets this run does not have, in 5 files (5 differing nowhere else); the exit code covers everything else.');
   assert.match(r.err, `warning BLINK530: secret ${A} is not set (needed by c1-a (/etc/odoo/a.c1.test.conf)): the lines holding it are not compared`);
   assert.match(r.err, `warning BLINK530: secret ${B} is not set`);
   assert.match(r.err, `warning BLINK530: secret ${KB} is not set (needed by c1-b (/etc/blink/backup-keys/c1-b.key))`);
   // Only the odoo.conf and backup key files hold a secret: every other file was compared and is unchanged.
-  assert.is(r.out.split('\n').filter((l) => /^ {2}[-+~ms?] \//.test(l)).length, 4, r.out);
+  assert.is(r.out.split('\n').filter((l) => /^ {2}[-+~ms?] \//.test(l)).length, 5, r.out);
 });
 
 s('--json: "complete": false, the secrets it lacked, each file not compared', async () => {
@@ -88,11 +91,12 @@ s('--json: "complete": false, the secrets it lacked, each file not compared', as
     diagnostics: { code: string; severity: string }[];
   };
   assert.is(data.complete, false);
-  assert.equal(data.missingSecrets, [A, KA, B, KB]);
+  assert.equal(data.missingSecrets, [KS, A, KA, B, KB]);
   const [c1] = data.servers;
   assert.is(c1!.pending, false);
-  assert.is(c1!.counts['notCompared'], 4);
+  assert.is(c1!.counts['notCompared'], 5);
   assert.equal(c1!.files.map((f) => [f.path, f.change, f.notCompared, f.missingSecrets]), [
+    ['/etc/blink/backup-keys/_server-config.key', 'none', true, [KS]],
     ['/etc/blink/backup-keys/c1-a.key', 'none', true, [KA]],
     ['/etc/blink/backup-keys/c1-b.key', 'none', true, [KB]],
     ['/etc/odoo/a.c1.test.conf', 'none', true, [A]],
@@ -100,7 +104,7 @@ s('--json: "complete": false, the secrets it lacked, each file not compared', as
   ]);
   // No hash of a content with a reference in it, offered as the one to come.
   assert.ok(c1!.files.every((f) => f.after?.sha256 === undefined));
-  assert.equal(data.diagnostics.map((d) => [d.code, d.severity]), [['BLINK530', 'warning'], ['BLINK530', 'warning'], ['BLINK530', 'warning'], ['BLINK530', 'warning']]);
+  assert.equal(data.diagnostics.map((d) => [d.code, d.severity]), [['BLINK530', 'warning'], ['BLINK530', 'warning'], ['BLINK530', 'warning'], ['BLINK530', 'warning'], ['BLINK530', 'warning']]);
 });
 
 s('with every secret (environment or --secrets FILE): compared in full', async () => {
@@ -113,7 +117,8 @@ s('with every secret (environment or --secrets FILE): compared in full', async (
   const file = join(ctx.tmp!.dir, 'secrets.yaml');
   writeFileSync(file, `c1-a: {admin_passwd: ${ctx.env![A]}, backup_key: ${ctx.env![KA]}}\nc1-b: {admin_passwd: ${ctx.env![B]}, backup_key: ${ctx.env![KB]}}\n`);
   chmodSync(file, 0o600);
-  const fromFile = await cli(['--diff', '--secrets', file], {});
+  // The file holds instances' values; a server's configuration backup key comes from the environment.
+  const fromFile = await cli(['--diff', '--secrets', file], { [KS]: ctx.env![KS]! });
   assert.is(fromFile.code, 0, fromFile.out + fromFile.err);
   assert.match(fromFile.out, 'c1: no changes\n');
   assert.not.match(fromFile.out + fromFile.err, 'not compared');
@@ -125,7 +130,7 @@ s('a secret that changed is seen only with the secrets; without them it stays no
   assert.is(full.code, 2, full.out + full.err);
   assert.match(full.out, '+admin_passwd = (sensitive, changed)');
   assert.not.match(full.out, 'fake-rotated-value');
-  const partial = await cli(['--diff'], { [B]: ctx.env![B]! });
+  const partial = await cli(['--diff'], { [B]: ctx.env![B]!, [KS]: ctx.env![KS]! });
   assert.is(partial.code, 0, partial.out + partial.err);
   assert.match(partial.out, `  s /etc/odoo/a.c1.test.conf  (not compared: needs secret ${A})\n`);
   assert.not.match(partial.out, 'b.c1.test.conf');
@@ -140,8 +145,8 @@ s('another line edited on the server: exit 2, the change shown, the secret line 
       assert.match(r.out, `  ~ /etc/odoo/a.c1.test.conf  (drift: edited on the server since the last apply; lines holding secret ${A} not compared)\n`);
       assert.match(r.out, '       admin_passwd = (sensitive, not compared)\n      -data_dir = /srv/hand-edited\n      +data_dir = ');
       assert.match(r.out, `  s /etc/odoo/b.c1.test.conf  (not compared: needs secret ${B})\n`);
-      assert.match(r.out, 'c1: 1 to change, 1 drifted, 3 not compared (secrets not available)\n');
-      assert.match(r.out, 'in 4 files (3 differing nowhere else)');
+      assert.match(r.out, 'c1: 1 to change, 1 drifted, 4 not compared (secrets not available)\n');
+      assert.match(r.out, 'in 5 files (4 differing nowhere else)');
       const json = JSON.parse((await cli(['--diff', '--json'], {})).out) as { complete: boolean; servers: { pending: boolean }[] };
       assert.is(json.complete, false);
       assert.is(json.servers[0]!.pending, true);

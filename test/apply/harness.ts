@@ -11,6 +11,7 @@ import { formatServerPlan } from '../../src/plan/formatPlan.js';
 import { planJson } from '../../src/plan/planJson.js';
 import type { Remote } from '../../src/remote/Remote.js';
 import { resolveSecrets } from '../../src/secrets/resolveSecrets.js';
+import { defaultConfigBackupKey } from '../../src/compile/defaults.js';
 
 export const CANARY = 'canary-7f3a9c1e';
 
@@ -18,7 +19,8 @@ export const CANARY = 'canary-7f3a9c1e';
 export function secretEnv(fleet: Fleet): Record<string, string> {
   const env = (id: string, key: string) => `BLINK_SECRET_${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${key}`;
   return Object.fromEntries([
-    ...fleet.servers.flatMap((s) => (s.configBackup ? [[s.configBackup.authKey.slice(2, -1), `${CANARY}-config-backup-key-of-${s.name}-0123456789`]] : [])),
+    // Every server's, also where the Fleet at hand has none: the CLI compiles clients.yaml, whose default is on.
+    ...fleet.servers.map((s) => [(s.configBackup?.authKey ?? defaultConfigBackupKey(s.name)).slice(2, -1), `${CANARY}-config-backup-key-of-${s.name}-0123456789`]),
     ...fleet.instances.flatMap((i) => [
       [env(i.id, 'ADMIN_PASSWD'), `${CANARY}-${i.id}`],
       // At least 32 characters, as blink-apply and the backup scripts require.

@@ -47,11 +47,11 @@ const STEPS: Step[] = [
       '  + /etc/blink/backup-keys/_server-config.key  (new, 0600)',
       '  + /etc/blink/server.env  (new, 0644)',
       '  + /etc/cron.d/blink-config-backup  (new, 0644)',
-      'lab: 16 to add',
+      'lab: 17 to add',
     ],
   },
   // The stand-in reloads no PostgreSQL (the lab runs none): the step is still run, and recorded.
-  { command: /^npx blink-apply --server lab --yes(\s|$)/, exit: 0, shows: ['  installed 16 files', '  reload postgresql', '  enable odoo-demo-showcase', '  health demo-showcase', 'lab: applied (16 files)'] },
+  { command: /^npx blink-apply --server lab --yes(\s|$)/, exit: 0, shows: ['  installed 17 files', '  reload postgresql', '  enable odoo-demo-showcase', '  health demo-showcase', 'lab: applied (17 files)'] },
   { command: /^echo 'log_level = debug' >> config\/\.lab-server\/etc\/odoo\/demo\.somosblink\.com\.conf(\s|$)/, exit: 0 },
   {
     command: /^npx blink-apply --server lab --diff(\s|$)/,

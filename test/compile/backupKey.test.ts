@@ -22,7 +22,8 @@ function built(tree: Record<string, string>): BuildResult {
 s('by default each instance with backups gets its own key file, 0600 root-only, holding ${secret:backup_key}', () => {
   const r = built(editClients('test: { host: corteperfecto-test.somosblink.com, server: aws-1, branch: test, kind: test, port: 8079 }', 'test: { host: corteperfecto-test.somosblink.com, server: aws-1, branch: test, kind: test, port: 8079, backup: { enabled: false } }'));
   assert.equal(errorsOf(r), []);
-  const keys = r.artifacts.filter((a) => a.kind === 'backup-key');
+  // The instances' keys (each server's configuration backup has its own, see configBackup.test.ts).
+  const keys = r.artifacts.filter((a) => a.kind === 'backup-key' && a.instance !== undefined);
   assert.equal(keys.map((a) => a.path).sort(), ['/etc/blink/backup-keys/blink-internal.key', '/etc/blink/backup-keys/corteperfecto-prod.key', '/etc/blink/backup-keys/demo-showcase.key']);
   for (const a of keys) {
     assert.is(a.mode, 0o600);
@@ -65,6 +66,8 @@ s('a backup_dir holding or inside the key folder is BLINK291', () => {
 /** Every secret the sample fleet needs, with the backup keys given (or left out) by `keys`. */
 function sources(r: BuildResult, keys: (id: string) => string | undefined) {
   const env: Record<string, string> = {};
+  // Each server's configuration backup key, each its own: these tests are about the instances' keys.
+  for (const x of r.fleet!.servers) if (x.configBackup) env[x.configBackup.authKey.slice(2, -1)] = `fake-config-backup-key-of-${x.name}-0123456789`;
   for (const i of r.fleet!.instances) {
     env[instanceSecretEnv(i.id, 'admin_passwd')] = `fake-admin-passwd-of-${i.id}`;
     const k = keys(i.id);
@@ -76,7 +79,7 @@ function resolve(r: BuildResult, keys: (id: string) => string | undefined) {
   const fleet = r.fleet!;
   const byId = new Map(fleet.instances.map((i) => [i.id, i]));
   const src = sources(r, keys);
-  const res = resolveSecrets(r.artifacts, src, { positionOf: (a) => (a.kind === 'backup-key' ? byId.get(a.instance!)!.backup.authKeyPos : undefined) });
+  const res = resolveSecrets(r.artifacts, src, { positionOf: (a) => (a.kind === 'backup-key' && a.instance ? byId.get(a.instance)!.backup.authKeyPos : undefined) });
   return { ...res, ready: secretsReady(fleet.servers, fleet.instances, fleet.instances, src) };
 }
 

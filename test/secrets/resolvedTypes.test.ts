@@ -19,14 +19,15 @@ function fleetWith(odoo: string): BuildResult {
   return r;
 }
 
-/** Every admin_passwd and backup key the sample fleet needs, each its own. */
+/** Every admin_passwd and backup key the sample fleet needs (the servers' configuration backups' too), each its own. */
 function adminPasswords(r: BuildResult): Record<string, string> {
-  return Object.fromEntries(
-    r.fleet!.instances.flatMap((i) => [
+  return Object.fromEntries([
+    ...r.fleet!.servers.flatMap((s) => (s.configBackup ? [[s.configBackup.authKey.slice(2, -1), `fake-config-backup-key-of-${s.name}-0123456789`]] : [])),
+    ...r.fleet!.instances.flatMap((i) => [
       [instanceSecretEnv(i.id, 'admin_passwd'), `fake-admin-${i.id}`],
       [instanceSecretEnv(i.id, 'backup_key'), `fake-backup-key-of-${i.id}-0123456789abcdef`],
     ]),
-  );
+  ]);
 }
 
 function resolve(r: BuildResult, env: Record<string, string>) {
