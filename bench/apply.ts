@@ -177,7 +177,10 @@ function writeConfig(healthPort: number): string {
 
 function secretEnv(): Record<string, string> {
   const env: Record<string, string> = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/root' };
-  for (let n = 1; n <= SERVERS * PER; n++) env[`BLINK_SECRET_C${String(n).padStart(4, '0')}_PROD_ADMIN_PASSWD`] = `fake-bench-admin-password-${n}`;
+  for (let n = 1; n <= SERVERS * PER; n++) {
+    env[`BLINK_SECRET_C${String(n).padStart(4, '0')}_PROD_ADMIN_PASSWD`] = `fake-bench-admin-password-${n}`;
+    env[`BLINK_SECRET_C${String(n).padStart(4, '0')}_PROD_BACKUP_KEY`] = `fake-bench-backup-key-of-instance-${n}`;
+  }
   return env;
 }
 
