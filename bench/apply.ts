@@ -179,7 +179,7 @@ function secretEnv(): Record<string, string> {
   const env: Record<string, string> = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/root' };
   for (let n = 1; n <= SERVERS * PER; n++) {
     env[`BLINK_SECRET_C${String(n).padStart(4, '0')}_PROD_ADMIN_PASSWD`] = `fake-bench-admin-password-${n}`;
-    env[`BLINK_SECRET_C${String(n).padStart(4, '0')}_PROD_BACKUP_KEY`] = `fake-bench-backup-key-of-instance-${n}-0123456789`;
+    env[`BLINK_SECRET_C${String(n).padStart(4, '0')}_PROD_BACKUP_KEY`] = `fake-bench-backup-key-of-instance-${n}`;
   }
   // Each server's configuration backup key (config_backup.auth_key's default).
   for (let s = 0; s < SERVERS; s++) env[`BLINK_CONFIG_BACKUP_KEY_${name(s).toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] = `fake-bench-config-backup-key-of-server-${s}-0123456789`;

@@ -9,12 +9,17 @@ import { tempDir } from '../support/tmp.js';
 const repo = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
 const cached = suite('compiled-fleet cache');
 
+/** The sample fleet's inputs copied into `dir`, with a node_modules for the cache folder to go in. */
+function copyOfRepo(dir: string) {
+  for (const d of ['config', 'custom-addons', 'templates']) cpSync(join(repo, d), join(dir, d), { recursive: true });
+  mkdirSync(join(dir, 'node_modules'));
+  return { configDir: join(dir, 'config'), addonsDir: join(dir, 'custom-addons'), templatesDir: join(dir, 'templates'), cwd: dir };
+}
+
 cached('a cached build gives exactly what a fresh one gives; a config change is a miss', async () => {
   const t = tempDir();
   try {
-    for (const d of ['config', 'custom-addons', 'templates']) cpSync(join(repo, d), join(t.dir, d), { recursive: true });
-    mkdirSync(join(t.dir, 'node_modules'));
-    const opts = { configDir: join(t.dir, 'config'), addonsDir: join(t.dir, 'custom-addons'), templatesDir: join(t.dir, 'templates'), cwd: t.dir };
+    const opts = copyOfRepo(t.dir);
     const fresh = build(opts);
     const first = (await cachedBuild(opts, repo));
     // Written once the caller waits for something: here, for a moment.
@@ -59,9 +64,7 @@ cached('the deploy settings and release folders come back from the cache as comp
 cached('per-server renders come back from the cache as rendered; another input or server list is a miss', async () => {
   const t = tempDir();
   try {
-    for (const d of ['config', 'custom-addons', 'templates']) cpSync(join(repo, d), join(t.dir, d), { recursive: true });
-    mkdirSync(join(t.dir, 'node_modules'));
-    const opts = { configDir: join(t.dir, 'config'), addonsDir: join(t.dir, 'custom-addons'), templatesDir: join(t.dir, 'templates'), cwd: t.dir };
+    const opts = copyOfRepo(t.dir);
     const fresh = build(opts);
     const servers = [...new Set(fresh.artifacts.map((a) => a.server))];
     assert.ok(servers.length > 1);
