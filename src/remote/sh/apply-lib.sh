@@ -69,6 +69,26 @@ file_or_link() { # FILE SHOWN
   fi
 }
 
+# Exits 3 (or 2 for a bad operation) unless every line of OPS, a file of
+# apply-swap.sh's operation lines, is safe to act on: every folder on the
+# way a real folder (each checked once), nothing but a regular file or a
+# link at the path. With CHECK_OPS=1 the operation must be write or delete.
+ops_safe() { # ROOT OPS CHECK_OPS
+  os_last=
+  while read -r os_op _ _ _ os_path _; do
+    [ -n "$os_path" ] || continue
+    if [ "$3" = 1 ]; then
+      case $os_op in write | delete) ;; *) missing "file operation" ;; esac
+    fi
+    os_dir=${os_path%/*}
+    if [ "$os_dir" != "$os_last" ]; then
+      folders_only "$1" "$os_dir"
+      os_last=$os_dir
+    fi
+    file_or_link "$1$os_path" "$os_path"
+  done < "$2"
+}
+
 # Print a regular file (never a link, FIFO or device, which could block a
 # read forever), at most 64 MiB of it.
 cat_regular() {

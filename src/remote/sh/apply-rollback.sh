@@ -14,16 +14,7 @@ cat > "$ops"
 B=$root/var/lib/blink
 K=$B/backups/$run/tree
 folders_only "$root" /var/lib/blink/backups
-last=
-while read -r _ _ _ _ path _; do
-  [ -n "$path" ] || continue
-  dir=${path%/*}
-  if [ "$dir" != "$last" ]; then
-    folders_only "$root" "$dir"
-    last=$dir
-  fi
-  file_or_link "$root$path" "$path"
-done < "$ops"
+ops_safe "$root" "$ops" 0
 set_phase "$B" rolling-back
 ok=0
 while read -r op old _ _ path _; do

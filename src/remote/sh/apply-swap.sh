@@ -19,17 +19,7 @@ B=$root/var/lib/blink
 S=$B/staging/$run/tree
 K=$B/backups/$run/tree
 folders_only "$root" /var/lib/blink/backups
-last=
-while read -r op _ _ _ path _; do
-  [ -n "$path" ] || continue
-  case $op in write | delete) ;; *) missing "file operation" ;; esac
-  dir=${path%/*}
-  if [ "$dir" != "$last" ]; then
-    folders_only "$root" "$dir"
-    last=$dir
-  fi
-  file_or_link "$root$path" "$path"
-done < "$in.ops"
+ops_safe "$root" "$in.ops" 1
 
 mkdir -p -- "$B/backups"
 chmod 700 -- "$B" "$B/backups"
