@@ -68,19 +68,23 @@ export async function diffFleet(sel: FleetSelection, o: FleetOptions, done?: (in
       // The handshake runs in ssh while this server's files are made here.
       const opening = d.remote.open();
       const made = o.desiredFor ? await o.desiredFor(server) : d.desired;
-      if (!('code' in made)) d.desired = made;
-      // Asked before the session answers: the read waits in the channel, not for a round trip.
-      const reading = 'code' in made ? undefined : readRemote(d.remote, d.desired, resourceQuery(d.resources));
-      // Observed below, unless the connection failed first: never an unhandled rejection.
-      reading?.catch(() => undefined);
-      const opened = await opening;
-      if ('code' in made) d.error = made;
-      else if (opened) d.error = error('BLINK510', `${server.name} (${d.remote.target}) is unreachable: ${opened.error}`);
-      else {
-        o.progress?.(server.name, 'reading');
-        const read = await reading!;
-        if (isFailure(read)) d.error = read.refused ?? (read.unreachable ? error('BLINK510', `${server.name} (${d.remote.target}) is unreachable: ${read.error}`) : error('BLINK511', `${server.name}: ${read.error}`));
-        else d.plan = plan({ ...planInput(d, sel, o), state: read.state, oldContents: read.oldContents });
+      if ('code' in made) {
+        // Not read: the connection is closed with the others at the end.
+        d.error = made;
+      } else {
+        d.desired = made;
+        // Asked before the session answers: the read waits in the channel, not for a round trip.
+        const reading = readRemote(d.remote, d.desired, resourceQuery(d.resources));
+        // Observed below, unless the connection failed first: never an unhandled rejection.
+        reading.catch(() => undefined);
+        const opened = await opening;
+        if (opened) d.error = error('BLINK510', `${server.name} (${d.remote.target}) is unreachable: ${opened.error}`);
+        else {
+          o.progress?.(server.name, 'reading');
+          const read = await reading;
+          if (isFailure(read)) d.error = read.refused ?? (read.unreachable ? error('BLINK510', `${server.name} (${d.remote.target}) is unreachable: ${read.error}`) : error('BLINK511', `${server.name}: ${read.error}`));
+          else d.plan = plan({ ...planInput(d, sel, o), state: read.state, oldContents: read.oldContents });
+        }
       }
     } catch (e) {
       d.error = unexpected(server.name, e);
