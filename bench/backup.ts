@@ -49,10 +49,10 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadTemplates } from '../src/load/loadTemplates.js';
 import type { TemplateSet } from '../src/render/TemplateSet.js';
-import type { Fleet, ResolvedOption, Server } from '../src/model/Fleet.js';
+import type { Fleet, Server } from '../src/model/Fleet.js';
 import { renderFleet } from '../src/render/renderFleet.js';
 import { startPostgres, type Postgres } from '../test/support/postgres.js';
-import { SAMPLE_DEPLOY, SAMPLE_SERVERS, sampleInstance } from '../test/support/sampleFleet.js';
+import { SAMPLE_DEPLOY, SAMPLE_SERVERS, sampleInstance, withDatabase } from '../test/support/sampleFleet.js';
 import { median } from './lib/benchKit.js';
 import { describe, detectRssMethod, measure, type Measurement } from './lib/measure.js';
 
@@ -105,13 +105,7 @@ interface World {
 function install(label: string, root: string, templates: TemplateSet, pg: Postgres): World {
   const server: Server = { ...SAMPLE_SERVERS.find((x) => x.name === 'lab')!, root };
   const base = sampleInstance({ client: 'bench', clientName: 'Bench', env: 'prod', host: 'bench.example.com', server: 'lab', kind: 'production', port: 8069, tls: 'none', line: 1 }, { systemUser: pg.osUser });
-  const db: ResolvedOption[] = [
-    ['db_host', pg.host],
-    ['db_port', String(pg.port)],
-    ['db_user', OWNER],
-  ].map(([key, value]) => ({ key: key!, value: value!, chain: [{ value: value!, layer: 'environment' as const, pos: base.source }] }));
-  const options = [...base.options.filter((o) => !db.some((d) => d.key === o.key)), ...db].sort((a, b) => (a.key < b.key ? -1 : 1));
-  const fleet: Fleet = { configLabel: 'config', servers: [server], instances: [{ ...base, options }], deploy: { ...SAMPLE_DEPLOY } };
+  const fleet: Fleet = { configLabel: 'config', servers: [server], instances: [withDatabase(base, { host: pg.host, port: pg.port, user: OWNER })], deploy: { ...SAMPLE_DEPLOY } };
   const rendered = renderFleet(fleet, templates);
   if (rendered.diagnostics.length) throw new Error(`render (${label}): ${JSON.stringify(rendered.diagnostics)}`);
   for (const a of rendered.artifacts) {

@@ -13,10 +13,10 @@ import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTemplates } from '../../src/load/loadTemplates.js';
 import type { Artifact } from '../../src/model/Artifact.js';
-import type { BackupSettings, Fleet, Instance, ResolvedOption } from '../../src/model/Fleet.js';
+import type { BackupSettings, Fleet, Instance } from '../../src/model/Fleet.js';
 import { renderFleet } from '../../src/render/renderFleet.js';
 import { startPostgres, type Postgres } from '../support/postgres.js';
-import { SAMPLE_DEPLOY, SAMPLE_SERVERS, sampleInstance } from '../support/sampleFleet.js';
+import { SAMPLE_DEPLOY, SAMPLE_SERVERS, sampleInstance, withDatabase } from '../support/sampleFleet.js';
 
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates', import.meta.url));
 /** The database role owning every test database: not a superuser, like Odoo's. */
@@ -383,16 +383,7 @@ function testInstance(
   const upload = t.backup?.upload?.replace(/^UPLOAD_(OK|FAIL)/, (m) => x.upload[m]!);
   const backup: BackupSettings = { ...base.backup, ...t.backup, dir: BACKUP_DIR, ...(upload !== undefined ? { upload } : {}) };
   // How the instance reaches PostgreSQL, in its odoo.conf: the scripts read it from there.
-  const db: [string, string][] = [
-    ['db_host', x.pg.host],
-    ['db_port', String(x.pg.port)],
-    ['db_user', OWNER],
-  ];
-  const options: ResolvedOption[] = [
-    ...base.options.filter((o) => !db.some(([k]) => k === o.key)),
-    ...db.map(([key, value]) => ({ key, value, chain: [{ value, layer: 'environment' as const, pos: base.source }] })),
-  ].sort((a, b) => (a.key < b.key ? -1 : 1));
-  return { ...base, backup, options };
+  return { ...withDatabase(base, { host: x.pg.host, port: x.pg.port, user: OWNER }), backup };
 }
 
 /** Waits until check() is true, polling; throws after timeoutMs. */

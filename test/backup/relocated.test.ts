@@ -14,11 +14,11 @@ import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadTemplates } from '../../src/load/loadTemplates.js';
 import type { Artifact } from '../../src/model/Artifact.js';
-import type { Fleet, ResolvedOption, Server } from '../../src/model/Fleet.js';
+import type { Fleet, Server } from '../../src/model/Fleet.js';
 import { defaultConfigBackupKey } from '../../src/compile/defaults.js';
 import { renderFleet } from '../../src/render/renderFleet.js';
 import { startPostgres, type Postgres } from '../support/postgres.js';
-import { SAMPLE_DEPLOY, SAMPLE_SERVERS, sampleInstance } from '../support/sampleFleet.js';
+import { SAMPLE_DEPLOY, SAMPLE_SERVERS, sampleInstance, withDatabase } from '../support/sampleFleet.js';
 import { requireTool } from '../support/tools.js';
 import { installedContent, OWNER, rowCounts, TEMPLATES_DIR, treeHashes } from './fixture.js';
 
@@ -59,13 +59,7 @@ s.before(async () => {
   const lab = SAMPLE_SERVERS.find((x) => x.name === 'lab')!;
   const server: Server = { ...lab, root, configBackup: { schedule: '15 4 * * 0', keep: 8, dir: '/var/backups/odoo', authKey: defaultConfigBackupKey('lab'), authKeyPos: lab.source, source: lab.source } };
   const base = sampleInstance({ client: 'demo', clientName: 'Demo', env: 'showcase', host: 'demo.lab.somosblink.com', server: 'lab', kind: 'test', port: 8069, tls: 'none', line: 26 });
-  const db: ResolvedOption[] = [
-    ['db_host', pg.host],
-    ['db_port', String(pg.port)],
-    ['db_user', OWNER],
-  ].map(([key, value]) => ({ key: key!, value: value!, chain: [{ value: value!, layer: 'environment' as const, pos: base.source }] }));
-  const options = [...base.options.filter((o) => !db.some((d) => d.key === o.key)), ...db].sort((a, b) => (a.key < b.key ? -1 : 1));
-  const fleet: Fleet = { configLabel: 'config', servers: [server], instances: [{ ...base, options }], deploy: { ...SAMPLE_DEPLOY } };
+  const fleet: Fleet = { configLabel: 'config', servers: [server], instances: [withDatabase(base, { host: pg.host, port: pg.port, user: OWNER })], deploy: { ...SAMPLE_DEPLOY } };
   const templates = loadTemplates(TEMPLATES_DIR);
   const rendered = renderFleet(fleet, templates.templates);
   assert.equal(rendered.diagnostics, []);

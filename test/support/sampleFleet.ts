@@ -124,3 +124,14 @@ function deriveOptions(i: Instance, spec: SampleSpec): ResolvedOption[] {
     .map(([key, value, origin]) => ({ key, value, chain: [origin(value)] }))
     .sort((a, b) => (a.key < b.key ? -1 : 1));
 }
+
+/** An instance's options with db_host, db_port and db_user set by its environment: an instance of a PostgreSQL a test (or bench) started. */
+export function withDatabase(instance: Instance, db: { host: string; port: number; user: string }): Instance {
+  const set: ResolvedOption[] = [
+    ['db_host', db.host],
+    ['db_port', String(db.port)],
+    ['db_user', db.user],
+  ].map(([key, value]) => ({ key: key!, value: value!, chain: [{ value: value!, layer: 'environment' as const, pos: instance.source }] }));
+  const options = [...instance.options.filter((o) => !set.some((d) => d.key === o.key)), ...set].sort((a, b) => (a.key < b.key ? -1 : 1));
+  return { ...instance, options };
+}
