@@ -44,6 +44,7 @@ export function serverFiles(compiled: CachedCompiled, selection: FleetSelection,
   const adminPasswd = new Map<string, string[]>();
   const backupKeys = new Map<string, SharedBackupKey>();
   const secretValues: string[] = [];
+  const seenValues = new Set<string>();
   const valuesByServer = new Map<string, string[]>();
 
   const make = async (server: Server): Promise<DesiredFile[] | Diagnostic> => {
@@ -63,7 +64,10 @@ export function serverFiles(compiled: CachedCompiled, selection: FleetSelection,
       const seen = backupKeys.get(value) ?? { instances: [], names: [] };
       backupKeys.set(value, { instances: [...seen.instances, ...k.instances], names: [...seen.names, ...k.names] });
     }
-    for (const v of secrets.values) if (!secretValues.includes(v)) secretValues.push(v);
+    for (const v of secrets.values) {
+      if (!seenValues.has(v)) secretValues.push(v);
+      seenValues.add(v);
+    }
     valuesByServer.set(server.name, secrets.valuesByServer.get(server.name) ?? []);
     if (hasErrors(reported)) return error('BLINK511', `${server.name}: not read, its files could not be made (see the errors below)`);
     return forServer(desiredFiles(artifacts, secrets.contents, secrets.unresolved), server);
