@@ -16,9 +16,17 @@ import { childEnv } from './childEnv.js';
  * it runs whole or not at all. The answer is `@@<nonce> <code> <out> <err>`
  * and that many bytes. When this process dies the loop reads EOF and ends
  * after the running script, and with it the session and the master.
+ *
+ * Scripts get a scratch folder of the session's in $BLINK_SCRATCH, so a step
+ * needs no mktemp and rm of its own; it is shared by every script of the
+ * session, one at a time, so a script truncates each file before it uses
+ * it. Scripts run another way (`sh -s`, the local transport) have none.
  */
 const LOOP = `T=$(mktemp -d "\${TMPDIR:-/tmp}/blink.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
+mkdir "$T/scratch" || exit 1
+BLINK_SCRATCH=$T/scratch
+export BLINK_SCRATCH
 echo READY
 while IFS=' ' read -r tag n len; do
   [ "$tag" = RUN ] || exit 2
@@ -38,6 +46,8 @@ export interface ShellSession {
   run(text: string): Promise<ExecResult>;
   /** Ends the loop and waits for the process. */
   close(): Promise<void>;
+  /** Ends the process now, handshake or not (a connection nobody will use), and waits for it. */
+  kill(): Promise<void>;
 }
 
 interface Pending {
@@ -110,6 +120,10 @@ export function shellSession(cmd: string, args: string[], wrap: (script: string)
     },
     async close() {
       child.stdin.end();
+      await closed;
+    },
+    async kill() {
+      child.kill();
       await closed;
     },
   };

@@ -2,6 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { shellSession } from '../../src/remote/shellSession.js';
 import { scriptWithInput } from '../../src/remote/scriptWithInput.js';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 // The loop the ssh master's session runs, here under a local `sh -c`: the same bytes either way.
 const local = (prefix = '') => shellSession('sh', ['-c'], (loop) => prefix + loop);
@@ -40,6 +42,28 @@ s('binary and large output come back byte for byte', async () => {
   } finally {
     await sh.close();
   }
+});
+
+s("scripts share the session's private scratch folder; without a session there is none", async () => {
+  const sh = local();
+  try {
+    const a = await sh.run(scriptWithInput('echo "$BLINK_SCRATCH"; stat -c %a "${BLINK_SCRATCH%/*}"; echo kept > "$BLINK_SCRATCH/f"'));
+    const [dir, mode] = a.stdout.toString().trim().split('\n');
+    assert.is(mode, '700');
+    const b = await sh.run(scriptWithInput('echo "$BLINK_SCRATCH"; cat "$BLINK_SCRATCH/f"'));
+    assert.is(b.stdout.toString(), `${dir}\nkept\n`);
+    await sh.close();
+    assert.not.ok(existsSync(dir!));
+  } finally {
+    await sh.close();
+  }
+  // Not even one inherited from blink's own environment: it would be shared by every server's scripts.
+  const src = new URL('../../src/remote/localTransport.ts', import.meta.url).href;
+  const code = `import { localTransport } from ${JSON.stringify(src)};
+const r = await localTransport('t').exec('echo "\${BLINK_SCRATCH-none}"');
+process.stdout.write(r.stdout);`;
+  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', code], { env: { ...process.env, BLINK_SCRATCH: '/tmp' }, encoding: 'utf8' });
+  assert.is(r.stdout, 'none\n', r.stderr);
 });
 
 s('what a login script prints before the loop starts is not taken for an answer', async () => {
