@@ -11,11 +11,21 @@ import { childEnv } from './childEnv.js';
  *
  * Each request is `RUN <nonce> <length>` and that many bytes of script;
  * `head -c` reads exactly those, so a script never sees the next one. The
- * script runs from a file with its own stdin, stdout and stderr files, so
+ * script runs from a file with its own stdin (/dev/null) and stderr file, so
  * nothing it does (read stdin, exit, a syntax error) can touch the loop, and
- * it runs whole or not at all. The answer is `@@<nonce> <code> <out> <err>`
- * and that many bytes. When this process dies the loop reads EOF and ends
- * after the running script, and with it the session and the master.
+ * it runs whole or not at all. Its stdout goes straight to the channel, with
+ * no copy and no count (a count costs `wc` processes on every step): the
+ * answer is `@@<nonce>`, the script's stdout, `\n@@<nonce> <exit code>`,
+ * its stderr (`cat` only when there is some) and `\n@@<nonce> end`, each
+ * marker on a line of its own. The nonce is random per request and never
+ * reaches the script (its stdin is /dev/null, the loop's variables are not
+ * exported), so nothing a script prints, nor any file it copies, can end
+ * its answer early. When this process dies the loop reads EOF and ends after
+ * the running script, and with it the session and the master. A process a
+ * script leaves behind with its stdout (a daemon a configured restart
+ * command starts without redirecting it) would keep the channel open after
+ * the loop ends: close() waits for the loop's BYE, then a little, then
+ * ends the session without it.
  *
  * Scripts get a scratch folder of the session's in $BLINK_SCRATCH, so a step
  * needs no mktemp and rm of its own; it is shared by every script of the
@@ -31,13 +41,20 @@ echo READY
 while IFS=' ' read -r tag n len; do
   [ "$tag" = RUN ] || exit 2
   head -c "$len" > "$T/s" || exit 2
-  sh "$T/s" < /dev/null > "$T/o" 2> "$T/e"; c=$?
-  printf '@@%s %s %s %s\\n' "$n" "$c" $(($(wc -c < "$T/o"))) $(($(wc -c < "$T/e")))
-  cat "$T/o" "$T/e"
-done`;
+  printf '@@%s\\n' "$n"
+  sh "$T/s" < /dev/null 2> "$T/e"; c=$?
+  printf '\\n@@%s %s\\n' "$n" "$c"
+  [ ! -s "$T/e" ] || cat "$T/e"
+  printf '\\n@@%s end\\n' "$n"
+done
+echo BYE`;
 
 const READY_LINE = Buffer.from('READY\n');
 const NL_READY_LINE = Buffer.from('\nREADY\n');
+const BYE_LINE = Buffer.from('BYE\n');
+const NL_BYE_LINE = Buffer.from('\nBYE\n');
+/** How long close() waits for the session to end once the loop has. */
+const CLOSE_GRACE_MS = 2000;
 
 export interface ShellSession {
   /** Resolves once the loop runs (undefined), or with why it never did. */
@@ -46,59 +63,140 @@ export interface ShellSession {
   run(text: string): Promise<ExecResult>;
   /** Ends the loop and waits for the process. */
   close(): Promise<void>;
-  /** Ends the process now, handshake or not (a connection nobody will use), and waits for it. */
-  kill(): Promise<void>;
 }
 
 interface Pending {
-  nonce: string;
+  /** `@@<nonce>\n`: where its answer starts. */
+  head: Buffer;
+  /** `\n@@<nonce> `: its stdout ends here; the exit code and a line break follow. */
+  trailer: Buffer;
+  /** `\n@@<nonce> end\n`: its stderr ends here, and with it the answer. */
+  end: Buffer;
   resolve(r: ExecResult): void;
 }
+
+/** Where the parse of the first waiting answer is: each byte is searched once, however many chunks it comes in. */
+type Progress = { at: 'head' } | { at: 'out'; from: number } | { at: 'err'; from: number; outEnd: number; errStart: number; code: number };
+
+/**
+ * What the session printed and no answer has taken yet. Chunks are copied
+ * into one buffer that doubles when full, so a large answer (a fetch of
+ * several MiB) costs one copy per byte, not one per chunk.
+ */
+class Inbox {
+  private buf = Buffer.alloc(INBOX_SIZE);
+  private used = 0;
+  get bytes(): Buffer {
+    return this.buf.subarray(0, this.used);
+  }
+  push(c: Buffer): void {
+    if (this.used + c.length > this.buf.length) {
+      const bigger = Buffer.alloc(Math.max(this.buf.length * 2, this.used + c.length));
+      this.buf.copy(bigger, 0, 0, this.used);
+      this.buf = bigger;
+    }
+    c.copy(this.buf, this.used);
+    this.used += c.length;
+  }
+  /** Forget the first n bytes; a buffer grown for one large answer is let go once it is read. */
+  drop(n: number): void {
+    const rest = this.used - n;
+    if (this.buf.length > INBOX_SIZE && rest <= INBOX_SIZE) {
+      const small = Buffer.alloc(INBOX_SIZE);
+      this.buf.copy(small, 0, n, this.used);
+      this.buf = small;
+    } else {
+      this.buf.copyWithin(0, n, this.used);
+    }
+    this.used = rest;
+  }
+}
+
+const INBOX_SIZE = 64 * 1024;
 
 /** `cmd args…` must end by running the shell command it is given as its last argument (ssh: the remote command). */
 export function shellSession(cmd: string, args: string[], wrap: (script: string) => string): ShellSession {
   const child = spawn(cmd, [...args, wrap(LOOP)], { stdio: ['pipe', 'pipe', 'pipe'], env: childEnv() });
-  let buf: Buffer = Buffer.alloc(0);
+  const inbox = new Inbox();
+  let progress: Progress = { at: 'head' };
   let err = '';
   let started = false;
+  let closing = false;
   let gone: string | undefined;
+  let sawBye!: () => void;
+  const bye = new Promise<void>((r) => (sawBye = r));
   const queue: Pending[] = [];
   let markReady!: (e: string | undefined) => void;
   const ready = new Promise<string | undefined>((r) => (markReady = r));
-  const closed = new Promise<void>((r) => child.on('close', () => r()));
+  let ended = false;
+  const closed = new Promise<void>((r) => child.on('close', () => ((ended = true), r())));
 
   const fail = (why: string): void => {
     gone ??= why;
     markReady(gone);
     for (const p of queue.splice(0)) p.resolve({ code: 255, stdout: Buffer.alloc(0), stderr: gone, unreachable: true });
   };
+  const outOfTurn = (): void => {
+    child.kill();
+    fail('the remote shell answered out of turn');
+  };
   const drain = (): void => {
     if (!started) {
       // A login script may print before the loop starts: everything up to READY is not ours.
+      const b = inbox.bytes;
       let at = 0;
-      if (!buf.subarray(0, READY_LINE.length).equals(READY_LINE)) {
-        const i = buf.indexOf(NL_READY_LINE);
+      if (!b.subarray(0, READY_LINE.length).equals(READY_LINE)) {
+        const i = b.indexOf(NL_READY_LINE);
         if (i < 0) return;
         at = i + 1;
       }
-      buf = buf.subarray(at + READY_LINE.length);
+      inbox.drop(at + READY_LINE.length);
       started = true;
       markReady(undefined);
     }
     while (queue.length) {
-      const nl = buf.indexOf(10);
-      if (nl < 0) return;
-      const m = /^@@(\S+) (\d+) (\d+) (\d+)$/.exec(buf.subarray(0, nl).toString('latin1'));
-      if (!m || m[1] !== queue[0]!.nonce) return void (child.kill(), fail('the remote shell answered out of turn'));
-      const [o, e] = [Number(m[3]), Number(m[4])];
-      if (buf.length < nl + 1 + o + e) return;
-      const body = buf.subarray(nl + 1, nl + 1 + o + e);
-      buf = buf.subarray(nl + 1 + o + e);
-      queue.shift()!.resolve({ code: Number(m[2]), stdout: Buffer.from(body.subarray(0, o)), stderr: body.subarray(o).toString('utf8') });
+      const p = queue[0]!;
+      const b = inbox.bytes;
+      if (progress.at === 'head') {
+        // Anything but this request's head (stray output after the last answer, another request's answer) desynchronises the session.
+        const n = Math.min(b.length, p.head.length);
+        if (!b.subarray(0, n).equals(p.head.subarray(0, n))) return outOfTurn();
+        if (n < p.head.length) return;
+        progress = { at: 'out', from: p.head.length };
+      }
+      if (progress.at === 'out') {
+        const i = b.indexOf(p.trailer, progress.from);
+        if (i < 0) {
+          // The next search starts where a trailer cut by the chunk's end could begin.
+          progress.from = Math.max(progress.from, b.length - p.trailer.length + 1);
+          return;
+        }
+        const nl = b.indexOf(10, i + p.trailer.length);
+        if (nl < 0) {
+          progress.from = i;
+          return;
+        }
+        const code = b.subarray(i + p.trailer.length, nl).toString('latin1');
+        if (!/^\d{1,3}$/.test(code)) return outOfTurn();
+        progress = { at: 'err', from: nl + 1, outEnd: i, errStart: nl + 1, code: Number(code) };
+      }
+      const j = b.indexOf(p.end, progress.from);
+      if (j < 0) {
+        progress.from = Math.max(progress.from, b.length - p.end.length + 1);
+        return;
+      }
+      const r: ExecResult = { code: progress.code, stdout: Buffer.from(b.subarray(p.head.length, progress.outEnd)), stderr: b.subarray(progress.errStart, j).toString('utf8') };
+      inbox.drop(j + p.end.length);
+      progress = { at: 'head' };
+      queue.shift()!.resolve(r);
+    }
+    if (closing) {
+      const b = inbox.bytes;
+      if (b.subarray(0, BYE_LINE.length).equals(BYE_LINE) || b.includes(NL_BYE_LINE)) sawBye();
     }
   };
   child.stdout.on('data', (c: Buffer) => {
-    buf = buf.length ? Buffer.concat([buf, c]) : c;
+    inbox.push(c);
     drain();
   });
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
@@ -113,17 +211,22 @@ export function shellSession(cmd: string, args: string[], wrap: (script: string)
       const nonce = randomBytes(8).toString('hex');
       const body = Buffer.from(text);
       return new Promise((resolve) => {
-        queue.push({ nonce, resolve });
+        queue.push({ head: Buffer.from(`@@${nonce}\n`), trailer: Buffer.from(`\n@@${nonce} `), end: Buffer.from(`\n@@${nonce} end\n`), resolve });
         child.stdin.write(`RUN ${nonce} ${body.length}\n`);
         child.stdin.write(body);
       });
     },
     async close() {
+      closing = true;
       child.stdin.end();
-      await closed;
-    },
-    async kill() {
-      child.kill();
+      drain();
+      await Promise.race([closed, bye.then(() => new Promise((r) => setTimeout(r, CLOSE_GRACE_MS).unref()))]);
+      if (!ended) {
+        // The loop is over, yet something still holds its output: let go of it.
+        child.kill();
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }
       await closed;
     },
   };

@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createHash, randomBytes } from 'node:crypto';
 import { shellSession } from '../../src/remote/shellSession.js';
 import { scriptWithInput } from '../../src/remote/scriptWithInput.js';
 import { spawnSync } from 'node:child_process';
@@ -44,6 +45,82 @@ s('binary and large output come back byte for byte', async () => {
   }
 });
 
+s('an answer is framed by markers only the loop knows: nothing a script prints ends it early', async () => {
+  const sh = local();
+  try {
+    // Markers as the loop writes them, with a nonce of the script's own: at line starts, at the very end, without a line break.
+    const fake = '@@0123456789abcdef\nx\n@@0123456789abcdef 0\n\n@@0123456789abcdef end\n@@0123456789abcdef 0';
+    const r = await sh.run(scriptWithInput(`printf '%s' '${fake}'; printf 'oops\\n\\n@@0123456789abcdef end\\n' >&2; exit 4`));
+    assert.is(r.stdout.toString(), fake);
+    assert.is(r.code, 4);
+    assert.is(r.stderr, 'oops\n\n@@0123456789abcdef end\n');
+    // The loop's own variables (the nonce among them) never reach a script.
+    const v = await sh.run(scriptWithInput('echo "${tag-unset} ${n-unset} ${len-unset} ${c-unset}"'));
+    assert.is(v.stdout.toString(), 'unset unset unset unset\n');
+  } finally {
+    await sh.close();
+  }
+});
+
+s('stdout and stderr come back exactly: with or without a final line break, empty or not', async () => {
+  const sh = local();
+  try {
+    const cases: [string, string, string][] = [
+      ["printf abc", 'abc', ''],
+      ["echo abc", 'abc\n', ''],
+      ["printf '\\n\\n'", '\n\n', ''],
+      [':', '', ''],
+      ["printf e >&2", '', 'e'],
+      ["echo out; echo err >&2; printf more", 'out\nmore', 'err\n'],
+    ];
+    const rs = await Promise.all(cases.map(([script]) => sh.run(scriptWithInput(script))));
+    rs.forEach((r, i) => {
+      assert.is(r.stdout.toString(), cases[i]![1], cases[i]![0]);
+      assert.is(r.stderr, cases[i]![2], cases[i]![0]);
+      assert.is(r.code, 0);
+    });
+  } finally {
+    await sh.close();
+  }
+});
+
+s('several MB, in many chunks, with lines that look like markers, come back byte for byte', async () => {
+  const sh = local();
+  try {
+    const parts: Buffer[] = [];
+    for (let i = 0; i < 50_000; i++) parts.push(Buffer.from(`\n@@${randomBytes(8).toString('hex')} 0\n@@`), randomBytes(i % 97));
+    const input = Buffer.concat(parts);
+    assert.ok(input.length > 3_000_000);
+    const r = await sh.run(scriptWithInput('cat; head -c 3000000 /dev/urandom | tee "$BLINK_SCRATCH/big"; sha256sum < "$BLINK_SCRATCH/big" >&2', input));
+    assert.is(r.code, 0, r.stderr);
+    assert.ok(r.stdout.subarray(0, input.length).equals(input));
+    const tail = r.stdout.subarray(input.length);
+    assert.is(tail.length, 3_000_000);
+    assert.is(r.stderr.split(' ')[0], createHash('sha256').update(tail).digest('hex'));
+    assert.is((await sh.run(scriptWithInput('echo next'))).stdout.toString(), 'next\n');
+  } finally {
+    await sh.close();
+  }
+});
+
+s('a script that ends early, or is killed, is answered with its code and what it printed so far', async () => {
+  const sh = local();
+  try {
+    const [early, killed, next] = await Promise.all([
+      sh.run(scriptWithInput('printf partial; exit 7; echo never')),
+      sh.run(scriptWithInput('echo before; echo why >&2; kill -9 $$; echo never')),
+      sh.run(scriptWithInput('echo next')),
+    ]);
+    assert.equal([early.code, early.stdout.toString()], [7, 'partial']);
+    assert.equal([killed.code, killed.stdout.toString()], [137, 'before\n']);
+    // The loop's shell adds its own word on the kill.
+    assert.match(killed.stderr, /^why\n/);
+    assert.is(next.stdout.toString(), 'next\n');
+  } finally {
+    await sh.close();
+  }
+});
+
 s("scripts share the session's private scratch folder; without a session there is none", async () => {
   const sh = local();
   try {
@@ -66,6 +143,32 @@ process.stdout.write(r.stdout);`;
   assert.is(r.stdout, 'none\n', r.stderr);
 });
 
+s('output after an answer is over (a process a script left behind) is an answer out of turn', async () => {
+  const sh = local();
+  try {
+    assert.is((await sh.run(scriptWithInput('(sleep 0.2; echo stray) & echo done'))).stdout.toString(), 'done\n');
+    await new Promise((r) => setTimeout(r, 600));
+    const r = await sh.run(scriptWithInput('echo next'));
+    assert.ok(r.unreachable);
+    assert.is(r.stderr, 'the remote shell answered out of turn');
+  } finally {
+    await sh.close();
+  }
+});
+
+s('close() ends the session even when a process a script left behind still holds its output', async () => {
+  const sh = local();
+  const r = await sh.run(scriptWithInput('sleep 60 & echo $!'));
+  const pid = Number(r.stdout.toString());
+  try {
+    const t0 = Date.now();
+    await sh.close();
+    assert.ok(Date.now() - t0 < 10_000, `close took ${Date.now() - t0} ms`);
+  } finally {
+    process.kill(pid);
+  }
+});
+
 s('what a login script prints before the loop starts is not taken for an answer', async () => {
   const sh = local('echo "Welcome"; printf "NOT READY\\n"; ');
   try {
@@ -79,7 +182,8 @@ s('what a login script prints before the loop starts is not taken for an answer'
 s('a session that dies answers every waiting request as unreachable', async () => {
   const sh = local();
   await sh.ready;
-  const waiting = sh.run(scriptWithInput('kill -9 $PPID; sleep 5'));
+  // The running script keeps the channel (its stdout) until it ends: then the session is gone.
+  const waiting = sh.run(scriptWithInput('kill -9 $PPID; sleep 1'));
   const after = sh.run(scriptWithInput('echo never'));
   const [a, b] = await Promise.all([waiting, after]);
   assert.ok(a.unreachable && b.unreachable);
