@@ -4,17 +4,25 @@
 # of runs that never finished. Everything printed is data that blink
 # validates; nothing here follows a link inside the root, reads anything
 # but regular files, or reads for longer than HASH_SECONDS.
-# Beside the files, in the same trip (read_resources below): the folders
-# instances need, the service users, every PostgreSQL role and database (one
-# query) and the firewall (one ufw status), whatever the number of instances.
+# Beside the files, in the same trip: the folders instances need, the
+# service users, every PostgreSQL role and database (one query) and the
+# firewall (one ufw status), whatever the number of instances.
 # stdin: root, nonce, the psql command, the ufw command ("-": not asked),
 # the service users (space-separated, "-": none), the folders instances need
 # (one a line, ended by "."), the folders blink writes in (one a line, ended
 # by "."), then the paths to look at (one a line).
 # stdout: sections, each "@@<name> <nonce>" on a line of its own and what
 # follows it up to the next one; blink reads them by name, in any order.
+#
+# This runs on every server of every diff, so it starts few processes (each
+# costs more than all the shell around it): one awk for every list, one find
+# (and its sha256sum) for the files, one find for the folders, one getent,
+# psql and ufw side by side under one timeout while the files are hashed,
+# and one head for everything that is read from a file.
 set -u
 HASH_SECONDS=120
+# psql and ufw, side by side: each may take this long.
+RES_SECONDS=60
 IFS= read -r root || missing root
 IFS= read -r nonce || missing nonce
 IFS= read -r psql || missing psql
@@ -23,50 +31,70 @@ IFS= read -r users || missing users
 # Configured commands run where the transport starts scripts (a local
 # server's config folder), not in the root.
 home=$PWD
+LC_ALL=C
+export LC_ALL
 SHAPE='^(/[A-Za-z0-9_+-][A-Za-z0-9._+-]*)+$'
 NL='
 '
-PG_SECONDS=60
-UFW_SECONDS=60
 # Every role and database of the server, as one line of JSON (names are
 # data: parseResources.ts matches them against what it asked about).
 PG_QUERY="SELECT 'blink-pg ' || json_build_object(
   'roles', (SELECT coalesce(json_agg(json_build_object('name', rolname, 'login', rolcanlogin, 'createdb', rolcreatedb, 'superuser', rolsuper)), '[]') FROM pg_roles),
   'databases', (SELECT coalesce(json_agg(json_build_object('name', datname, 'owner', pg_get_userbyid(datdba), 'encoding', pg_encoding_to_char(encoding), 'collate', datcollate, 'ctype', datctype)), '[]') FROM pg_database))::text;"
 
-# The users take one getent, PostgreSQL one psql, the firewall one ufw,
-# whatever the number of instances.
-read_resources() {
-  echo "@@users $nonce"
-  if [ "$users" != - ]; then
-    set -f
-    # shellcheck disable=SC2086
-    getent passwd $users 2>/dev/null
-    set +f
-  fi
-  echo "@@postgres $nonce"
-  if [ "$psql" != - ]; then
-    if printf '%s\n' "$PG_QUERY" | (cd -- "$home" && timeout "$PG_SECONDS" sh -c "$psql") > "$t.pg" 2> "$t.err"; then
-      head -c 16777216 -- "$t.pg"
-      echo
-    else
-      echo "@@pgfail $nonce"
-      tail -c 2000 -- "$t.err"
-      echo
-    fi
-  fi
-  if [ "$ufw" != - ]; then
-    echo "@@ufw $nonce"
-    (cd -- "$home" && timeout "$UFW_SECONDS" sh -c "$ufw status verbose") < /dev/null > "$t.ufw" 2>&1
-    rc=$?
-    head -c 262144 -- "$t.ufw"
-    echo
-    echo "@@ufwexit $nonce"
-    echo "$rc"
-  fi
-  echo "@@ssh $nonce"
-  printf '%s\n' "${SSH_CONNECTION:-}"
-}
+# psql and ufw as one background job: one timeout and one sh for both. Each
+# command is shell text run as `sh -c` would (its own subshell, no
+# positional parameters) with its output in a file, capped as it is written
+# (ulimit -f, in 512-byte blocks: psql 16 MiB, ufw 256 KiB; a command that
+# writes more is stopped, 153 = SIGXFSZ, and what it said is replaced by
+# that), and its exit status in another. When the timeout ends the job, a
+# status is missing: the command failed (124).
+# shellcheck disable=SC2016
+RES_JOB='cd -- "$1" || exit
+blink_pg=$2 blink_ufw=$3 blink_t=$4
+set --
+if [ "$blink_pg" != - ]; then
+  {
+    (ulimit -f 32768 2>/dev/null; eval "$blink_pg") < "$blink_t.q" > "$blink_t.pg" 2>> "$blink_t.err"
+    blink_rc=$?
+    [ "$blink_rc" != 153 ] || echo "psql printed more than 16 MiB" > "$blink_t.err"
+    echo "$blink_rc" > "$blink_t.pgrc"
+  } &
+fi
+if [ "$blink_ufw" != - ]; then
+  (ulimit -f 512 2>/dev/null; eval "$blink_ufw status verbose") < /dev/null > "$blink_t.ufw" 2>&1
+  blink_rc=$?
+  [ "$blink_rc" != 153 ] || echo "ufw printed more than 256 KiB" > "$blink_t.ufw"
+  echo "$blink_rc" > "$blink_t.ufwrc"
+fi
+wait'
+
+# Scratch files: in the session's folder when the loop gives one (no mktemp
+# and rm per read), else in a folder of this script's own. Every file is
+# written or truncated before it is read, and the background job is waited
+# for: a read never sees an earlier one's files. (An absolute path only:
+# the script changes folder.)
+t=
+case ${BLINK_SCRATCH:-} in
+  /*) [ -d "$BLINK_SCRATCH" ] && [ ! -h "$BLINK_SCRATCH" ] && t=$BLINK_SCRATCH/read ;;
+esac
+if [ -z "$t" ]; then
+  scratch=$(mktemp -d) || exit 1
+  trap 'rm -rf -- "$scratch"' EXIT
+  t=$scratch/read
+fi
+
+res=
+if [ "$psql" != - ] || [ "$ufw" != - ]; then
+  : > "$t.pg"
+  : > "$t.err"
+  : > "$t.pgrc"
+  : > "$t.ufw"
+  : > "$t.ufwrc"
+  printf '%s\n' "$PG_QUERY" > "$t.q"
+  timeout "$RES_SECONDS" sh -c "$RES_JOB" sh "$home" "$psql" "$ufw" "$t" < /dev/null > /dev/null 2>> "$t.err" &
+  res=$!
+fi
 
 # The file's name if it is a regular file (never a link, FIFO or device,
 # which could block a read forever), else /dev/null; left in rf.
@@ -74,19 +102,68 @@ regular() {
   if [ -f "$1" ] && [ ! -h "$1" ]; then rf=$1; else rf=/dev/null; fi
 }
 
-t=$(mktemp) || exit 1
-trap 'rm -f -- "$t" "$t.badpaths" "$t.badfolders" "$t.stat" "$t.pg" "$t.err" "$t.ufw"' EXIT
+# The rest of the answer: the users (one getent), PostgreSQL, the firewall
+# and the ssh connection, then the end. The FILES given (markers and what
+# they announce, the last one wanting a line break after it) are printed
+# first, in one head with every other file read back: each file at most
+# 64 MiB, psql's and ufw's less (their ulimit).
+finish() { # FILES…
+  echo "@@users $nonce"
+  if [ "$users" != - ]; then
+    set -f
+    # shellcheck disable=SC2086
+    getent passwd $users 2>/dev/null
+    set +f
+  fi
+  [ -z "$res" ] || wait "$res"
+  # What comes after the FILES: a line break if they want one, and the markers.
+  tail_nl=
+  [ $# -eq 0 ] || tail_nl=$NL
+  tail_n=0
+  if [ "$psql" != - ]; then
+    pgrc=
+    read -r pgrc < "$t.pgrc" || :
+    if [ "$pgrc" = 0 ]; then
+      tail_mark "@@postgres $nonce"
+      set -- "$@" "$t.m$tail_n" "$t.pg"
+      tail_nl=$NL
+    else
+      echo "@@postgres $nonce"
+      echo "@@pgfail $nonce"
+      tail -c 2000 -- "$t.err"
+      echo
+    fi
+  else
+    echo "@@postgres $nonce"
+  fi
+  ufw_exit=
+  if [ "$ufw" != - ]; then
+    read -r ufw_exit < "$t.ufwrc" || ufw_exit=124
+    tail_mark "@@ufw $nonce"
+    set -- "$@" "$t.m$tail_n" "$t.ufw"
+    tail_nl=$NL
+    ufw_exit="@@ufwexit $nonce$NL$ufw_exit$NL"
+  fi
+  tail_mark "$ufw_exit@@ssh $nonce$NL${SSH_CONNECTION:-}$NL@@end $nonce"
+  head -q -c 67108864 -- "$@" "$t.m$tail_n"
+}
+
+# A marker file of the tail: the line break owed to the file before it,
+# TEXT and a line break.
+tail_mark() { # TEXT
+  tail_n=$((tail_n + 1))
+  printf '%s%s\n' "$tail_nl" "$1" > "$t.m$tail_n"
+  tail_nl=
+}
+
 if ! cd -- "${root:-/}" 2>/dev/null; then
   # A root that does not exist yet (a new lab folder) holds nothing yet.
   for s in unsafe odd badpaths sha stat manifest journal phase staging badfolders unsafefolders; do echo "@@$s $nonce"; done
   echo "@@folders $nonce"
   echo
-  read_resources
-  echo "@@end $nonce"
+  finish
   exit 0
 fi
-LC_ALL=C
-export LC_ALL
 B=./var/lib/blink
 
 echo "@@odd $nonce"
@@ -176,11 +253,6 @@ while [ $# -gt 0 ] && [ "$1" != '|' ]; do
 done
 [ $# -eq 0 ] || shift
 
-echo "@@badpaths $nonce"
-[ ! -s "$t.badpaths" ] || cat -- "$t.badpaths"
-echo "@@badfolders $nonce"
-[ ! -s "$t.badfolders" ] || cat -- "$t.badfolders"
-
 # One find for every path (it never follows a link it is given); only
 # regular files are hashed, by sha256sum runs find starts itself, and
 # nothing runs longer than HASH_SECONDS.
@@ -190,19 +262,7 @@ if [ $# -gt 0 ]; then
   timeout "$HASH_SECONDS" find "$@" -maxdepth 0 -fprintf "$t.stat" '%y %m %u:%g %p\0%l\0' -type f -exec sha256sum -- {} + 2>/dev/null
   [ $? -ne 124 ] || printf '\n@@timeout %s\n' "$nonce"
 fi
-echo "@@stat $nonce"
-cat -- "$t.stat"
-echo
 
-echo "@@manifest $nonce"
-cat_regular "$B/manifest.json"
-echo
-echo "@@journal $nonce"
-cat_regular "$B/journal.json"
-echo
-echo "@@phase $nonce"
-cat_regular "$B/journal.phase"
-echo
 echo "@@staging $nonce"
 if [ -d "$B/staging" ] && [ ! -h "$B/staging" ]; then
   for d in "$B"/staging/* "$B"/staging/.[!.]*; do
@@ -220,5 +280,20 @@ unset IFS
 set +f
 [ $# -eq 0 ] || find "$@" -maxdepth 0 -printf '%y %m %u:%g %p\0' 2>/dev/null
 echo
-read_resources
-echo "@@end $nonce"
+
+# What is read from files, in the head of finish: each marker announces the
+# file after it.
+printf '@@badpaths %s\n' "$nonce" > "$t.s1"
+printf '@@badfolders %s\n' "$nonce" > "$t.s2"
+printf '@@stat %s\n' "$nonce" > "$t.s3"
+printf '\n@@manifest %s\n' "$nonce" > "$t.s4"
+printf '\n@@journal %s\n' "$nonce" > "$t.s5"
+printf '\n@@phase %s\n' "$nonce" > "$t.s6"
+set -- "$t.s1" "$t.badpaths" "$t.s2" "$t.badfolders" "$t.s3" "$t.stat"
+regular "$B/manifest.json"
+set -- "$@" "$t.s4" "$rf"
+regular "$B/journal.json"
+set -- "$@" "$t.s5" "$rf"
+regular "$B/journal.phase"
+set -- "$@" "$t.s6" "$rf"
+finish "$@"
