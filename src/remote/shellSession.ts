@@ -38,6 +38,8 @@ export interface ShellSession {
   run(text: string): Promise<ExecResult>;
   /** Ends the loop and waits for the process. */
   close(): Promise<void>;
+  /** Ends the process now, handshake or not (a connection nobody will use), and waits for it. */
+  kill(): Promise<void>;
 }
 
 interface Pending {
@@ -110,6 +112,10 @@ export function shellSession(cmd: string, args: string[], wrap: (script: string)
     },
     async close() {
       child.stdin.end();
+      await closed;
+    },
+    async kill() {
+      child.kill();
       await closed;
     },
   };
