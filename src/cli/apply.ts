@@ -2,6 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cachedCompile } from './cachedBuild.js';
 import { connectHints, earlyServers } from './connectHints.js';
+import { envReadOnce } from './envReadOnce.js';
 import { serverFiles } from './serverFiles.js';
 import { error, forServers, hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/formatDiagnostic.js';
@@ -152,8 +153,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
     // Only an apply writes secrets; a --diff reads.
     if (!v.diff) diagnostics.push(...localRootsIgnored(picked.selection.servers));
     if (hasErrors(diagnostics)) return fail();
-    // A plain copy: each secret is looked up several times, and process.env answers each by a scan of the whole environment.
-    const sources = { env: { ...io.env }, ...(file?.secrets ? { file: file.secrets } : {}) };
+    const sources = { env: envReadOnce(io.env), ...(file?.secrets ? { file: file.secrets } : {}) };
     // A --diff may go without secrets (a pull request's CI job has none); an apply never does.
     const partial = v.diff === true && v['require-secrets'] !== true;
 
