@@ -187,7 +187,11 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
     // Formatted when printed, in fleet order, so a diff shown for one server can be referred to by the next.
     const seen: ShownChanges = new Map();
     const print = inOrder<ServerDiff>((d) => (progress.clear(), io.stdout.write((d.plan ? formatServerPlan(d.plan, { color, prune: options.prune, seen, summary: v.summary === true }) : formatDiagnostic(d.error!, { color })) + '\n')));
-    diffs = await diffFleet(picked.selection, options, (i, d) => !json && print(i, d));
+    diffs = await diffFleet(picked.selection, options, (i, d) => {
+      if (!json) print(i, d);
+      // A --diff uploads nothing: a server's resolved files are dropped once it is planned, not kept to the end.
+      if (v.diff) files.forget(d.server), (d.desired = []), d.plan?.desired.clear();
+    });
     progress.clear();
     // Made while connecting: what the files reported comes now, and an error stops any apply.
     if (early) diagnostics.push(...files.diagnostics());
