@@ -10,18 +10,20 @@
  * folder), seeds them with one apply, then times the compiled CLI
  * (dist/, from `npm run bench:apply`; tsx otherwise):
  *   1. `blink-apply --diff` with nothing to change (target ≤ 3 s for 1,000 instances),
- *      as a repeated run (the compiled fleet comes from blink's cache) and as the
- *      first run after a config change (cache emptied before each run: clients.yaml
- *      is parsed and checked again). Absolute seconds swing 2–5× between
- *      machines, so each run is paired with a floor timed just before it: plain
- *      `ssh` to every server, 4 at a time, running `sha256sum` over the same
- *      managed files. Targets: ≤ 1.2 × the floor repeated, ≤ 1.5 × cold;
+ *      as a repeated run (compiled fleet and rendered files from blink's cache), as
+ *      the first run after a config change (one client's port edited in clients.yaml:
+ *      it is parsed and checked again, that client's server rendered again and shown
+ *      with changes), and with no cache at all (a fresh clone or CI job: every server
+ *      rendered). Absolute seconds swing 2–5× between machines, so each run is paired
+ *      with a floor timed just before it: plain `ssh` to every server, 4 at a time,
+ *      running `sha256sum` over the same managed files. Targets: ≤ 1.2 × the floor
+ *      repeated, ≤ 1.5 × after a config change;
  *   2. `blink-apply --diff` with 10% of the managed files edited on the servers,
  *      then the `blink-apply --yes` that puts them back;
  *   3. on one server's slice, `ansible-playbook --check --diff` with one template
  *      task per file (odoo.conf, unit, vhost, logrotate, cron of every instance)
- *      against `blink-apply --diff --server <it>`, same run, same sshd, both ways
- *      (target: blink ≥ 200 × faster). Ansible runs with Debian's defaults;
+ *      against `blink-apply --diff --server <it>`, same run, same sshd, repeated and
+ *      after a config change (target: blink ≥ 200 × faster), and with no cache. Ansible runs with Debian's defaults;
  *      `--ansible-pipelining` turns on its pipelining (fewer ssh operations a task).
  * Services are stand-ins: restarts run `true`, health checks hit one
  * in-process HTTP server answering /web/health. All sshd share this machine's
@@ -89,16 +91,24 @@ try {
     return f.s;
   };
   const repeated: RatioRun[] = [];
+  const edited: RatioRun[] = [];
   const cold: RatioRun[] = [];
   for (let r = 0; r < RUNS; r++) {
     repeated.push({ floor: await floor(), blink: await expect(cli('--diff'), 0) });
+    // The first run after a config change: one client's port edited in clients.yaml, so
+    // clients.yaml is parsed and checked again and that client's server has changes to show.
+    editClient(true);
+    edited.push({ floor: await floor(), blink: await expect(cli('--diff'), 2) });
+    editClient(false);
+    await expect(cli('--diff'), 0);
+    // No cache at all (a fresh clone, a CI job).
     rmSync(cache, { recursive: true, force: true });
     cold.push({ floor: await floor(), blink: await expect(cli('--diff'), 0) });
   }
   const rep = ratioStats(repeated);
+  const edi = ratioStats(edited);
   const col = ratioStats(cold);
   const noChange = rep.blinkMedian;
-  const noChangeCold = col.blinkMedian;
   const noChangeAll = await median(RUNS, () => expect(cli('--diff', '--parallel', String(SERVERS)), 0));
   const files = editTenPercent();
   const tenPercent = await median(RUNS, () => expect(cli('--diff'), 2));
@@ -107,26 +117,38 @@ try {
   console.log(`\nblink-apply --diff, ${SERVERS * PER} instances on ${SERVERS} servers (median of ${RUNS}, default --parallel 4):`);
   console.log(`  nothing to change                ${noChange.toFixed(2)} s   (target ≤ ${TARGET.noChangeS} s)`);
   console.log(`    / floor, run by run: median ${rep.median.toFixed(2)}× (min ${rep.min.toFixed(2)}×, max ${rep.max.toFixed(2)}×; floor median ${rep.floorMedian.toFixed(2)} s)   (target ≤ ${TARGET.repeatedRatio}×)`);
-  console.log(`  same, first run after a change   ${noChangeCold.toFixed(2)} s   (clients.yaml parsed and checked again)`);
-  console.log(`    / floor, run by run: median ${col.median.toFixed(2)}× (min ${col.min.toFixed(2)}×, max ${col.max.toFixed(2)}×; floor median ${col.floorMedian.toFixed(2)} s)   (target ≤ ${TARGET.coldRatio}×)`);
+  console.log(`  first run after a config change  ${edi.blinkMedian.toFixed(2)} s   (one client's port edited in clients.yaml: parsed and checked again, its server re-rendered, 1 server with changes)`);
+  console.log(`    / floor, run by run: median ${edi.median.toFixed(2)}× (min ${edi.min.toFixed(2)}×, max ${edi.max.toFixed(2)}×; floor median ${edi.floorMedian.toFixed(2)} s)   (target ≤ ${TARGET.coldRatio}×)`);
+  console.log(`  no cache at all (fresh clone, CI) ${col.blinkMedian.toFixed(2)} s   (every server rendered, nothing connected early)`);
+  console.log(`    / floor, run by run: median ${col.median.toFixed(2)}× (min ${col.min.toFixed(2)}×, max ${col.max.toFixed(2)}×; floor median ${col.floorMedian.toFixed(2)} s)`);
   console.log(`  floor: ssh -F cfg <server> 'sha256sum <its managed files>', ${SERVERS} servers, 4 at a time, timed before each blink run`);
   console.log(`  same, --parallel ${SERVERS}              ${noChangeAll.toFixed(2)} s`);
   console.log(`  10% of files changed             ${tenPercent.toFixed(2)} s   (${files} files edited on the servers)`);
   console.log(`  blink-apply --yes putting them back   ${applyTen.toFixed(2)} s   (lock, stage, validate, swap, restarts, health checks; one run)`);
 
   let ratio: number | undefined;
+  let ratioEdited: number | undefined;
   if (!opt['no-ansible']) {
     const slice = name(0);
     const blink = await median(RUNS, () => expect(cli('--diff', '--server', slice), 0));
+    const blinkEdited = await median(RUNS, async () => {
+      editClient(true);
+      const s = await expect(cli('--diff', '--server', slice), 2);
+      editClient(false);
+      await expect(cli('--diff', '--server', slice), 0);
+      return s;
+    });
     const blinkCold = await median(RUNS, () => (rmSync(cache, { recursive: true, force: true }), expect(cli('--diff', '--server', slice), 0)));
     const ansible = runAnsible(slice, sshConfig);
     ratio = ansible.s / blink;
     console.log(`\nslice: ${slice}, ${PER} instances, ${ansible.files} files:`);
     console.log(`  ansible-playbook --check --diff                ${ansible.s.toFixed(2)} s  (${ansible.changed} changed; pipelining ${opt['ansible-pipelining'] ? 'on' : 'off'})`);
     console.log(`  blink-apply --diff --server                    ${blink.toFixed(2)} s  → ${ratio.toFixed(0)} × faster  (target ≥ ${TARGET.ansibleRatio} ×)`);
-    console.log(`  same, first run after a change (whole fleet)   ${blinkCold.toFixed(2)} s  → ${(ansible.s / blinkCold).toFixed(0)} × faster`);
+    console.log(`  same, first run after a config change          ${blinkEdited.toFixed(2)} s  → ${(ansible.s / blinkEdited).toFixed(0)} × faster  (target ≥ ${TARGET.ansibleRatio} ×; the whole clients.yaml parsed and checked)`);
+    console.log(`  same, no cache at all                          ${blinkCold.toFixed(2)} s  → ${(ansible.s / blinkCold).toFixed(0)} × faster`);
+    ratioEdited = ansible.s / blinkEdited;
   }
-  if (opt.assert && (noChange > TARGET.noChangeS || rep.median > TARGET.repeatedRatio || col.median > TARGET.coldRatio || (ratio !== undefined && ratio < TARGET.ansibleRatio))) process.exitCode = 1;
+  if (opt.assert && (noChange > TARGET.noChangeS || rep.median > TARGET.repeatedRatio || edi.median > TARGET.coldRatio || (ratio !== undefined && ratio < TARGET.ansibleRatio) || (ratioEdited !== undefined && ratioEdited < TARGET.ansibleRatio))) process.exitCode = 1;
 } finally {
   await Promise.all(sshds.map((d) => d.stop()));
   await new Promise<void>((r) => health.close(() => r()));
@@ -192,6 +214,15 @@ function managedFiles(s: number): string[] {
   return Object.entries(manifest.files)
     .filter(([, e]) => e.linkTarget === undefined)
     .map(([p]) => p);
+}
+
+/** An operator's edit of clients.yaml: the first client's port moved (edit) or put back (!edit). */
+function editClient(edit: boolean): void {
+  const file = join(work, 'config', 'clients.yaml');
+  const [from, to] = edit ? ['port: 20000\n', `port: ${20000 + PER * 4 + 8}\n`] : [`port: ${20000 + PER * 4 + 8}\n`, 'port: 20000\n'];
+  const text = readFileSync(file, 'utf8');
+  if (!text.includes(from)) throw new Error(`clients.yaml: no "${from.trim()}" to edit`);
+  writeFileSync(file, text.replace(from, to));
 }
 
 /** Append a line to every tenth managed file, as a hand edit would. */

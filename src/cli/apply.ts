@@ -1,6 +1,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cachedCompile } from './cachedBuild.js';
+import { connectHints, earlyServers } from './connectHints.js';
+import { envSnapshot } from './envSnapshot.js';
 import { serverFiles } from './serverFiles.js';
 import { error, forServers, hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/formatDiagnostic.js';
@@ -129,28 +131,32 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
 
   const configDir = at(v.config ?? 'config');
   const inputs = { configDir, addonsDir: at(v.addons ?? 'custom-addons'), templatesDir: v.templates ? at(v.templates) : join(packageRoot, 'templates'), cwd: io.cwd, env: io.env };
-  const compiled = await cachedCompile(inputs, packageRoot);
-  if (!compiled.fleet || hasErrors(compiled.diagnostics)) return diagnostics.push(...compiled.diagnostics), fail();
-  const fleet = compiled.fleet;
-  const picked = selectFleet(fleet, v.server ?? [], v.host ?? []);
-  diagnostics.push(...forServers(compiled.diagnostics, new Set(picked.selection.servers.map((s) => s.name))), ...picked.diagnostics);
-  // The YAML parser is loaded only for a secrets file: a cached run never needs it otherwise.
-  const file = v.secrets ? (await import('../secrets/loadSecretsFile.js')).loadSecretsFile(at(v.secrets)) : undefined;
-  diagnostics.push(...(file?.diagnostics ?? []));
-  // Only an apply writes secrets; a --diff reads.
-  if (!v.diff) diagnostics.push(...localRootsIgnored(picked.selection.servers));
-  if (hasErrors(diagnostics)) return fail();
-  const sources = { env: io.env, ...(file?.secrets ? { file: file.secrets } : {}) };
-  // A --diff may go without secrets (a pull request's CI job has none); an apply never does.
-  const partial = v.diff === true && v['require-secrets'] !== true;
-
   // One remote per server for the whole run, closed at the end whatever happens.
   const real = deps.remoteFor ? undefined : realRemotes(v['ssh-config'] ? { sshConfig: at(v['ssh-config']) } : {});
+  const hints = real ? connectHints(io.cwd, io.env, configDir) : undefined;
+  // The first servers' handshakes go on while the fleet compiles (a master is used only if the compiled server matches).
+  if (real && hints) real.preconnect(earlyServers(hints.specs, v.server ?? [], v.host ?? [], parallel));
   const remotes = new Map<string, Remote>();
   const remoteFor = (s: Server): Remote => remotes.get(s.name) ?? remotes.set(s.name, (deps.remoteFor ?? real!.remoteFor)(s)).get(s.name)!;
   let diffs: ServerDiff[] = [];
   let reports: ApplyReport[] | undefined;
   try {
+    const compiled = await cachedCompile(inputs, packageRoot);
+    if (!compiled.fleet || hasErrors(compiled.diagnostics)) return diagnostics.push(...compiled.diagnostics), fail();
+    const fleet = compiled.fleet;
+    hints?.save(fleet.servers);
+    const picked = selectFleet(fleet, v.server ?? [], v.host ?? []);
+    diagnostics.push(...forServers(compiled.diagnostics, new Set(picked.selection.servers.map((s) => s.name))), ...picked.diagnostics);
+    // The YAML parser is loaded only for a secrets file: a cached run never needs it otherwise.
+    const file = v.secrets ? (await import('../secrets/loadSecretsFile.js')).loadSecretsFile(at(v.secrets)) : undefined;
+    diagnostics.push(...(file?.diagnostics ?? []));
+    // Only an apply writes secrets; a --diff reads.
+    if (!v.diff) diagnostics.push(...localRootsIgnored(picked.selection.servers));
+    if (hasErrors(diagnostics)) return fail();
+    const sources = { env: envSnapshot(io.env), ...(file?.secrets ? { file: file.secrets } : {}) };
+    // A --diff may go without secrets (a pull request's CI job has none); an apply never does.
+    const partial = v.diff === true && v['require-secrets'] !== true;
+
     // Connecting is most of a diff's wall time: each server's files are made
     // (rendered, secrets resolved) while ssh connects to it. That needs the
     // fleet alone to show that every secret will resolve (or, for a --diff,
@@ -181,7 +187,11 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
     // Formatted when printed, in fleet order, so a diff shown for one server can be referred to by the next.
     const seen: ShownChanges = new Map();
     const print = inOrder<ServerDiff>((d) => (progress.clear(), io.stdout.write((d.plan ? formatServerPlan(d.plan, { color, prune: options.prune, seen, summary: v.summary === true }) : formatDiagnostic(d.error!, { color })) + '\n')));
-    diffs = await diffFleet(picked.selection, options, (i, d) => !json && print(i, d));
+    diffs = await diffFleet(picked.selection, options, (i, d) => {
+      if (!json) print(i, d);
+      // A --diff uploads nothing: a server's resolved files are dropped once it is planned, not kept to the end.
+      if (v.diff) files.forget(d.server), (d.desired = []), d.plan?.desired.clear();
+    });
     progress.clear();
     // Made while connecting: what the files reported comes now, and an error stops any apply.
     if (early) diagnostics.push(...files.diagnostics());
@@ -205,7 +215,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
     }
   } finally {
     await Promise.all([...remotes.values()].map((r) => r.close()));
-    real?.dispose();
+    await real?.dispose();
   }
   if (json) io.stdout.write(JSON.stringify({ ...summaryJson(diffs, reports), diagnostics }, null, 2) + '\n');
   else printDiagnostics(io, diagnostics, color);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { writeFile, rename } from 'node:fs/promises';
 import type { BuildOptions, BuildResult, Compiled } from '../build.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
@@ -7,7 +8,7 @@ import { loadTemplates } from '../load/loadTemplates.js';
 import type { Artifact } from '../model/Artifact.js';
 import type { Fleet } from '../model/Fleet.js';
 import type { TemplateEngine } from '../render/TemplateEngine.js';
-import { cacheDir, cacheFileFor, fingerprint } from '../write/renderCache.js';
+import { cacheDir, cacheFileFor, fingerprintParts } from '../write/renderCache.js';
 
 interface FleetCache {
   key: string;
@@ -21,9 +22,17 @@ interface RenderedCache {
   diagnostics: Diagnostic[];
 }
 
+/** Which rendered file holds each server's files for the inputs of `key`. */
+interface RenderedIndex {
+  key: string;
+  servers: Record<string, string>;
+}
+
 /** A compiled fleet and, when caching is on, the fingerprint of the inputs it came from. */
 export interface CachedCompiled extends Compiled {
   key?: string;
+  /** The part of `key` that is blink-fleet's own code and schema (absent when the caller gave the key). */
+  code?: string;
 }
 
 export interface CachedBuildOptions extends BuildOptions {
@@ -45,12 +54,14 @@ export async function cachedCompile(options: CachedBuildOptions, packageDir: str
   if (!dir) return compile();
   const file = cacheFileFor(dir, 'fleet', options.cwd, options.configDir);
   // blink-render has already fingerprinted the inputs for its own record; do not read them all twice.
-  const key = knownKey ?? fingerprint({ configDir: options.configDir, addonsDir: options.addonsDir, templatesDir: options.templatesDir, cwd: options.cwd, packageDir });
+  const parts = knownKey === undefined ? fingerprintParts({ configDir: options.configDir, addonsDir: options.addonsDir, templatesDir: options.templatesDir, cwd: options.cwd, packageDir }) : undefined;
+  const key = knownKey ?? parts!.key;
+  const code = parts?.code;
   try {
     const cache = JSON.parse(readFileSync(file, 'utf8')) as FleetCache;
     if (cache.key === key) {
       const t = loadTemplates(options.templatesDir);
-      if (!t.diagnostics.length) return { fleet: cache.fleet, diagnostics: cache.diagnostics, templates: t.templates, key };
+      if (!t.diagnostics.length) return { fleet: cache.fleet, diagnostics: cache.diagnostics, templates: t.templates, key, ...(code ? { code } : {}) };
     }
   } catch {
     // No cache yet, or an unreadable one: build it.
@@ -58,31 +69,45 @@ export async function cachedCompile(options: CachedBuildOptions, packageDir: str
   const result = await compile();
   if (result.fleet && !hasErrors(result.diagnostics)) {
     writeLater(dir, file, () => ({ key, fleet: result.fleet!, diagnostics: result.diagnostics }) satisfies FleetCache);
-    return { ...result, key };
+    return { ...result, key, ...(code ? { code } : {}) };
   }
   return result;
 }
 
-/** Handlebars, compiled templates: made on the first render a run needs, shared by the rest. */
+/** What the renders of one run share: Handlebars' compiled templates, and which cached file holds which server's files. */
 export interface RenderShared {
   engine?: TemplateEngine;
+  /** The index as the last run left it (null: none), read once. */
+  index?: RenderedIndex | null;
+  /** This run's server keys, written back as the new index. */
+  keys?: Map<string, string>;
+  /** Keys the index named for servers whose key has changed: their files are removed once the new index is written. */
+  stale?: string[];
+  /** A write of the index is waiting to serialize it. */
+  indexPending?: boolean;
 }
 
 /**
  * `renderCompiled` for blink-apply, one server's files at a time (so each is
  * rendered, or read back, while its server is being connected to), reusing
- * what an earlier run rendered from the same inputs for the same servers.
- * Rendering every file of a large fleet through Handlebars is most of what a
- * repeated `--diff` computes itself; the files are plain data (secret
- * references unresolved, as in out/), so they round-trip through JSON
- * exactly, and a hit never loads Handlebars. The cache is written while the
- * servers are being read.
+ * what an earlier run rendered. Rendering every file of a large fleet through
+ * Handlebars is most of what a `--diff` computes itself; the files are plain
+ * data (secret references unresolved, as in out/), so they round-trip
+ * through JSON exactly, and a hit never loads Handlebars.
+ *
+ * Each server's files are kept under a key of exactly what renders them: the
+ * compiled server and its instances, the fleet's other settings, the
+ * templates and blink-fleet's code. An edit of one client in clients.yaml
+ * then renders one server again, not the fleet. Working that key out costs a
+ * serialization of the server's part of the fleet, so an index kept per
+ * config folder remembers each server's key for the inputs' fingerprint:
+ * a run with unchanged inputs reads it instead. The cache is written while
+ * the servers are being read; files no server's key names any more are removed.
  */
 export async function cachedRender(c: CachedCompiled, servers: readonly string[], options: Pick<CachedBuildOptions, 'cwd' | 'env' | 'configDir' | 'fs'>, shared: RenderShared = {}): Promise<BuildResult> {
   const dir = c.key === undefined || options.fs ? undefined : cacheDir(options.cwd, options.env);
-  const which = JSON.stringify([...servers].sort());
-  const file = dir ? cacheFileFor(dir, `rendered-${createHash('sha256').update(which).digest('hex').slice(0, 12)}`, options.cwd, options.configDir) : undefined;
-  const key = `${c.key}\n${which}`;
+  const key = dir && c.fleet ? renderKey(c, servers, dir, options, shared) : undefined;
+  const file = key && dir ? join(dir, `rendered-${key.slice(0, 32)}.json`) : undefined;
   if (file && c.fleet) {
     try {
       const cache = JSON.parse(readFileSync(file, 'utf8')) as RenderedCache;
@@ -95,8 +120,55 @@ export async function cachedRender(c: CachedCompiled, servers: readonly string[]
   shared.engine ??= createTemplateEngine(c.templates);
   // The compile's own diagnostics are the caller's to report.
   const result = renderCompiled(c.fleet, [], c.templates, { servers, engine: shared.engine });
-  if (file && dir && !hasErrors(result.diagnostics)) writeLater(dir, file, () => ({ key, artifacts: result.artifacts, diagnostics: result.diagnostics }) satisfies RenderedCache);
+  if (file && dir && !hasErrors(result.diagnostics)) writeLater(dir, file, () => ({ key: key!, artifacts: result.artifacts, diagnostics: result.diagnostics }) satisfies RenderedCache);
   return result;
+}
+
+/** The key of these servers' rendered files: the index's when the inputs did not change, else worked out (and the index rewritten). */
+function renderKey(c: CachedCompiled, servers: readonly string[], dir: string, options: Pick<CachedBuildOptions, 'cwd' | 'configDir'>, shared: RenderShared): string {
+  const indexFile = cacheFileFor(dir, 'rendered-index', options.cwd, options.configDir);
+  if (shared.index === undefined) {
+    try {
+      shared.index = JSON.parse(readFileSync(indexFile, 'utf8')) as RenderedIndex;
+    } catch {
+      shared.index = null;
+    }
+  }
+  const keys = (shared.keys ??= new Map());
+  const name = JSON.stringify([...servers].sort());
+  const index = shared.index;
+  const known = index && index.key === c.key ? index.servers[name] : undefined;
+  if (typeof known === 'string') return (keys.set(name, known), known);
+  const key = serverRenderKey(c, servers);
+  keys.set(name, key);
+  const before = index?.servers[name];
+  if (typeof before === 'string' && before !== key && /^[0-9a-f]{64}$/.test(before)) (shared.stale ??= []).push(before);
+  if (!shared.indexPending) {
+    shared.indexPending = true;
+    const kept = index && index.key === c.key ? index.servers : {};
+    writeLater(
+      dir,
+      indexFile,
+      () => ((shared.indexPending = false), { key: c.key!, servers: { ...kept, ...Object.fromEntries(keys) } } satisfies RenderedIndex),
+      // A server's files for inputs that are gone: nothing will ask for them again.
+      () => {
+        for (const k of (shared.stale ?? []).splice(0)) rmSync(join(dir, `rendered-${k.slice(0, 32)}.json`), { force: true });
+      },
+    );
+  }
+  return key;
+}
+
+/** sha256 of all a render of these servers reads: their part of the compiled fleet, the rest of its settings, the templates, blink's code. */
+function serverRenderKey(c: CachedCompiled, servers: readonly string[]): string {
+  const only = new Set(servers);
+  const { servers: all, instances, ...settings } = c.fleet!;
+  const h = createHash('sha256');
+  // Without blink's own fingerprint (a caller that gave the key), the inputs' whole fingerprint stands in for it.
+  h.update(JSON.stringify([c.code ?? c.key, settings, c.templates.dir, [...c.templates.files]]));
+  for (const s of all) if (only.has(s.name)) h.update(JSON.stringify(s));
+  for (const i of instances) if (only.has(i.server)) h.update(JSON.stringify(i));
+  return h.digest('hex');
 }
 
 /** `build` over `cachedCompile`. The renderer (and Handlebars) load only here: blink-deploy compiles but never renders. */
@@ -112,9 +184,11 @@ export async function cachedBuild(options: CachedBuildOptions, packageDir: strin
  * temporary, then a rename); one that cannot be written only costs speed
  * next time.
  */
-function writeLater(dir: string, file: string, value: () => unknown): void {
+let written = 0;
+
+function writeLater(dir: string, file: string, value: () => unknown, then?: () => void): void {
   setImmediate(() => {
-    const part = `${file}.${process.pid}`;
+    const part = `${file}.${process.pid}.${written++}`;
     try {
       mkdirSync(dir, { recursive: true });
     } catch {
@@ -128,6 +202,7 @@ function writeLater(dir: string, file: string, value: () => unknown): void {
     }
     writeFile(part, text)
       .then(() => rename(part, file))
+      .then(then)
       .catch(() => undefined);
   });
 }

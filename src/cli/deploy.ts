@@ -173,7 +173,7 @@ export async function deployCli(argv: string[], io: DeployIo, deps: DeployDeps =
     }
   } finally {
     await Promise.all([...remotes.values()].map((r) => r.close()));
-    real?.dispose();
+    await real?.dispose();
   }
   const planned = diffs.flatMap((d) => d.plans);
   if (json) io.stdout.write(JSON.stringify({ ...(deploySummary(run, owner, reports ?? []) as object), plans: planned.map(deployPlanJson), diagnostics }, null, 2) + '\n');

@@ -18,6 +18,8 @@ export interface ServerFiles {
   valuesByServer: Map<string, string[]>;
   /** What making the files reported so far, with the admin_passwd and backup key checks across every server made. */
   diagnostics(): Diagnostic[];
+  /** Drop a server's files (a --diff that has planned it needs them no more); asking again makes them again. */
+  forget(server: Server): void;
 }
 
 export interface ServerFilesOptions {
@@ -82,5 +84,8 @@ export function serverFiles(compiled: CachedCompiled, selection: FleetSelection,
     secretValues,
     valuesByServer,
     diagnostics: () => [...found.values(), ...adminPasswdProblems(adminPasswd, o.production), ...backupKeyProblems(backupKeys)],
+    forget(server) {
+      made.delete(server.name);
+    },
   };
 }

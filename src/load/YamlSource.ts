@@ -25,7 +25,7 @@ export function parseYamlSource(bytes: Uint8Array, file: string): { source?: Yam
   const lineCounter = new LineCounter();
   // yaml's own uniqueKeys compares every key with every other of its map:
   // quadratic in a fleet's thousand clients. duplicateKeys does it in one pass.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
+  const doc = withSmallEnv(() => parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true }));
   const at = (offset: number): SourcePos => {
     const lp = lineCounter.linePos(offset);
     return { file, line: lp.line, column: lp.col };
@@ -53,6 +53,24 @@ export function parseYamlSource(bytes: Uint8Array, file: string): { source?: Yam
     return { diagnostics: [error('BLINK003', msg, { file, line: 1, column: 1 })] };
   }
   return { source: { file, data, pos: (path, key) => nodePos(doc, path, key ?? false, at) }, diagnostics };
+}
+
+/**
+ * yaml's parser and composer read process.env.LOG_TOKENS and LOG_STREAM once
+ * per token, and each read of process.env scans the whole environment: with
+ * a fleet's worth of BLINK_SECRET_* variables exported (how CI passes
+ * secrets), that was most of the time spent parsing a large clients.yaml.
+ * The parse is synchronous, so for its duration process.env is a plain object
+ * holding just those two; the real one is put back before anything else runs.
+ */
+function withSmallEnv<T>(parse: () => T): T {
+  const env = process.env;
+  process.env = { LOG_TOKENS: env['LOG_TOKENS'], LOG_STREAM: env['LOG_STREAM'] };
+  try {
+    return parse();
+  } finally {
+    process.env = env;
+  }
 }
 
 /** Every key that repeats an earlier scalar key of the same mapping, in document order. */

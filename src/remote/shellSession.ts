@@ -63,6 +63,8 @@ export interface ShellSession {
   run(text: string): Promise<ExecResult>;
   /** Ends the loop and waits for the process. */
   close(): Promise<void>;
+  /** Ends the process now, handshake or not (a connection nobody will use), and waits for it. */
+  kill(): Promise<void>;
 }
 
 interface Pending {
@@ -227,6 +229,10 @@ export function shellSession(cmd: string, args: string[], wrap: (script: string)
         child.stdout.destroy();
         child.stderr.destroy();
       }
+      await closed;
+    },
+    async kill() {
+      child.kill();
       await closed;
     },
   };

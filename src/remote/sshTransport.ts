@@ -26,7 +26,12 @@ export interface SshTransportOptions {
  * channels on it, so a server costs one handshake. The user's ssh_config,
  * agent and known_hosts apply as they would by hand.
  */
-export function sshTransport(o: SshTransportOptions): Transport {
+/** An ssh transport can also be dropped unused: `abandon` ends its master at once, even mid-handshake. */
+export interface SshTransport extends Transport {
+  abandon(): Promise<void>;
+}
+
+export function sshTransport(o: SshTransportOptions): SshTransport {
   const dest = toSshDestination(o.destination);
   const base = [
     ...(o.sshConfig ? ['-F', o.sshConfig] : []),
@@ -94,6 +99,12 @@ export function sshTransport(o: SshTransportOptions): Transport {
       const s = session;
       session = undefined;
       await s?.close();
+    },
+    async abandon() {
+      const s = session;
+      opening = undefined;
+      session = undefined;
+      await s?.kill();
     },
   };
 }

@@ -75,7 +75,9 @@ function refsIn(x: unknown, out: string[] = []): string[] {
   } else if (Array.isArray(x)) {
     for (const v of x) refsIn(v, out);
   } else if (x !== null && typeof x === 'object') {
-    for (const [k, v] of Object.entries(x)) if (k !== 'chain' && k !== 'source') refsIn(v, out);
+    // for…in, not Object.entries: this walks every instance of the fleet before each diff, and the pairs were most of its cost.
+    const o = x as Record<string, unknown>;
+    for (const k in o) if (k !== 'chain' && k !== 'source') refsIn(o[k], out);
   }
   return out;
 }

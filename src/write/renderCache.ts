@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/Diagnostic.js';
@@ -86,37 +86,56 @@ export function cachePath(cwd: string, outDir: string, env: Record<string, strin
  * as such, so a fingerprint never throws.
  */
 export function fingerprint(inputs: CacheInputs): string {
+  return fingerprintParts(inputs).key;
+}
+
+/**
+ * `fingerprint`, and beside it the part that is blink-fleet's own code and
+ * schema (`code`): a per-server render cache is keyed by that and by what it
+ * renders, so an edit of one client leaves the other servers' files valid.
+ */
+export function fingerprintParts(inputs: CacheInputs): { key: string; code: string } {
+  const code = codeFingerprint(inputs.packageDir);
   const h = createHash('sha256');
+  h.update(code);
   h.update(JSON.stringify([FORMAT, inputs.cwd, resolve(inputs.cwd, inputs.configDir), resolve(inputs.cwd, inputs.addonsDir), resolve(inputs.cwd, inputs.templatesDir)]));
-  // content: every file by content; false: by size and time; 'manifests': manifests by content, other files by name.
-  const walk = (dir: string, content: boolean | 'manifests', recursive: boolean): void => {
-    if (!nodeFs.isDirectory(dir)) {
-      h.update(`\0missing ${dir}`);
-      return;
-    }
-    const tree = listSourceTree(nodeFs, dir, dir, { recursive });
-    for (const d of tree.diagnostics) h.update(`\0refused ${d.code} ${d.message}`);
-    h.update(`\0dirs\0${tree.dirs.join('\0')}`);
-    for (const rel of tree.files) {
-      const p = join(dir, rel);
-      h.update(`\0${rel}\0`);
-      try {
-        if (content === true || (content === 'manifests' && basename(rel) === '__manifest__.py')) h.update(readFileSync(p));
-        else if (content === false) {
-          const st = statSync(p);
-          h.update(`${st.size}\0${st.mtimeMs}`);
-        }
-      } catch {
-        h.update('\0unreadable');
-      }
-    }
-  };
-  walk(resolve(inputs.cwd, inputs.configDir), true, true);
-  walk(resolve(inputs.cwd, inputs.templatesDir), true, false);
-  walk(resolve(inputs.cwd, inputs.addonsDir), 'manifests', true);
-  walk(join(inputs.packageDir, 'dist'), false, true);
-  walk(join(inputs.packageDir, 'schema'), true, true);
+  hashTree(h, resolve(inputs.cwd, inputs.configDir), true);
+  hashTree(h, resolve(inputs.cwd, inputs.templatesDir), true, false);
+  hashTree(h, resolve(inputs.cwd, inputs.addonsDir), 'manifests');
+  return { key: h.digest('hex'), code };
+}
+
+/** blink-fleet's compiled code by name, size and time, its schema by content, and the cache FORMAT. */
+function codeFingerprint(packageDir: string): string {
+  const h = createHash('sha256');
+  h.update(`blink-fleet cache format ${FORMAT}`);
+  hashTree(h, join(packageDir, 'dist'), false);
+  hashTree(h, join(packageDir, 'schema'), true);
   return h.digest('hex');
+}
+
+/** content: every file by content; false: by size and time; 'manifests': manifests by content, other files by name. */
+function hashTree(h: Hash, dir: string, content: boolean | 'manifests', recursive = true): void {
+  if (!nodeFs.isDirectory(dir)) {
+    h.update(`\0missing ${dir}`);
+    return;
+  }
+  const tree = listSourceTree(nodeFs, dir, dir, { recursive });
+  for (const d of tree.diagnostics) h.update(`\0refused ${d.code} ${d.message}`);
+  h.update(`\0dirs\0${tree.dirs.join('\0')}`);
+  for (const rel of tree.files) {
+    const p = join(dir, rel);
+    h.update(`\0${rel}\0`);
+    try {
+      if (content === true || (content === 'manifests' && basename(rel) === '__manifest__.py')) h.update(readFileSync(p));
+      else if (content === false) {
+        const st = statSync(p);
+        h.update(`${st.size}\0${st.mtimeMs}`);
+      }
+    } catch {
+      h.update('\0unreadable');
+    }
+  }
 }
 
 /** The cache, if it is for this key and out/ is exactly as that render left it. */

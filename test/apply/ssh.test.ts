@@ -5,7 +5,8 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer, type Socket } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, appendFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fleet } from '../../src/model/Fleet.js';
@@ -50,7 +51,7 @@ s.before(async () => {
 });
 
 s.after(async () => {
-  ctx.remotes?.dispose();
+  await ctx.remotes?.dispose();
   await ctx.world?.stop();
   await ctx.sshd?.stop();
   ctx.tmp?.cleanup();
@@ -400,6 +401,99 @@ s('an ssh option in clients.yaml that would run a program on this machine stops 
   assert.is(r.code, 1, r.out + r.err);
   assert.is((r.out + r.err).match(/BLINK260/g)?.length, 3, r.err);
   assert.not.ok(existsSync(marker), 'nothing ran on this machine');
+});
+
+/** This process's ssh children (the masters it owns): none may outlive a run. */
+function sshChildren(): string[] {
+  const r = spawnSync('pgrep', ['-P', String(process.pid), '-x', 'ssh'], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+/** A TCP port that accepts and then says nothing: an ssh handshake there hangs until ConnectTimeout. */
+async function muteServer(): Promise<{ port: number; close: () => Promise<void> }> {
+  const held: Socket[] = [];
+  const server = createServer((c) => held.push(c));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () => (held.forEach((c) => c.destroy()), new Promise<void>((r) => server.close(() => r()))),
+  };
+}
+
+s('a master started early is used only by a server compiled with the same ssh settings; the others end at once', async () => {
+  const mute = await muteServer();
+  const sshConfig = join(ctx.tmp!.dir, 'ssh_config_early');
+  writeSshConfig(sshConfig, join(ctx.tmp!.dir, 'known_hosts'), [
+    { alias: 'srv1', sshd: ctx.sshd! },
+    { alias: 'mute', sshd: { port: mute.port, identity: ctx.sshd!.identity } },
+  ]);
+  const remotes = realRemotes({ sshConfig });
+  const s1 = w().fleet.servers.find((x) => x.name === 's1')!;
+  try {
+    remotes.preconnect([
+      { name: 's1', ssh: 'srv1', sshOptions: [] },
+      // Compiled otherwise (another destination) and never compiled at all: both hang in their handshake.
+      { name: 's2', ssh: 'mute', sshOptions: [] },
+      { name: 'gone', ssh: 'mute', sshOptions: [] },
+    ]);
+    const remote = remotes.remoteFor({ ...s1, ssh: 'srv1', sshOptions: [] });
+    assert.is(await remote.open(), undefined);
+    // Three masters started early (s1, and two hung towards "mute"): s1's is the one used, no fourth.
+    assert.is(sshChildren().length, 3, 'the early master is the one used');
+    const read = await remote.read([]);
+    assert.not.ok(isFailure(read), JSON.stringify(read));
+    // s2 compiled with srv1: a master of its own, the one started towards "mute" ended unused.
+    const s2 = remotes.remoteFor({ ...s1, name: 's2', ssh: 'srv1', sshOptions: [] });
+    assert.is(await s2.open(), undefined);
+    assert.is(sshChildren().length, 3, "s2's early master ended, its own started");
+  } finally {
+    const t = Date.now();
+    await remotes.dispose();
+    // ConnectTimeout is 10 s: ending the hung handshakes does not wait for it.
+    assert.ok(Date.now() - t < 3000, `dispose took ${Date.now() - t} ms`);
+    await mute.close();
+  }
+  assert.equal(sshChildren(), [], 'no ssh process outlives dispose');
+});
+
+s('blink-apply connects early to the servers of its last run, and a compile error ends those connections at once', async () => {
+  const dir = join(ctx.tmp!.dir, 'early');
+  mkdirSync(dir);
+  const config = writeConfig(dir, w().fleet);
+  const cache = join(dir, 'cache');
+  const env = { ...(process.env as Record<string, string>), ...secretEnv(w().fleet), BLINK_CACHE_DIR: cache };
+  const cli = (args: string[]) => applyInProcess(['--config', config, '--ssh-config', ctx.sshConfig!, '--no-color', ...args], env, dir);
+  // Its clients.yaml renders what this suite's servers do not hold yet: changes to show (2), not an error.
+  const first = await cli(['--diff']);
+  assert.is(first.code, 2, first.out + first.err);
+  const hints = readdirSync(cache).filter((f) => f.startsWith('connect-'));
+  assert.is(hints.length, 1);
+  assert.equal(JSON.parse(readFileSync(join(cache, hints[0]!), 'utf8')), { specs: [{ name: 's1', ssh: 'srv1', sshOptions: [] }, { name: 's2', ssh: 'srv2', sshOptions: [] }] });
+  const again = await cli(['--diff']);
+  assert.is(again.code, 2, again.out + again.err);
+  assert.is(again.out, first.out, 'the same diff through the masters started early');
+  assert.equal(sshChildren(), []);
+  // A hints file that names a hung server, then a clients.yaml that does not compile.
+  const mute = await muteServer();
+  try {
+    const sshConfig = join(dir, 'ssh_config');
+    writeFileSync(sshConfig, readFileSync(ctx.sshConfig!, 'utf8') + `\nHost mute\n  HostName 127.0.0.1\n  Port ${mute.port}\n  User root\n`);
+    writeFileSync(join(cache, hints[0]!), JSON.stringify({ specs: [{ name: 's1', ssh: 'mute', sshOptions: [] }] }));
+    const yaml = join(config, 'clients.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('ssh: srv1\n', 'ssh: srv1\n    bogus_key: 1\n'));
+    const t = Date.now();
+    const broken = await applyInProcess(['--config', config, '--ssh-config', sshConfig, '--no-color', '--diff'], env, dir);
+    assert.is(broken.code, 1, broken.out + broken.err);
+    assert.match(broken.err, 'bogus_key');
+    assert.ok(Date.now() - t < 3000, `a compile error took ${Date.now() - t} ms to report`);
+    // A hints file that is not what blink writes starts nothing: here, a refused ssh option.
+    writeFileSync(join(cache, hints[0]!), JSON.stringify({ specs: [{ name: 's1', ssh: 'srv1', sshOptions: ['ProxyCommand=touch ' + join(dir, 'ran')] }] }));
+    await applyInProcess(['--config', config, '--ssh-config', sshConfig, '--no-color', '--diff'], env, dir);
+    assert.not.ok(existsSync(join(dir, 'ran')), 'nothing ran on this machine');
+  } finally {
+    await mute.close();
+  }
+  assert.equal(sshChildren(), []);
 });
 
 s.run();

@@ -1,4 +1,4 @@
-import { cpSync, readdirSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -75,7 +75,7 @@ cached('per-server renders come back from the cache as rendered; another input o
     const settle = () => new Promise((r) => setTimeout(r, 200));
     for (const s of servers) assert.equal((await rendered(s)).artifacts, fresh.artifacts.filter((a) => a.server === s));
     await settle();
-    const files = () => readdirSync(join(t.dir, 'node_modules/.cache/blink-fleet')).filter((f) => f.startsWith('rendered-') && f.endsWith('.json'));
+    const files = () => readdirSync(join(t.dir, 'node_modules/.cache/blink-fleet')).filter((f) => /^rendered-[0-9a-f]{32}\.json$/.test(f));
     assert.is(files().length, servers.length, 'one file per server list');
     for (const s of servers) {
       const again = await cachedRender(compiled, [s], opts);
@@ -92,7 +92,43 @@ cached('per-server renders come back from the cache as rendered; another input o
   }
 });
 
-cached.run();
+cached('an edit of one client renders its server again and reads the others back; the old files go', async () => {
+  const t = tempDir();
+  try {
+    const opts = copyOfRepo(t.dir);
+    const cacheFolder = join(t.dir, 'node_modules/.cache/blink-fleet');
+    const settle = () => new Promise((r) => setTimeout(r, 200));
+    const renderAll = async () => {
+      const compiled = await cachedCompile(opts, repo);
+      const shared: RenderShared = {};
+      const out = new Map<string, Awaited<ReturnType<typeof cachedRender>>>();
+      for (const s of compiled.fleet!.servers) out.set(s.name, await cachedRender(compiled, [s.name], opts, shared));
+      await settle();
+      return out;
+    };
+    const files = () => new Map(readdirSync(cacheFolder).filter((f) => /^rendered-[0-9a-f]{32}\.json$/.test(f)).map((f) => [f, statSync(join(cacheFolder, f)).ino]));
+    await renderAll();
+    const before = files();
+    const yaml = join(t.dir, 'config/clients.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('port: 8069, workers: 2', 'port: 8069, workers: 3'));
+    const edited = await renderAll();
+    const after = files();
+    assert.is(after.size, before.size, "the edited server's old files are removed");
+    const rewritten = [...after.keys()].filter((f) => before.get(f) !== after.get(f));
+    assert.is(rewritten.length, 1, 'one server rendered again, the others read back');
+    // What comes back is what a fresh render of the edited inputs gives.
+    const fresh = build(opts);
+    for (const [s, r] of edited) assert.equal(r.artifacts, fresh.artifacts.filter((a) => a.server === s));
+    const corte = fresh.artifacts.find((a) => a.kind === 'odoo-conf' && a.instance === 'corteperfecto-prod')!;
+    assert.match(corte.content, /^workers = 3$/m);
+    // Unchanged inputs: every server's key comes from the index, every file is read back.
+    await renderAll();
+    assert.equal(files(), after);
+  } finally {
+    t.cleanup();
+  }
+});
+
 
 cached('the key follows what compile reads of the addons: manifests and file names, not code', async () => {
   const { fingerprint } = await import('../../src/write/renderCache.js');
@@ -114,3 +150,5 @@ cached('the key follows what compile reads of the addons: manifests and file nam
     t.cleanup();
   }
 });
+
+cached.run();

@@ -46,6 +46,23 @@ yaml('a UTF-8 BOM is accepted; invalid UTF-8 is not', () => {
 });
 
 // ---
+yaml('the parse does not read the real environment per token, and puts it back as it was', () => {
+  const real = process.env;
+  let reads = 0;
+  const counted = new Proxy({ ...real, LOG_TOKENS: '' }, { get: (t, k) => (reads++, Reflect.get(t, k)) });
+  process.env = counted;
+  try {
+    const text = 'version: 1\nclients:\n' + Array.from({ length: 200 }, (_, i) => `  c${i}: { environments: { prod: { host: c${i}.example.test, port: ${8000 + i} } } }\n`).join('');
+    const r = parseYamlSource(enc(text), 'clients.yaml');
+    assert.equal(r.diagnostics, []);
+    assert.is(process.env, counted, 'the same environment object afterwards');
+    // yaml reads LOG_TOKENS and LOG_STREAM on every token: thousands of reads here, were it the real one.
+    assert.ok(reads <= 2, `${reads} reads of the environment`);
+  } finally {
+    process.env = real;
+  }
+});
+
 const manifests = suite('manifests');
 
 manifests('our literal reader agrees with Python ast.literal_eval on every sample manifest', () => {
