@@ -22,6 +22,11 @@ const MAX_ALIAS_COUNT = 200;
 export function parseYamlSource(bytes: Uint8Array, file: string): { source?: YamlSource; diagnostics: Diagnostic[] } {
   const text = checkText(bytes, file);
   if (typeof text !== 'string') return { diagnostics: [text] };
+  return parseYamlText(text, file);
+}
+
+/** The file read by the yaml library: every error reported, positions from its Document. Exported for the tests comparing the two. */
+export function parseYamlText(text: string, file: string): { source?: YamlSource; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
   // yaml's own uniqueKeys compares every key with every other of its map:
   // quadratic in a fleet's thousand clients. duplicateKeys does it in one pass.
