@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFile, rename } from 'node:fs/promises';
 import type { BuildOptions, BuildResult, Compiled } from '../build.js';
@@ -153,6 +153,8 @@ function renderKey(c: CachedCompiled, servers: readonly string[], dir: string, o
       // A server's files for inputs that are gone: nothing will ask for them again.
       () => {
         for (const k of (shared.stale ?? []).splice(0)) rmSync(join(dir, `rendered-${k.slice(0, 32)}.json`), { force: true });
+        // Written by blink before per-server keys (one per server list and config folder): never read again.
+        if (!index) for (const f of readdirSync(dir)) if (/^rendered-[0-9a-f]{12}-[0-9a-f]{16}\.json$/.test(f)) rmSync(join(dir, f), { force: true });
       },
     );
   }

@@ -107,7 +107,11 @@ cached('an edit of one client renders its server again and reads the others back
       return out;
     };
     const files = () => new Map(readdirSync(cacheFolder).filter((f) => /^rendered-[0-9a-f]{32}\.json$/.test(f)).map((f) => [f, statSync(join(cacheFolder, f)).ino]));
+    // A file of the format before per-server keys, as an upgrade finds it: removed with the first index.
+    mkdirSync(cacheFolder, { recursive: true });
+    writeFileSync(join(cacheFolder, 'rendered-0317854893b3-1f095551cd7736a3.json'), '{}');
     await renderAll();
+    assert.not.ok(readdirSync(cacheFolder).includes('rendered-0317854893b3-1f095551cd7736a3.json'));
     const before = files();
     const yaml = join(t.dir, 'config/clients.yaml');
     writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('port: 8069, workers: 2', 'port: 8069, workers: 3'));
