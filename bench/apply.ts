@@ -193,7 +193,9 @@ function writeConfig(healthPort: number): string {
     }
   }
   const doc = { version: 1, defaults: { system_user: 'root', python: '/usr/bin/python3', tls: 'none' }, servers, clients };
-  writeFileSync(join(dir, 'clients.yaml'), stringify(doc));
+  // No line folding: a long psql stand-in path would otherwise continue on a second line, which
+  // blink's fast YAML reader leaves to the slower library, and the figures would depend on where the repository is.
+  writeFileSync(join(dir, 'clients.yaml'), stringify(doc, { lineWidth: 0 }));
   return dir;
 }
 
