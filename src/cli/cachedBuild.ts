@@ -58,8 +58,10 @@ export async function cachedCompile(options: CachedBuildOptions, packageDir: str
   const key = knownKey ?? parts!.key;
   const code = parts?.code;
   try {
-    const cache = JSON.parse(readFileSync(file, 'utf8')) as FleetCache;
-    if (cache.key === key) {
+    const text = readFileSync(file, 'utf8');
+    // The key comes first in the file: a cache for other inputs (the run after an edit) is not parsed, only to be dropped.
+    const cache = text.startsWith(`{"key":${JSON.stringify(key)},`) ? (JSON.parse(text) as FleetCache) : undefined;
+    if (cache?.key === key) {
       const t = loadTemplates(options.templatesDir);
       if (!t.diagnostics.length) return { fleet: cache.fleet, diagnostics: cache.diagnostics, templates: t.templates, key, ...(code ? { code } : {}) };
     }

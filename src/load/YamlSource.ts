@@ -1,7 +1,14 @@
-import { LineCounter, isMap, isPair, isScalar, parseDocument, visit, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlLibrary from 'yaml';
+import type { Document, Node } from 'yaml';
 import { error, type Diagnostic, type SourcePos } from '../diagnostics/Diagnostic.js';
 import { checkText } from './checkText.js';
 import { parseSimpleYaml } from './simpleYaml.js';
+
+// The yaml library (84 files, ~16 ms to load) is loaded only for a file simpleYaml
+// declines: a plain clients.yaml never needs it.
+let library: typeof YamlLibrary | undefined;
+const yaml = (): typeof YamlLibrary => (library ??= createRequire(import.meta.url)('yaml') as typeof YamlLibrary);
 
 export type YamlPath = readonly (string | number)[];
 
@@ -40,10 +47,10 @@ export function parseYamlSource(bytes: Uint8Array, file: string): { source?: Yam
 
 /** The file read by the yaml library: every error reported, positions from its Document. Exported for the tests comparing the two. */
 export function parseYamlText(text: string, file: string): { source?: YamlSource; diagnostics: Diagnostic[] } {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yaml().LineCounter)();
   // yaml's own uniqueKeys compares every key with every other of its map:
   // quadratic in a fleet's thousand clients. duplicateKeys does it in one pass.
-  const doc = withSmallEnv(() => parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true }));
+  const doc = withSmallEnv(() => yaml().parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true }));
   const at = (offset: number): SourcePos => {
     const lp = lineCounter.linePos(offset);
     return { file, line: lp.line, column: lp.col };
@@ -94,11 +101,11 @@ function withSmallEnv<T>(parse: () => T): T {
 /** Every key that repeats an earlier scalar key of the same mapping, in document order. */
 function duplicateKeys(doc: Document): Node[] {
   const out: Node[] = [];
-  visit(doc, {
+  yaml().visit(doc, {
     Map(_, map) {
       const seen = new Set<string>();
       for (const pair of map.items) {
-        if (!isScalar(pair.key)) continue;
+        if (!yaml().isScalar(pair.key)) continue;
         const k = `${typeof pair.key.value}:${String(pair.key.value)}`;
         if (seen.has(k)) out.push(pair.key);
         seen.add(k);
@@ -116,7 +123,7 @@ function pairOf(map: { items: unknown[] }, seg: string): unknown {
   let index = keyIndex.get(map);
   if (!index) {
     index = new Map();
-    for (const p of map.items) if (isPair(p) && isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
+    for (const p of map.items) if (yaml().isPair(p) && yaml().isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
     keyIndex.set(map, index);
   }
   return index.get(seg);
@@ -131,9 +138,9 @@ function nodePos(doc: Document, path: YamlPath, key: boolean, at: (o: number) =>
     if (!node || typeof node !== 'object' || !('items' in node)) break;
     const items = (node as { items: unknown[] }).items;
     let next: unknown;
-    if (isMap(node)) {
+    if (yaml().isMap(node)) {
       const pair = pairOf(node as { items: unknown[] }, String(seg));
-      if (!isPair(pair)) break;
+      if (!yaml().isPair(pair)) break;
       if (key && i === path.length - 1) return rangePos(pair.key as Node, at) ?? fallback(best, at);
       next = pair.value;
       best = (pair.value as Node | null) ?? (pair.key as Node);

@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parsePythonLiteral } from '../../src/load/parsePythonLiteral.js';
@@ -69,6 +72,28 @@ yaml('the parse does not read the real environment per token, and puts it back a
     } finally {
       process.env = real;
     }
+  }
+});
+
+yaml('a plain clients.yaml is read without loading the yaml library; a declined one loads it', () => {
+  const probe = (file: string) => {
+    const code = `import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+const { parseYamlSource } = await import(${JSON.stringify(new URL('../../src/load/YamlSource.ts', import.meta.url).href)});
+const r = parseYamlSource(readFileSync(${JSON.stringify(file)}), 'clients.yaml');
+const lib = createRequire(import.meta.url).resolve('yaml');
+console.log(JSON.stringify({ errors: r.diagnostics.length, loaded: Object.keys(createRequire(import.meta.url).cache).includes(lib) }));`;
+    const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', code], { encoding: 'utf8', cwd: process.cwd() });
+    assert.is(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as { errors: number; loaded: boolean };
+  };
+  assert.equal(probe('config/clients.yaml'), { errors: 0, loaded: false });
+  const declined = join(tmpdir(), `blink-yaml-${process.pid}.yaml`);
+  writeFileSync(declined, 'version: 1\nshared: &s { a: 1 }\n');
+  try {
+    assert.equal(probe(declined), { errors: 0, loaded: true });
+  } finally {
+    rmSync(declined, { force: true });
   }
 });
 
