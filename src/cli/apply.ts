@@ -2,7 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cachedCompile } from './cachedBuild.js';
 import { connectHints, earlyServers } from './connectHints.js';
-import { envSnapshot } from './envSnapshot.js';
+import { envView } from './envView.js';
 import { serverFiles } from './serverFiles.js';
 import { error, forServers, hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/formatDiagnostic.js';
@@ -153,7 +153,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
     // Only an apply writes secrets; a --diff reads.
     if (!v.diff) diagnostics.push(...localRootsIgnored(picked.selection.servers));
     if (hasErrors(diagnostics)) return fail();
-    const sources = { env: envSnapshot(io.env), ...(file?.secrets ? { file: file.secrets } : {}) };
+    const sources = { env: envView(io.env), ...(file?.secrets ? { file: file.secrets } : {}) };
     // A --diff may go without secrets (a pull request's CI job has none); an apply never does.
     const partial = v.diff === true && v['require-secrets'] !== true;
 
