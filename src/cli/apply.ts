@@ -189,8 +189,9 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
     const print = inOrder<ServerDiff>((d) => (progress.clear(), io.stdout.write((d.plan ? formatServerPlan(d.plan, { color, prune: options.prune, seen, summary: v.summary === true }) : formatDiagnostic(d.error!, { color })) + '\n')));
     diffs = await diffFleet(picked.selection, options, (i, d) => {
       if (!json) print(i, d);
-      // A --diff uploads nothing: a server's resolved files are dropped once it is planned, not kept to the end.
-      if (v.diff) files.forget(d.server), (d.desired = []), d.plan?.desired.clear();
+      // A --diff uploads nothing: once a server is planned its resolved files are dropped and its connection
+      // closed, while other servers are read, rather than all of them at the end (closed again there: a no-op).
+      if (v.diff) files.forget(d.server), (d.desired = []), d.plan?.desired.clear(), void d.remote.close();
     });
     progress.clear();
     // Made while connecting: what the files reported comes now, and an error stops any apply.

@@ -46,6 +46,7 @@ export function sshTransport(o: SshTransportOptions): SshTransport {
   const remote = (script: string): string => `sh -c ${shellQuote(script)}`;
   let session: ShellSession | undefined;
   let opening: Promise<string | undefined> | undefined;
+  let closing: Promise<void> | undefined;
   const connect = async (): Promise<string | undefined> => {
     // The master is our own child and its session runs our scripts (see
     // shellSession): it ends when we close it, or when this process dies
@@ -91,14 +92,18 @@ export function sshTransport(o: SshTransportOptions): SshTransport {
       const child = spawn('ssh', [...channel, '-W', `${u.hostname}:${u.port || 80}`, dest], { stdio: ['pipe', 'pipe', 'ignore'], env: childEnv() });
       return httpOverStream(child.stdin, child.stdout, u, timeoutMs, () => child.kill());
     },
-    async close() {
-      const pending = opening;
-      opening = undefined;
-      // A close while still connecting waits for the master, then ends it.
-      await pending;
-      const s = session;
-      session = undefined;
-      await s?.close();
+    close() {
+      // A close while another is under way waits for that one: the caller may count on the master being gone.
+      closing ??= (async () => {
+        const pending = opening;
+        opening = undefined;
+        // A close while still connecting waits for the master, then ends it.
+        await pending;
+        const s = session;
+        session = undefined;
+        await s?.close();
+      })().finally(() => (closing = undefined));
+      return closing;
     },
     async abandon() {
       const s = session;

@@ -73,6 +73,16 @@ s('one master connection per server carries every step', async () => {
   assert.not.ok(readdirSync(join(ctx.tmp!.dir, 'sshd')).some((f) => /^[0-9a-f]{40}$/.test(f)));
 });
 
+s('a close made while another is under way returns only once the master is gone', async () => {
+  const t = sshTransport({ server: 's1', destination: 'srv1', sshConfig: ctx.sshConfig!, controlDir: join(ctx.tmp!.dir, 'sshd') });
+  assert.is(await t.open(), undefined);
+  assert.is(sshChildren().length, 1);
+  // blink-apply --diff closes a server's connection once it is planned, and every connection again at the end.
+  void t.close();
+  await t.close();
+  assert.equal(sshChildren(), []);
+});
+
 s('the master dies with a killed blink: nothing lingers on the server or here', async () => {
   const controlDir = join(ctx.tmp!.dir, 'ctl-killed');
   mkdirSync(controlDir, { mode: 0o700 });
