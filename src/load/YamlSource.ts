@@ -84,7 +84,7 @@ export function parseYamlText(text: string, file: string): { source?: YamlSource
  * yaml's parser and composer read process.env.LOG_TOKENS and LOG_STREAM once
  * per token, and each read of process.env scans the whole environment: with
  * a fleet's worth of BLINK_SECRET_* variables exported (how CI passes
- * secrets), that was most of the time spent parsing a large clients.yaml.
+ * secrets), that was a quarter of the time spent parsing a large clients.yaml.
  * The parse is synchronous, so for its duration process.env is a plain object
  * holding just those two; the real one is put back before anything else runs.
  */
