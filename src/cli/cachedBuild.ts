@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { writeFile, rename } from 'node:fs/promises';
 import type { BuildOptions, BuildResult, Compiled } from '../build.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
@@ -193,6 +193,9 @@ let written = 0;
 function writeLater(dir: string, file: string, value: () => unknown, then?: () => void): void {
   setImmediate(() => {
     const part = `${file}.${process.pid}.${written++}`;
+    // The cache folder's grandparent (node_modules, the home folder) must still be there: a
+    // folder removed meanwhile (a test's, a checkout's) is not made again just to hold a cache.
+    if (!existsSync(dirname(dirname(dir)))) return;
     try {
       mkdirSync(dir, { recursive: true });
     } catch {

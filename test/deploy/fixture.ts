@@ -213,7 +213,11 @@ clients:
       return { code, out: io.out(), err: io.err() };
     },
     spawnDeploy(args) {
-      const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(process.cwd(), 'src/cli/blink-deploy.ts'), ...flags(args)], { cwd: repo, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      // A temp folder of its own (a short path: ssh's control socket goes in it), removed once it exits:
+      // a killed deploy cannot remove its ssh control folder itself.
+      const tmp = tempDir('blink-k-');
+      const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(process.cwd(), 'src/cli/blink-deploy.ts'), ...flags(args)], { cwd: repo, env: { ...cliEnv(), TMPDIR: tmp.dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.on('close', () => tmp.cleanup());
       writeFileSync(join(dir, 'deploy.pid'), String(child.pid));
       let out = '';
       let err = '';
