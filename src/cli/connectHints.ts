@@ -2,10 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Server } from '../model/Fleet.js';
 import { connectSpec, type ConnectSpec } from '../remote/remoteFor.js';
 import { cacheDir, cacheFileFor } from '../write/renderCache.js';
-import { sshOptionRefusal } from '../compile/sshOptionPolicy.js';
-
-/** clients.yaml's `ssh:` pattern (schema/clients.schema.json): never an option. */
-const DESTINATION = /^(?!-)[A-Za-z0-9._@:\[\]-]+$/;
+import { SSH_DESTINATION, sshOptionRefusal } from '../compile/sshOptionPolicy.js';
 
 /**
  * Which servers blink-apply connected to last time, and how, kept beside the
@@ -62,7 +59,7 @@ function validSpecs(data: unknown): ConnectSpec[] {
     return (
       typeof x?.name === 'string' &&
       typeof x.ssh === 'string' &&
-      DESTINATION.test(x.ssh) &&
+      SSH_DESTINATION.test(x.ssh) &&
       Array.isArray(x.sshOptions) &&
       x.sshOptions.every((o) => typeof o === 'string' && sshOptionRefusal(o) === undefined)
     );

@@ -15,6 +15,10 @@ const PATH = /^[A-Za-z0-9._~\/+-]+$/;
 const HOST = /^(?!-)[A-Za-z0-9._\[\]:-]+$/;
 const LIST = /^[A-Za-z0-9@._+,^-]+$/;
 
+/** One ssh destination (`user@host`, `host:port`, an alias), never an option: clients.yaml's `ssh:` pattern in the schema. */
+const DESTINATION = String.raw`(?!-)[A-Za-z0-9._@:\[\]-]+`;
+export const SSH_DESTINATION = new RegExp(`^${DESTINATION}$`);
+
 const ALLOWED: Record<string, RegExp> = {
   port: NUMBER,
   user: /^(?!-)[A-Za-z0-9._-]+$/,
@@ -51,7 +55,7 @@ const ALLOWED: Record<string, RegExp> = {
   ipqos: /^[A-Za-z0-9 ]+$/,
   rekeylimit: /^[A-Za-z0-9 ]+$/,
   // A bastion: ssh runs itself (`ssh -W`) towards these hosts, nothing else.
-  proxyjump: /^(?!-)[A-Za-z0-9._@:\[\]-]+(,(?!-)[A-Za-z0-9._@:\[\]-]+)*$/,
+  proxyjump: new RegExp(`^${DESTINATION}(,${DESTINATION})*$`),
 };
 
 /** Why `option` (as written: `Key=value`) may not be given to ssh, or undefined when it may. */
