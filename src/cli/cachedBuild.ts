@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { writeFile, rename } from 'node:fs/promises';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BuildOptions, BuildResult, Compiled } from '../build.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { loadTemplates } from '../load/loadTemplates.js';
@@ -9,6 +8,7 @@ import type { Artifact } from '../model/Artifact.js';
 import type { Fleet } from '../model/Fleet.js';
 import type { TemplateEngine } from '../render/TemplateEngine.js';
 import { cacheDir, cacheFileFor, fingerprintParts } from '../write/renderCache.js';
+import { writeLater } from './writeLater.js';
 
 interface FleetCache {
   key: string;
@@ -179,37 +179,4 @@ function serverRenderKey(c: CachedCompiled, servers: readonly string[]): string 
 export async function cachedBuild(options: CachedBuildOptions, packageDir: string, knownKey?: string): Promise<BuildResult> {
   const [c, { renderCompiled }] = await Promise.all([cachedCompile(options, packageDir, knownKey), import('../renderCompiled.js')]);
   return renderCompiled(c.fleet, c.diagnostics, c.templates, options);
-}
-
-/**
- * Write a cache file once the run waits for something (the servers, most
- * often) rather than before it goes on: serializing a large fleet is tens of
- * milliseconds nobody should wait for. Written whole or not at all (a
- * temporary, then a rename); one that cannot be written only costs speed
- * next time.
- */
-let written = 0;
-
-function writeLater(dir: string, file: string, value: () => unknown, then?: () => void): void {
-  setImmediate(() => {
-    const part = `${file}.${process.pid}.${written++}`;
-    // The cache folder's grandparent (node_modules, the home folder) must still be there: a
-    // folder removed meanwhile (a test's, a checkout's) is not made again just to hold a cache.
-    if (!existsSync(dirname(dirname(dir)))) return;
-    try {
-      mkdirSync(dir, { recursive: true });
-    } catch {
-      return;
-    }
-    let text: string;
-    try {
-      text = JSON.stringify(value());
-    } catch {
-      return;
-    }
-    writeFile(part, text)
-      .then(() => rename(part, file))
-      .then(then)
-      .catch(() => undefined);
-  });
 }

@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Server } from '../model/Fleet.js';
 import { connectSpec, type ConnectSpec } from '../remote/remoteFor.js';
 import { cacheDir, cacheFileFor } from '../write/renderCache.js';
+import { writeLater } from './writeLater.js';
 import { SSH_DESTINATION, sshOptionRefusal } from '../compile/sshOptionPolicy.js';
 
 /**
@@ -37,15 +38,9 @@ export function connectHints(cwd: string, env: Record<string, string | undefined
     specs,
     save(servers) {
       if (!dir || !file) return;
-      const next = JSON.stringify({ specs: servers.map(connectSpec).filter((s) => s !== undefined) });
-      if (next === text) return;
-      try {
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(`${file}.${process.pid}`, next);
-        renameSync(`${file}.${process.pid}`, file);
-      } catch {
-        // Only the next run's head start is lost.
-      }
+      const next = { specs: servers.map(connectSpec).filter((s) => s !== undefined) };
+      // Only the next run's head start is lost if it cannot be written.
+      if (JSON.stringify(next) !== text) writeLater(dir, file, () => next);
     },
   };
 }
