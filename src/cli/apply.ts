@@ -191,7 +191,12 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
       if (!json) print(i, d);
       // A --diff uploads nothing: once a server is planned its resolved files are dropped and its connection
       // closed, while other servers are read, rather than all of them at the end (closed again there: a no-op).
-      if (v.diff) files.forget(d.server), (d.desired = []), d.plan?.desired.clear(), void d.remote.close();
+      if (v.diff) {
+        files.forget(d.server);
+        d.desired = [];
+        d.plan?.desired.clear();
+        void d.remote.close();
+      }
     });
     progress.clear();
     // Made while connecting: what the files reported comes now, and an error stops any apply.

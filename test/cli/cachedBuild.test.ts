@@ -9,6 +9,11 @@ import { tempDir } from '../support/tmp.js';
 const repo = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
 const cached = suite('compiled-fleet cache');
 
+/** Cache files are written while the caller goes on: wait for them as a diff's reads would. */
+const settle = () => new Promise((r) => setTimeout(r, 200));
+/** The per-server rendered files in a cache folder (not the index). */
+const renderedFiles = (cacheFolder: string) => readdirSync(cacheFolder).filter((f) => /^rendered-[0-9a-f]{32}\.json$/.test(f));
+
 /** The sample fleet's inputs copied into `dir`, with a node_modules for the cache folder to go in. */
 function copyOfRepo(dir: string) {
   for (const d of ['config', 'custom-addons', 'templates']) cpSync(join(repo, d), join(dir, d), { recursive: true });
@@ -23,7 +28,7 @@ cached('a cached build gives exactly what a fresh one gives; a config change is 
     const fresh = build(opts);
     const first = (await cachedBuild(opts, repo));
     // Written once the caller waits for something: here, for a moment.
-    await new Promise((r) => setTimeout(r, 200));
+    await settle();
     assert.is(readdirSync(join(t.dir, 'node_modules/.cache/blink-fleet')).filter((f) => f.startsWith('fleet-')).length, 1);
     const second = (await cachedBuild(opts, repo));
     assert.equal(second, fresh);
@@ -71,12 +76,9 @@ cached('per-server renders come back from the cache as rendered; another input o
     const compiled = await cachedCompile(opts, repo);
     const shared: RenderShared = {};
     const rendered = (s: string) => cachedRender(compiled, [s], opts, shared);
-    // Written while the caller goes on: wait for it as the diff's reads would.
-    const settle = () => new Promise((r) => setTimeout(r, 200));
     for (const s of servers) assert.equal((await rendered(s)).artifacts, fresh.artifacts.filter((a) => a.server === s));
     await settle();
-    const files = () => readdirSync(join(t.dir, 'node_modules/.cache/blink-fleet')).filter((f) => /^rendered-[0-9a-f]{32}\.json$/.test(f));
-    assert.is(files().length, servers.length, 'one file per server list');
+    assert.is(renderedFiles(join(t.dir, 'node_modules/.cache/blink-fleet')).length, servers.length, 'one file per server list');
     for (const s of servers) {
       const again = await cachedRender(compiled, [s], opts);
       assert.equal(again.artifacts, fresh.artifacts.filter((a) => a.server === s));
@@ -97,7 +99,6 @@ cached('an edit of one client renders its server again and reads the others back
   try {
     const opts = copyOfRepo(t.dir);
     const cacheFolder = join(t.dir, 'node_modules/.cache/blink-fleet');
-    const settle = () => new Promise((r) => setTimeout(r, 200));
     const renderAll = async () => {
       const compiled = await cachedCompile(opts, repo);
       const shared: RenderShared = {};
@@ -106,7 +107,7 @@ cached('an edit of one client renders its server again and reads the others back
       await settle();
       return out;
     };
-    const files = () => new Map(readdirSync(cacheFolder).filter((f) => /^rendered-[0-9a-f]{32}\.json$/.test(f)).map((f) => [f, statSync(join(cacheFolder, f)).ino]));
+    const files = () => new Map(renderedFiles(cacheFolder).map((f) => [f, statSync(join(cacheFolder, f)).ino]));
     // A file of the format before per-server keys, as an upgrade finds it: removed with the first index.
     mkdirSync(cacheFolder, { recursive: true });
     writeFileSync(join(cacheFolder, 'rendered-0317854893b3-1f095551cd7736a3.json'), '{}');
