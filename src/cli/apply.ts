@@ -25,6 +25,7 @@ import { secretsReady } from '../secrets/secretsReady.js';
 import { askTerminal } from './askTerminal.js';
 import { useColor, type CliIo } from './CliIo.js';
 import { localRootsIgnored } from './localRootsIgnored.js';
+import { parallelism } from './parallelism.js';
 import { parseCliArgs } from './parseCliArgs.js';
 import { printDiagnostics } from './printDiagnostics.js';
 import { wholeNumberFlag } from './wholeNumberFlag.js';
@@ -48,7 +49,7 @@ Options:
                         only at start changed (shared_buffers, max_connections…);
                         drops every instance's connections
   --yes                 apply without asking (required when not on a terminal)
-  --parallel N          servers at once (default 4)
+  --parallel N          servers at once (default 8 for reading, 4 for applying)
   --notify URL          POST the JSON summary to URL after an apply
   --json                the plan and the results as JSON
   --config DIR          config folder (default ./config)
@@ -122,7 +123,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
   const diagnostics: Diagnostic[] = [];
   const fail = (): number => (printDiagnostics(io, diagnostics, color), 1);
   const int = (name: string, value: string | undefined, dflt: number): number => wholeNumberFlag(diagnostics, name, value, dflt, name === 'context' ? 0 : 1);
-  const parallel = int('parallel', v.parallel, 4);
+  const { read: parallel, apply: applyParallel } = parallelism(diagnostics, v.parallel);
   const context = int('context', v.context, 3);
   const health = { ...DEFAULT_HEALTH, retries: int('health-retries', v['health-retries'], DEFAULT_HEALTH.retries), intervalMs: int('health-interval', v['health-interval'], DEFAULT_HEALTH.intervalMs) };
   const interactive = io.stdin?.isTTY === true && io.stdout.isTTY === true;
@@ -212,7 +213,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
       const run = newRunId();
       const commit = configCommit(configDir);
       const reportAt = inOrder<string>((t) => (progress.clear(), io.stdout.write(t)));
-      reports = await applyFleet(diffs, picked.selection, { ...options, run, owner: runOwner(io.env), health, restartPostgres: v['restart-postgres'] === true, ...(commit ? { commit } : {}) }, (i, r) => !json && reportAt(i, formatReport(r, color)));
+      reports = await applyFleet(diffs, picked.selection, { ...options, parallel: applyParallel, run, owner: runOwner(io.env), health, restartPostgres: v['restart-postgres'] === true, ...(commit ? { commit } : {}) }, (i, r) => !json && reportAt(i, formatReport(r, color)));
       progress.clear();
       if (v.notify) {
         const n = await notify(v.notify, summaryJson(diffs, reports));

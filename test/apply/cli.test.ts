@@ -99,6 +99,28 @@ s('one remote per server for the whole run, however early it was opened', async 
   assert.equal(sp.calls, ['c1', 'c2']);
 });
 
+s('a --diff reads its servers at once by default, one at a time with --parallel 1', async () => {
+  const counting = (): { most: () => number; remoteFor: (s: Server) => Remote } => {
+    let now = 0;
+    let most = 0;
+    return {
+      most: () => most,
+      remoteFor: (srv) => {
+        const r = shellRemote(localTransport(srv.name), srv.root);
+        return { ...r, read: async (...a) => { most = Math.max(most, ++now); try { await new Promise((x) => setTimeout(x, 100)); return await r.read(...a); } finally { now--; } } };
+      },
+    };
+  };
+  const all = counting();
+  let r = await cli(['--diff'], { remoteFor: all.remoteFor });
+  assert.ok(r.code === 0 || r.code === 2, r.err + r.out);
+  assert.is(all.most(), 2);
+  const one = counting();
+  r = await cli(['--diff', '--parallel', '1'], { remoteFor: one.remoteFor });
+  assert.ok(r.code === 0 || r.code === 2, r.err + r.out);
+  assert.is(one.most(), 1);
+});
+
 s('--yes is required when not on a terminal', async () => {
   const r = await cli([]);
   assert.is(r.code, 1);
@@ -164,7 +186,7 @@ s('--server and --host limit what is contacted and which secrets are needed', as
 s('blocks come whole and in fleet order, whatever finishes first', async () => {
   const slowFirst = (srv: Server): Remote => {
     const r = shellRemote(localTransport(srv.name), srv.root);
-    return srv.name === 'c1' ? { ...r, read: async (p) => (await new Promise((x) => setTimeout(x, 300)), r.read(p)) } : r;
+    return srv.name === 'c1' ? { ...r, read: async (...a) => (await new Promise((x) => setTimeout(x, 300)), r.read(...a)) } : r;
   };
   const r = await cli(['--diff', '--parallel', '2'], { remoteFor: slowFirst });
   assert.ok(r.out.indexOf('c1 (local)') < r.out.indexOf('c2 (local)'));
