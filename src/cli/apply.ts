@@ -1,10 +1,11 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cachedCompile } from './cachedBuild.js';
-import { connectHints, earlyServers } from './connectHints.js';
+import { applyUsage, runnable } from './applyUsage.js';
+import { startConnecting, type EarlyConnections } from './connectEarly.js';
 import { envView } from './envView.js';
 import { serverFiles } from './serverFiles.js';
-import { error, forServers, hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
+import { forServers, hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/formatDiagnostic.js';
 import type { Server } from '../model/Fleet.js';
 import { applyFleet, diffFleet, type ServerDiff } from '../apply/applyFleet.js';
@@ -25,10 +26,7 @@ import { secretsReady } from '../secrets/secretsReady.js';
 import { askTerminal } from './askTerminal.js';
 import { useColor, type CliIo } from './CliIo.js';
 import { localRootsIgnored } from './localRootsIgnored.js';
-import { parallelism } from './parallelism.js';
-import { parseCliArgs } from './parseCliArgs.js';
 import { printDiagnostics } from './printDiagnostics.js';
-import { wholeNumberFlag } from './wholeNumberFlag.js';
 
 export const applyHelp = `Usage: blink-apply [--diff] [options]
 
@@ -107,36 +105,32 @@ export interface ApplyIo extends CliIo {
 export interface ApplyDeps {
   remoteFor?: (server: Server) => Remote;
   ask?: (question: string) => Promise<string>;
+  /** The ssh masters the bin started before it loaded blink-apply (`connectEarly`); the run disposes of them. */
+  early?: EarlyConnections;
 }
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** blink-apply, minus the process: returns the exit code, never exits. */
 export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}): Promise<number> {
-  const parsed = parseFlags(argv);
-  if ('error' in parsed) return io.stderr.write(`blink-apply: ${parsed.error}\nRun blink-apply --help for the options.\n`), 1;
-  const v = parsed.values;
+  const usage = applyUsage(argv, io, deps.ask !== undefined);
+  if (!runnable(usage)) await deps.early?.pool.dispose();
+  if ('error' in usage) return io.stderr.write(`blink-apply: ${usage.error}\nRun blink-apply --help for the options.\n`), 1;
+  const { values: v, context, health } = usage;
   if (v.help) return io.stdout.write(applyHelp + '\n'), 0;
   const color = useColor(io, v['no-color']);
   const json = v.json === true;
   const at = (p: string): string => resolve(io.cwd, p);
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = [...usage.diagnostics];
   const fail = (): number => (printDiagnostics(io, diagnostics, color), 1);
-  const int = (name: string, value: string | undefined, dflt: number): number => wholeNumberFlag(diagnostics, name, value, dflt, name === 'context' ? 0 : 1);
-  const { read: parallel, apply: applyParallel } = parallelism(diagnostics, v.parallel);
-  const context = int('context', v.context, 3);
-  const health = { ...DEFAULT_HEALTH, retries: int('health-retries', v['health-retries'], DEFAULT_HEALTH.retries), intervalMs: int('health-interval', v['health-interval'], DEFAULT_HEALTH.intervalMs) };
-  const interactive = io.stdin?.isTTY === true && io.stdout.isTTY === true;
-  if (!v.diff && !v.yes && !interactive && !deps.ask) diagnostics.push(error('BLINK520', 'not on a terminal: pass --yes to apply, or --diff to only look'));
   if (hasErrors(diagnostics)) return fail();
 
   const configDir = at(v.config ?? 'config');
   const inputs = { configDir, addonsDir: at(v.addons ?? 'custom-addons'), templatesDir: v.templates ? at(v.templates) : join(packageRoot, 'templates'), cwd: io.cwd, env: io.env };
-  // One remote per server for the whole run, closed at the end whatever happens.
-  const real = deps.remoteFor ? undefined : realRemotes(v['ssh-config'] ? { sshConfig: at(v['ssh-config']) } : {});
-  const hints = real ? connectHints(io.cwd, io.env, configDir) : undefined;
-  // The first servers' handshakes go on while the fleet compiles (a master is used only if the compiled server matches).
-  if (real && hints) real.preconnect(earlyServers(hints.specs, v.server ?? [], v.host ?? [], parallel));
+  // One remote per server for the whole run, closed at the end whatever happens. The first servers'
+  // handshakes go on while the fleet compiles (started by the bin, before the rest of blink-apply loaded).
+  const started = deps.early ?? (deps.remoteFor ? undefined : startConnecting(usage, io));
+  const real = started ? realRemotes(started.pool) : undefined;
   const remotes = new Map<string, Remote>();
   const remoteFor = (s: Server): Remote => remotes.get(s.name) ?? remotes.set(s.name, (deps.remoteFor ?? real!.remoteFor)(s)).get(s.name)!;
   let diffs: ServerDiff[] = [];
@@ -145,7 +139,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
     const compiled = await cachedCompile(inputs, packageRoot);
     if (!compiled.fleet || hasErrors(compiled.diagnostics)) return diagnostics.push(...compiled.diagnostics), fail();
     const fleet = compiled.fleet;
-    hints?.save(fleet.servers);
+    started?.hints.save(fleet.servers);
     const picked = selectFleet(fleet, v.server ?? [], v.host ?? []);
     diagnostics.push(...forServers(compiled.diagnostics, new Set(picked.selection.servers.map((s) => s.name))), ...picked.diagnostics);
     // The YAML parser is loaded only for a secrets file: a cached run never needs it otherwise.
@@ -184,7 +178,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
     }
 
     const progress = progressLine(io, servers.map((s) => s.name));
-    const options = { remoteFor, parallel, prune: v.prune === true, createUsers: v['create-users'] === true, desiredFor: files.desiredFor, secretValues: files.secretValues, valuesByServer: files.valuesByServer, context, progress: progress.update };
+    const options = { remoteFor, parallel: usage.parallel.read, prune: v.prune === true, createUsers: v['create-users'] === true, desiredFor: files.desiredFor, secretValues: files.secretValues, valuesByServer: files.valuesByServer, context, progress: progress.update };
     // Formatted when printed, in fleet order, so a diff shown for one server can be referred to by the next.
     const seen: ShownChanges = new Map();
     const print = inOrder<ServerDiff>((d) => (progress.clear(), io.stdout.write((d.plan ? formatServerPlan(d.plan, { color, prune: options.prune, seen, summary: v.summary === true }) : formatDiagnostic(d.error!, { color })) + '\n')));
@@ -213,7 +207,7 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
       const run = newRunId();
       const commit = configCommit(configDir);
       const reportAt = inOrder<string>((t) => (progress.clear(), io.stdout.write(t)));
-      reports = await applyFleet(diffs, picked.selection, { ...options, parallel: applyParallel, run, owner: runOwner(io.env), health, restartPostgres: v['restart-postgres'] === true, ...(commit ? { commit } : {}) }, (i, r) => !json && reportAt(i, formatReport(r, color)));
+      reports = await applyFleet(diffs, picked.selection, { ...options, parallel: usage.parallel.apply, run, owner: runOwner(io.env), health, restartPostgres: v['restart-postgres'] === true, ...(commit ? { commit } : {}) }, (i, r) => !json && reportAt(i, formatReport(r, color)));
       progress.clear();
       if (v.notify) {
         const n = await notify(v.notify, summaryJson(diffs, reports));
@@ -228,31 +222,4 @@ export async function applyCli(argv: string[], io: ApplyIo, deps: ApplyDeps = {}
   else printDiagnostics(io, diagnostics, color);
   const failed = hasErrors(diagnostics) || diffs.some((d) => d.error || d.plan?.resources.blocked.length) || (reports ?? []).some((r) => r.outcome !== 'applied' && r.outcome !== 'unchanged');
   return combineExit([failed ? 1 : 0, !reports && diffs.some((d) => d.plan && isPending(d.plan)) ? 2 : 0]);
-}
-
-function parseFlags(argv: string[]) {
-  return parseCliArgs(argv, {
-    diff: { type: 'boolean' },
-    config: { type: 'string' },
-    addons: { type: 'string' },
-    templates: { type: 'string' },
-    secrets: { type: 'string' },
-    'require-secrets': { type: 'boolean' },
-    'ssh-config': { type: 'string' },
-    server: { type: 'string', multiple: true },
-    host: { type: 'string', multiple: true },
-    prune: { type: 'boolean' },
-    'create-users': { type: 'boolean' },
-    'restart-postgres': { type: 'boolean' },
-    summary: { type: 'boolean' },
-    parallel: { type: 'string' },
-    yes: { type: 'boolean', short: 'y' },
-    notify: { type: 'string' },
-    context: { type: 'string' },
-    'health-retries': { type: 'string' },
-    'health-interval': { type: 'string' },
-    json: { type: 'boolean' },
-    'no-color': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
 }

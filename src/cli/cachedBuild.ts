@@ -7,7 +7,8 @@ import { loadTemplates } from '../load/loadTemplates.js';
 import type { Artifact } from '../model/Artifact.js';
 import type { Fleet } from '../model/Fleet.js';
 import type { TemplateEngine } from '../render/TemplateEngine.js';
-import { cacheDir, cacheFileFor, fingerprintParts } from '../write/renderCache.js';
+import { cacheDir, cacheFileFor } from '../write/cacheFiles.js';
+import { fingerprintParts } from '../write/renderCache.js';
 import { writeLater } from './writeLater.js';
 
 interface FleetCache {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from '../model/Fleet.js';
-import { connectSpec, type ConnectSpec } from '../remote/remoteFor.js';
-import { cacheDir, cacheFileFor } from '../write/renderCache.js';
+import { connectSpec, type ConnectSpec } from '../remote/transportPool.js';
+import { cacheDir, cacheFileFor } from '../write/cacheFiles.js';
 import { writeLater } from './writeLater.js';
 import { SSH_DESTINATION, sshOptionRefusal } from '../compile/sshOptionPolicy.js';
 

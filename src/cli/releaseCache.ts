@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir } from '../write/renderCache.js';
+import { cacheDir } from '../write/cacheFiles.js';
 
 /** Enough for many releases of a large addons tree; the oldest entries go first. */
 const MAX = 200_000;

@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { cacheDir, cacheFileFor } from './cacheFiles.js';
 import type { Diagnostic } from '../diagnostics/Diagnostic.js';
 import { listSourceTree } from '../load/listSourceTree.js';
 import { nodeFs } from '../load/SourceFs.js';
@@ -43,30 +44,6 @@ export interface CacheInputs {
  * 3: Instance.iniSources relative to the config folder.
  */
 const FORMAT = 3;
-
-/**
- * Where blink keeps what it can recompute: $BLINK_CACHE_DIR; else
- * node_modules/.cache/blink-fleet as other JS build tools do; else the user's
- * cache folder ($XDG_CACHE_HOME or ~/.cache), so a global install or a fleet
- * repository without node_modules is fast too. `BLINK_CACHE_DIR=off` (or no
- * home at all) turns caching off.
- */
-export function cacheDir(cwd: string, env: Record<string, string | undefined> = {}): string | undefined {
-  const own = env['BLINK_CACHE_DIR'];
-  if (own !== undefined && own !== '') return own === 'off' ? undefined : resolve(cwd, own);
-  const modules = join(cwd, 'node_modules');
-  if (existsSync(modules)) return join(modules, '.cache', 'blink-fleet');
-  const xdg = env['XDG_CACHE_HOME'];
-  if (xdg && isAbsolute(xdg)) return join(xdg, 'blink-fleet');
-  const home = env['HOME'];
-  return home && isAbsolute(home) ? join(home, '.cache', 'blink-fleet') : undefined;
-}
-
-/** A cache file per `what` and folder: a shared cache folder serves many fleets without them evicting each other. */
-export function cacheFileFor(dir: string, kind: string, cwd: string, folder: string): string {
-  const id = createHash('sha256').update(resolve(cwd, folder)).digest('hex').slice(0, 16);
-  return join(dir, `${kind}-${id}.json`);
-}
 
 /** Where the record for `outDir` lives: one per out/ folder, so the fingerprint need not name it. */
 export function cachePath(cwd: string, outDir: string, env: Record<string, string | undefined> = {}): string | undefined {

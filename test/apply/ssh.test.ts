@@ -17,7 +17,8 @@ import { sshTransport } from '../../src/remote/sshTransport.js';
 import { isFailure } from '../../src/remote/Remote.js';
 import { startSshd, writeSshConfig, type Sshd } from '../support/sshd.js';
 import { tempDir } from '../support/tmp.js';
-import { applyInProcess } from './cliRun.js';
+import { applyInProcess, spawnApply } from './cliRun.js';
+import { cacheFileFor } from '../../src/write/cacheFiles.js';
 import { testWorld, type TestWorld } from './fixture.js';
 import { writeConfig } from './writeConfig.js';
 import { CANARY, runFleet, secretEnv } from './harness.js';
@@ -420,12 +421,13 @@ function sshChildren(): string[] {
 }
 
 /** A TCP port that accepts and then says nothing: an ssh handshake there hangs until ConnectTimeout. */
-async function muteServer(): Promise<{ port: number; close: () => Promise<void> }> {
+async function muteServer(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
   const held: Socket[] = [];
   const server = createServer((c) => held.push(c));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {
     port: (server.address() as { port: number }).port,
+    connections: () => held.length,
     close: () => (held.forEach((c) => c.destroy()), new Promise<void>((r) => server.close(() => r()))),
   };
 }
@@ -500,6 +502,40 @@ s('blink-apply connects early to the servers of its last run, and a compile erro
     writeFileSync(join(cache, hints[0]!), JSON.stringify({ specs: [{ name: 's1', ssh: 'srv1', sshOptions: ['ProxyCommand=touch ' + join(dir, 'ran')] }] }));
     await applyInProcess(['--config', config, '--ssh-config', sshConfig, '--no-color', '--diff'], env, dir);
     assert.not.ok(existsSync(join(dir, 'ran')), 'nothing ran on this machine');
+  } finally {
+    await mute.close();
+  }
+  assert.equal(sshChildren(), []);
+});
+
+s('the bin starts the last run\'s handshakes itself, hands them to the run (one connection, not two), and starts none for --help or a usage mistake', async () => {
+  const dir = join(ctx.tmp!.dir, 'bin-early');
+  mkdirSync(dir);
+  const config = writeConfig(dir, w().fleet);
+  const cache = join(dir, '.blink-cache');
+  const env = { ...secretEnv(w().fleet), BLINK_CACHE_DIR: cache };
+  const mute = await muteServer();
+  try {
+    const sshConfig = join(dir, 'ssh_config');
+    writeFileSync(sshConfig, readFileSync(ctx.sshConfig!, 'utf8') + `\nHost mute\n  HostName 127.0.0.1\n  Port ${mute.port}\n  User root\n  ConnectTimeout 30\n`);
+    // The last run's hints name a server that never answers: only the bin's early start reaches it.
+    const hints = cacheFileFor(cache, 'connect', dir, config);
+    mkdirSync(cache, { recursive: true });
+    writeFileSync(hints, JSON.stringify({ specs: [{ name: 's1', ssh: 'mute', sshOptions: [] }] }));
+    const run = (args: string[]) => spawnApply(['--config', config, '--ssh-config', sshConfig, '--no-color', ...args], env, dir).done;
+    for (const args of [['--help'], ['--dif'], ['--diff', '--parallel', '0'], ['--context', '-1', '--diff']]) {
+      const r = await run(args);
+      assert.is(r.code, args[0] === '--help' ? 0 : 1, r.out + r.err);
+      assert.is(mute.connections(), 0, `${args.join(' ')} connected to a server`);
+    }
+    // A run that goes ahead starts the hinted master first; s1 compiles with another destination, so that master is
+    // ended unused (it never answers: the run would otherwise wait out its ConnectTimeout) and the diff is the usual one.
+    const t = Date.now();
+    const r = await run(['--diff']);
+    assert.is(r.code, 2, r.out + r.err);
+    assert.match(r.out, 's1 (srv1)');
+    assert.is(mute.connections(), 1, 'the master the bin started is the run\'s, not started again');
+    assert.ok(Date.now() - t < 20000, `the run waited ${Date.now() - t} ms for a master it did not use`);
   } finally {
     await mute.close();
   }
