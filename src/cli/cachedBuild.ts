@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildOptions, BuildResult, Compiled } from '../build.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/Diagnostic.js';
@@ -9,7 +9,8 @@ import type { Fleet } from '../model/Fleet.js';
 import type { TemplateEngine } from '../render/TemplateEngine.js';
 import { cacheDir, cacheFileFor } from '../write/cacheFiles.js';
 import { fingerprintParts } from '../write/renderCache.js';
-import { writeLater } from './writeLater.js';
+import { jsonOnce, jsonWithList } from './jsonOnce.js';
+import { JsonText, writeLater } from './writeLater.js';
 
 interface FleetCache {
   key: string;
@@ -59,9 +60,8 @@ export async function cachedCompile(options: CachedBuildOptions, packageDir: str
   const key = knownKey ?? parts!.key;
   const code = parts?.code;
   try {
-    const text = readFileSync(file, 'utf8');
-    // The key comes first in the file: a cache for other inputs (the run after an edit) is not parsed, only to be dropped.
-    const cache = text.startsWith(`{"key":${JSON.stringify(key)},`) ? (JSON.parse(text) as FleetCache) : undefined;
+    // The key comes first in the file: a cache for other inputs (the run after an edit) is neither read whole nor parsed.
+    const cache = startsWith(file, `{"key":${JSON.stringify(key)},`) ? (JSON.parse(readFileSync(file, 'utf8')) as FleetCache) : undefined;
     if (cache?.key === key) {
       const t = loadTemplates(options.templatesDir);
       if (!t.diagnostics.length) return { fleet: cache.fleet, diagnostics: cache.diagnostics, templates: t.templates, key, ...(code ? { code } : {}) };
@@ -71,7 +71,8 @@ export async function cachedCompile(options: CachedBuildOptions, packageDir: str
   }
   const result = await compile();
   if (result.fleet && !hasErrors(result.diagnostics)) {
-    writeLater(dir, file, () => ({ key, fleet: result.fleet!, diagnostics: result.diagnostics }) satisfies FleetCache);
+    // The FleetCache, its instances in the text the render keys are made of (jsonOnce); the key first.
+    writeLater(dir, file, () => new JsonText(`{"key":${JSON.stringify(key)},"fleet":${jsonWithList(result.fleet!, 'instances')},"diagnostics":${JSON.stringify(result.diagnostics)}}`));
     return { ...result, key, ...(code ? { code } : {}) };
   }
   return result;
@@ -171,8 +172,8 @@ function serverRenderKey(c: CachedCompiled, servers: readonly string[]): string 
   const h = createHash('sha256');
   // Without blink's own fingerprint (a caller that gave the key), the inputs' whole fingerprint stands in for it.
   h.update(JSON.stringify([c.code ?? c.key, settings, c.templates.dir, [...c.templates.files]]));
-  for (const s of all) if (only.has(s.name)) h.update(JSON.stringify(s));
-  for (const i of instances) if (only.has(i.server)) h.update(JSON.stringify(i));
+  for (const s of all) if (only.has(s.name)) h.update(jsonOnce(s));
+  for (const i of instances) if (only.has(i.server)) h.update(jsonOnce(i));
   return h.digest('hex');
 }
 
@@ -180,4 +181,15 @@ function serverRenderKey(c: CachedCompiled, servers: readonly string[]): string 
 export async function cachedBuild(options: CachedBuildOptions, packageDir: string, knownKey?: string): Promise<BuildResult> {
   const [c, { renderCompiled }] = await Promise.all([cachedCompile(options, packageDir, knownKey), import('../renderCompiled.js')]);
   return renderCompiled(c.fleet, c.diagnostics, c.templates, options);
+}
+
+/** Whether the file begins with `head` (ASCII), read from its first bytes only. Throws when it cannot be read. */
+function startsWith(file: string, head: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(head.length);
+    return readSync(fd, buf, 0, buf.length, 0) === buf.length && buf.toString('latin1') === head;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -2,6 +2,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
+/** Text that is JSON already (made from parts serialized once, `jsonOnce`): written as it is. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 /** Names each write's temporary apart: two writes of one file may be in flight. */
 let written = 0;
 
@@ -25,7 +30,8 @@ export function writeLater(dir: string, file: string, value: () => unknown, then
     }
     let text: string;
     try {
-      text = JSON.stringify(value());
+      const v = value();
+      text = v instanceof JsonText ? v.text : JSON.stringify(v);
     } catch {
       return;
     }

@@ -21,6 +21,30 @@ function copyOfRepo(dir: string) {
   return { configDir: join(dir, 'config'), addonsDir: join(dir, 'custom-addons'), templatesDir: join(dir, 'templates'), cwd: dir };
 }
 
+cached('a compiled-fleet cache for other inputs is dropped unread, whatever follows its key', async () => {
+  const t = tempDir();
+  try {
+    const opts = copyOfRepo(t.dir);
+    const fresh = build(opts);
+    await cachedCompile(opts, repo);
+    await settle();
+    const folder = join(t.dir, 'node_modules/.cache/blink-fleet');
+    const [file] = readdirSync(folder).filter((f) => f.startsWith('fleet-'));
+    const text = readFileSync(join(folder, file!), 'utf8');
+    assert.ok(text.startsWith('{"key":"'), text.slice(0, 80));
+    // Another key and no JSON after it, then a file shorter than a key: each is compiled again, as if there were none.
+    for (const stale of ['{"key":"' + '0'.repeat(64) + '",not json', '{"key":']) {
+      writeFileSync(join(folder, file!), stale);
+      const again = await cachedCompile(opts, repo);
+      assert.equal(again.fleet, fresh.fleet);
+      await settle();
+      assert.is(readFileSync(join(folder, file!), 'utf8'), text, 'written again, as before');
+    }
+  } finally {
+    t.cleanup();
+  }
+});
+
 cached('a cached build gives exactly what a fresh one gives; a config change is a miss', async () => {
   const t = tempDir();
   try {
