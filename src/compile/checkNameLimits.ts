@@ -23,6 +23,7 @@ const TAR_LINK = 100;
 const TAR_TOP = 'tree';
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
+const ASCII = /^[\x00-\x7f]*$/;
 
 /**
  * Why a file blink writes on a server cannot be written there, or undefined.
@@ -30,6 +31,8 @@ const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
  * blink-apply: tar refuses the name, or the server says ENAMETOOLONG.
  */
 export function serverPathProblem(path: string, linkTarget?: string): string | undefined {
+  // The usual path: ASCII (a byte a character) and short enough for the ustar name field, so short enough for every limit below.
+  if (linkTarget === undefined && path.length + TAR_TOP.length <= TAR_NAME && ASCII.test(path)) return undefined;
   if (bytes(path) > PATH_MAX) return `${path.slice(0, 40)}… is ${bytes(path)} bytes, more than a path may have (${PATH_MAX})`;
   const parts = path.split('/').filter((p) => p !== '');
   for (const part of parts) {
