@@ -30,21 +30,39 @@ import { childEnv } from './childEnv.js';
  * Scripts get a scratch folder of the session's in $BLINK_SCRATCH, so a step
  * needs no mktemp and rm of its own; it is shared by every script of the
  * session, one at a time, so a script truncates each file before it uses
- * it. Scripts run another way (`sh -s`, the local transport) have none.
+ * it. Scripts run another way (`sh -s`, the local transport) have none. It
+ * is the session's own folder, where the loop keeps the running script and
+ * its stderr under names that start with a dot: a script's scratch files
+ * never do.
+ *
+ * The folder goes with the loop however the loop ends: at the end of its
+ * input, or by a signal (the connection lost: SIGHUP, or SIGPIPE on its next
+ * write), which would otherwise end the shell without its EXIT trap and
+ * leave the last script, the payload of a stage with its secrets included,
+ * in the server's temporary folder.
+ *
+ * The folder is made by one mkdir (the loop starts on every server of every
+ * diff: a mktemp and a second mkdir were two more processes). Its name is
+ * random, chosen here and given as the loop's first line of input, never as
+ * script text; mkdir fails on a name that exists, link or not, so the
+ * folder is always the loop's own, mode 0700, as mktemp -d makes it.
  */
-const LOOP = `T=$(mktemp -d "\${TMPDIR:-/tmp}/blink.XXXXXX") || exit 1
+const LOOP = `IFS= read -r name || exit 1
+case $name in ''|*[!0-9a-f]*) exit 1 ;; esac
+T=\${TMPDIR:-/tmp}/blink.$name
+mkdir -m 700 -- "$T" || exit 1
 trap 'rm -rf "$T"' EXIT
-mkdir "$T/scratch" || exit 1
-BLINK_SCRATCH=$T/scratch
+trap 'exit 1' HUP INT PIPE TERM
+BLINK_SCRATCH=$T
 export BLINK_SCRATCH
 echo READY
 while IFS=' ' read -r tag n len; do
   [ "$tag" = RUN ] || exit 2
-  head -c "$len" > "$T/s" || exit 2
+  head -c "$len" > "$T/.script" || exit 2
   printf '@@%s\\n' "$n"
-  sh "$T/s" < /dev/null 2> "$T/e"; c=$?
+  sh "$T/.script" < /dev/null 2> "$T/.stderr"; c=$?
   printf '\\n@@%s %s\\n' "$n" "$c"
-  [ ! -s "$T/e" ] || cat "$T/e"
+  [ ! -s "$T/.stderr" ] || cat "$T/.stderr"
   printf '\\n@@%s end\\n' "$n"
 done
 echo BYE`;
@@ -119,6 +137,8 @@ const INBOX_SIZE = 64 * 1024;
 /** `cmd args…` must end by running the shell command it is given as its last argument (ssh: the remote command). */
 export function shellSession(cmd: string, args: string[], wrap: (script: string) => string): ShellSession {
   const child = spawn(cmd, [...args, wrap(LOOP)], { stdio: ['pipe', 'pipe', 'pipe'], env: childEnv() });
+  // The name of the session's folder: 24 random hex digits, the loop's first line of input.
+  child.stdin.write(`${randomBytes(12).toString('hex')}\n`);
   const inbox = new Inbox();
   let progress: Progress = { at: 'head' };
   let err = '';

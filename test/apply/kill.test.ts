@@ -101,6 +101,13 @@ for (const transport of ['local', 'ssh'] as const) {
     assert.unreachable('the lock of a killed apply was not released');
   }
 
+  /** The killed run's session folders on the server (its last script: a stage's payload holds secrets) go with their loops. */
+  async function noSessionFolderLeft(tmp: string): Promise<void> {
+    const left = (): string[] => readdirSync(tmp).filter((f) => f.startsWith('blink.'));
+    for (const t = Date.now(); left().length && Date.now() - t < 5000; ) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(left(), [], 'session folders left in the server\'s temporary folder');
+  }
+
   const run = async (config: string, ...extra: string[]): Promise<number> => {
     const r = await applyInProcess([...flags(config), ...extra], ctx.env!, ctx.tmp!.dir);
     if (r.code === 1) console.error(r.out + r.err);
@@ -173,6 +180,7 @@ for (const transport of ['local', 'ssh'] as const) {
         }
         await lockGone();
         if (ctx.sshConfig) await noSshLeft(ctx.sshConfig);
+        if (ctx.sshd) await noSessionFolderLeft(ctx.sshd.tmpDir);
         bad = await watcher.stop();
       } finally {
         await watcher.stop();

@@ -91,16 +91,26 @@ s('the master dies with a killed blink: nothing lingers on the server or here', 
   const script = `import { sshTransport } from ${JSON.stringify(new URL('../../src/remote/sshTransport.ts', import.meta.url).href)};
 const t = sshTransport({ server: 's1', destination: 'srv1', sshConfig: ${JSON.stringify(ctx.sshConfig!)}, controlDir: ${JSON.stringify(controlDir)} });
 console.log((await t.open()) ?? 'open');
+console.log((await t.exec('echo "$BLINK_SCRATCH"')).stdout.toString().trim());
+// A script still running when blink dies, its output going nowhere.
+void t.exec('while :; do echo x; sleep 0.05; done');
 setInterval(() => undefined, 1000);`;
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const first = await new Promise<string>((r) => child.stdout.once('data', (c: Buffer) => r(c.toString().trim())));
+  const said: string[] = [];
+  await new Promise<void>((r) => child.stdout.on('data', (c: Buffer) => (said.push(...c.toString().trim().split('\n')), said.length >= 2 && r())));
+  const [first, scratch] = said;
   assert.is(first, 'open');
+  assert.match(scratch!, /\/blink\.[0-9a-f]{24}$/);
+  assert.ok(existsSync(scratch!), 'the session folder on the server');
   const socket = (): boolean => readdirSync(controlDir).length > 0;
   assert.ok(socket(), 'the master listens');
   child.kill('SIGKILL');
   const deadline = Date.now() + 10_000;
   while (socket() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   assert.not.ok(socket(), 'the master exited with its owner');
+  // The session's folder (the last script, a stage's payload with its secrets) goes with it.
+  while (existsSync(scratch!) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.not.ok(existsSync(scratch!), `${scratch} is left on the server`);
 });
 
 s('first apply creates everything on both servers', async () => {

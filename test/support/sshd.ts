@@ -16,6 +16,8 @@ export interface Sshd {
   identity: string;
   /** `[127.0.0.1]:port key`, for a known_hosts file. */
   knownHostsLine: string;
+  /** The sessions' TMPDIR: the server's temporary folder, this server's own so a test can see what is left in it. */
+  tmpDir: string;
   stop(): Promise<void>;
 }
 
@@ -34,6 +36,8 @@ export async function startSshd(dir: string, options: { reuse?: boolean } = {}):
     keygen(identity);
     writeFileSync(join(dir, 'authorized_keys'), readFileSync(identity + '.pub'));
   }
+  const tmpDir = join(dir, 'tmp');
+  mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
   const port = reuse ? Number(/^Port (\d+)$/m.exec(readFileSync(config, 'utf8'))![1]) : await freePort();
   if (!reuse) writeFileSync(
     config,
@@ -56,7 +60,8 @@ export async function startSshd(dir: string, options: { reuse?: boolean } = {}):
       // bash run by sshd sources ~/.bashrc unless it is a nested shell; this
       // machine's root .bashrc runs `pyenv init` (~150 ms a command), which a
       // server's root does not. SHLVL=1 makes the login shell skip it.
-      'SetEnv SHLVL=1',
+      // Each session's TMPDIR: this server's own temporary folder.
+      `SetEnv SHLVL=1 TMPDIR=${tmpDir}`,
       '',
     ].join('\n'),
   );
@@ -70,6 +75,7 @@ export async function startSshd(dir: string, options: { reuse?: boolean } = {}):
     pid: child.pid!,
     identity,
     knownHostsLine: `[127.0.0.1]:${port} ${hostPub}`,
+    tmpDir,
     stop: () => stopChild(child),
   };
 }
