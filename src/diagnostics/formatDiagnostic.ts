@@ -1,4 +1,5 @@
 import type { Diagnostic } from './Diagnostic.js';
+import { visible } from './visible.js';
 
 export interface FormatOptions {
   color: boolean;
@@ -15,14 +16,15 @@ export function formatDiagnostic(d: Diagnostic, opts: FormatOptions): string {
   const paint = (code: string, s: string): string => (opts.color ? code + s + RESET : s);
   let where = '';
   if (d.file !== undefined) {
-    where = d.file;
+    where = visible(d.file);
     if (d.line !== undefined) where += `:${d.line}`;
     if (d.line !== undefined && d.column !== undefined) where += `:${d.column}`;
     where = paint(BOLD, where) + ': ';
   }
   const sev = paint(d.severity === 'error' ? RED : YELLOW, d.severity);
-  let out = `${where}${sev} ${d.code}: ${d.message}`;
-  if (d.hint) out += '\n  ' + paint(DIM, `hint: ${d.hint}`);
+  // A message may quote a server (a tool's error output): shown, never obeyed by the terminal.
+  let out = `${where}${sev} ${d.code}: ${visible(d.message)}`;
+  if (d.hint) out += '\n  ' + paint(DIM, `hint: ${visible(d.hint)}`);
   return out;
 }
 

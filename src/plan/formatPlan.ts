@@ -2,6 +2,7 @@ import type { Actions } from './Actions.js';
 import { SENSITIVE, SENSITIVE_CHANGED, SENSITIVE_NOT_COMPARED } from '../secrets/maskSecrets.js';
 import { countPlan, isPending, shownResources, type FilePlan, type ServerPlan } from './ServerPlan.js';
 import type { FirewallStep, ResourcePlan } from './ResourcePlan.js';
+import { visible } from '../diagnostics/visible.js';
 
 /** Changes already printed in a run (removed and added lines → where they were first shown). */
 export type ShownChanges = Map<string, { server: string; path: string }>;
@@ -31,7 +32,7 @@ export function formatServerPlan(p: ServerPlan, style: PlanStyle): string {
     out.push(paint(C.yellow, `  ! apply ${p.interrupted.run} by ${p.interrupted.owner} was interrupted (${p.interrupted.phase}); the next apply ${p.interrupted.phase === 'swapped' ? 'completes it' : 'rolls it back'} first`));
   }
   for (const run of p.staleStaging ?? []) out.push(paint(C.yellow, `  ! the staging folder of unfinished run ${run} holds resolved secrets; the next apply removes it`));
-  for (const n of p.notes) out.push(paint(C.yellow, `  ! ${n}`));
+  for (const n of p.notes) out.push(paint(C.yellow, `  ! ${visible(n)}`));
   const seen: ShownChanges = style.seen ?? new Map();
   for (const f of p.files) {
     if (f.change === 'none' && !f.orphan && !f.drift && !f.notCompared) continue;
@@ -55,7 +56,7 @@ export function formatServerPlan(p: ServerPlan, style: PlanStyle): string {
   }
   const fw = p.resources.firewall;
   for (const step of fw?.steps ?? []) out.push('  ' + firewallLine(step, paint));
-  for (const n of fw?.notes ?? []) out.push(paint(C.yellow, `  ! firewall: ${n}`));
+  for (const n of fw?.notes ?? []) out.push(paint(C.yellow, `  ! firewall: ${visible(n)}`));
   for (const d of p.resources.blocked) {
     out.push(paint(C.red, `  ! ${d.message.replace(`${p.server}: `, '')} (${d.code})`));
     if (d.hint) out.push(paint(C.dim, `      ${d.hint}`));
@@ -119,7 +120,9 @@ function fileLine(f: FilePlan, style: PlanStyle, paint: (c: string, s: string) =
   return `${paint(color, sign)} ${f.path}${notes.length ? paint(C.dim, `  (${notes.join('; ')})`) : ''}`;
 }
 
-function diffLine(line: string, paint: (c: string, s: string) => string): string {
+/** A diff line, coloured; its text may be a server file's: control characters are shown, not sent to the terminal. */
+function diffLine(text: string, paint: (c: string, s: string) => string): string {
+  const line = visible(text);
   if (line.startsWith('@@')) return paint(C.cyan, line);
   if (line.startsWith('+')) return paint(C.green, line);
   if (line.startsWith('-')) return paint(C.red, line);

