@@ -185,7 +185,8 @@ s('a session that dies answers every waiting request as unreachable', async () =
   const sh = local();
   await sh.ready;
   // The running script keeps the channel (its stdout) until it ends: then the session is gone.
-  const waiting = sh.run(scriptWithInput('kill -9 $PPID; sleep 1'));
+  // SIGKILL leaves the loop no trap to run: the script removes the session's folder itself.
+  const waiting = sh.run(scriptWithInput('rm -rf -- "$BLINK_SCRATCH"; kill -9 $PPID; sleep 1'));
   const after = sh.run(scriptWithInput('echo never'));
   const [a, b] = await Promise.all([waiting, after]);
   assert.ok(a.unreachable && b.unreachable);
