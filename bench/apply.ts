@@ -71,7 +71,7 @@ try {
   const sshConfig = join(work, 'ssh_config');
   writeSshConfig(sshConfig, knownHosts, sshds.map((d, s) => ({ alias: `bench-${name(s)}`, sshd: d })));
   const config = writeConfig(healthPort);
-  // blink's compiled-fleet cache, kept in the bench folder (the "first run" figures empty it).
+  // blink's cache, kept in the bench folder (the "no cache at all" figures empty it).
   const cache = join(work, 'blink-cache');
   const env = { ...secretEnv(), BLINK_CACHE_DIR: cache };
   const cli = (...args: string[]) => timed(['--config', config, '--addons', join(repo, 'custom-addons'), '--ssh-config', sshConfig, '--no-color', ...args], env);

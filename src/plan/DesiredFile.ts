@@ -1,5 +1,4 @@
 import * as crypto from 'node:crypto';
-import { createHash } from 'node:crypto';
 import type { Artifact, ArtifactKind } from '../model/Artifact.js';
 import type { UnresolvedSecrets } from '../secrets/resolveSecrets.js';
 
@@ -67,7 +66,7 @@ export function desiredFiles(artifacts: readonly Artifact[], resolved: ReadonlyM
 const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }).hash;
 
 export function sha256(b: Uint8Array): string {
-  return oneShot ? oneShot('sha256', b, 'hex') : createHash('sha256').update(b).digest('hex');
+  return oneShot ? oneShot('sha256', b, 'hex') : crypto.createHash('sha256').update(b).digest('hex');
 }
 
 /** Where certbot leaves a host's certificate; its absence selects the bootstrap vhost. */

@@ -20,17 +20,17 @@ export interface SshTransportOptions {
   connectTimeoutSec?: number;
 }
 
+/** An ssh transport can also be dropped unused: `abandon` ends its master at once, even mid-handshake. */
+export interface SshTransport extends Transport {
+  abandon(): Promise<void>;
+}
+
 /**
  * The system OpenSSH client with one master connection per server, opened by
  * `open()`: scripts run in its session, the lock and health checks are
  * channels on it, so a server costs one handshake. The user's ssh_config,
  * agent and known_hosts apply as they would by hand.
  */
-/** An ssh transport can also be dropped unused: `abandon` ends its master at once, even mid-handshake. */
-export interface SshTransport extends Transport {
-  abandon(): Promise<void>;
-}
-
 export function sshTransport(o: SshTransportOptions): SshTransport {
   const dest = toSshDestination(o.destination);
   const base = [
