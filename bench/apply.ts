@@ -27,12 +27,15 @@
  *      `--ansible-pipelining` turns on its pipelining (fewer ssh operations a task).
  * Services are stand-ins: restarts run `true`, health checks hit one
  * in-process HTTP server answering /web/health. All sshd share this machine's
- * CPUs with the client: what would be 20 servers' work is done here.
+ * CPUs (and disk) with the client: what would be 20 servers' work is done here.
+ * Each sshd gives its logins an XDG_RUNTIME_DIR in /dev/shm, as pam_systemd
+ * gives an ssh login /run/user/UID on a systemd server: blink's session
+ * folder goes there, as it would on such a server (else in TMPDIR, on disk).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { answerOdooHealth } from '../test/support/odooHealth.js';
@@ -60,12 +63,19 @@ const TARGET = { noChangeS: 3, ansibleRatio: 200, repeatedRatio: 1.2, coldRatio:
 const name = (s: number): string => `b${String(s + 1).padStart(2, '0')}`;
 const work = opt.reuse ? resolve(opt.reuse) : (mkdirSync(join(repo, 'bench/.work'), { recursive: true }), mkdtempSync(join(repo, 'bench/.work/apply-')));
 const sshds: Sshd[] = [];
+// Each server's login runtime folder (XDG_RUNTIME_DIR), in memory as pam_systemd's /run/user/UID is on a
+// systemd server: blink keeps a session's scratch files there. Named after the bench folder, so --reuse finds it.
+const runtime = existsSync('/dev/shm') ? join('/dev/shm', `blink-bench-${basename(work)}`) : undefined;
 const health = createServer((req, res) => answerOdooHealth('web', {}, req, res));
 
 try {
   await new Promise<void>((r) => health.listen(0, '127.0.0.1', () => r()));
   const healthPort = (health.address() as { port: number }).port;
-  for (let s = 0; s < SERVERS; s++) sshds.push(await startSshd(join(work, 'sshd', name(s)), { reuse: opt.reuse !== undefined }));
+  for (let s = 0; s < SERVERS; s++) {
+    const runtimeDir = runtime ? join(runtime, name(s)) : undefined;
+    if (runtimeDir) mkdirSync(runtimeDir, { recursive: true, mode: 0o700 });
+    sshds.push(await startSshd(join(work, 'sshd', name(s)), { reuse: opt.reuse !== undefined, ...(runtimeDir ? { runtimeDir } : {}) }));
+  }
   const knownHosts = join(work, 'known_hosts');
   writeFileSync(knownHosts, sshds.map((d) => d.knownHostsLine).join('\n') + '\n');
   const sshConfig = join(work, 'ssh_config');
@@ -123,6 +133,7 @@ try {
   console.log(`  no cache at all (fresh clone, CI) ${col.blinkMedian.toFixed(2)} s   (every server rendered, nothing connected early)`);
   console.log(`    / floor, run by run: median ${col.median.toFixed(2)}× (min ${col.min.toFixed(2)}×, max ${col.max.toFixed(2)}×; floor median ${col.floorMedian.toFixed(2)} s)`);
   console.log(`  floor: ssh -F cfg <server> 'sha256sum <its managed files>', ${SERVERS} servers, 4 at a time, timed before each blink run`);
+  console.log(`  servers' login runtime folder (XDG_RUNTIME_DIR, blink's session folders): ${runtime ? `${runtime}/<server> (tmpfs)` : 'none (TMPDIR, on disk)'}`);
   console.log(`  same, --parallel ${SERVERS}              ${noChangeAll.toFixed(2)} s`);
   console.log(`  same, --parallel 4               ${noChangeFour.toFixed(2)} s   (as many at once as the floor)`);
   console.log(`  10% of files changed             ${tenPercent.toFixed(2)} s   (${files} files edited on the servers)`);
@@ -154,7 +165,10 @@ try {
 } finally {
   await Promise.all(sshds.map((d) => d.stop()));
   await new Promise<void>((r) => health.close(() => r()));
-  if (!opt.keep && !opt.reuse) rmSync(work, { recursive: true, force: true });
+  if (!opt.keep && !opt.reuse) {
+    rmSync(work, { recursive: true, force: true });
+    if (runtime) rmSync(runtime, { recursive: true, force: true });
+  }
   else console.log(`kept ${work}`);
 }
 

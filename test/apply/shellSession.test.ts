@@ -4,7 +4,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { shellSession } from '../../src/remote/shellSession.js';
 import { scriptWithInput } from '../../src/remote/scriptWithInput.js';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { shellQuote } from '../../src/remote/shellQuote.js';
 
 // The loop the ssh master's session runs, here under a local `sh -c`: the same bytes either way.
 const local = (prefix = '') => shellSession('sh', ['-c'], (loop) => prefix + loop);
@@ -143,6 +146,42 @@ const r = await localTransport('t').exec('echo "\${BLINK_SCRATCH-none}"');
 process.stdout.write(r.stdout);`;
   const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', code], { env: { ...process.env, BLINK_SCRATCH: '/tmp' }, encoding: 'utf8' });
   assert.is(r.stdout, 'none\n', r.stderr);
+});
+
+s("the session's folder is in the login's runtime folder when it is a real folder of its own, else in TMPDIR", async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'blink-session-'));
+  try {
+    const runtime = join(tmp, 'run-user');
+    const temp = join(tmp, 'tmp');
+    mkdirSync(runtime, { mode: 0o700 });
+    mkdirSync(temp, { mode: 0o700 });
+    symlinkSync(runtime, join(tmp, 'link'));
+    writeFileSync(join(tmp, 'file'), '');
+    const where = async (xdg: string | undefined): Promise<string> => {
+      const env = `${xdg === undefined ? 'unset XDG_RUNTIME_DIR' : `XDG_RUNTIME_DIR=${shellQuote(xdg)}; export XDG_RUNTIME_DIR`}; TMPDIR=${shellQuote(temp)}; export TMPDIR; `;
+      const sh = local(env);
+      try {
+        const r = await sh.run(scriptWithInput('echo "$BLINK_SCRATCH"'));
+        return r.stdout.toString().trim();
+      } finally {
+        await sh.close();
+      }
+    };
+    assert.match(await where(runtime), new RegExp(`^${runtime}/blink\\.[0-9a-f]{24}$`));
+    // Not set, not a folder, behind a link, relative, missing: TMPDIR.
+    for (const other of [undefined, '', join(tmp, 'file'), join(tmp, 'link'), 'run-user', join(tmp, 'missing')]) {
+      assert.match(await where(other), new RegExp(`^${temp}/blink\\.[0-9a-f]{24}$`), String(other));
+    }
+    // One of someone else's: TMPDIR too (root alone can make one here).
+    if (process.getuid?.() === 0) {
+      chownSync(runtime, 65534, 65534);
+      assert.match(await where(runtime), new RegExp(`^${temp}/blink\\.[0-9a-f]{24}$`), 'owned by nobody');
+    }
+    // Every session removed its folder.
+    assert.equal([...readdirSync(runtime), ...readdirSync(temp)], []);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
 s('output after an answer is over (a process a script left behind) is an answer out of turn', async () => {

@@ -21,8 +21,14 @@ export interface Sshd {
   stop(): Promise<void>;
 }
 
-/** `reuse`: start again from the keys and config a previous run left in `dir` (same port). */
-export async function startSshd(dir: string, options: { reuse?: boolean } = {}): Promise<Sshd> {
+export interface SshdOptions {
+  /** Start again from the keys and config a previous run left in `dir` (same port and settings). */
+  reuse?: boolean;
+  /** The sessions' XDG_RUNTIME_DIR, as pam_systemd sets it for an ssh login (/run/user/UID); none by default. */
+  runtimeDir?: string;
+}
+
+export async function startSshd(dir: string, options: SshdOptions = {}): Promise<Sshd> {
   const sshd = requireTool('/usr/sbin/sshd', ['sshd']);
   mkdirSync(dir, { recursive: true });
   // sshd refuses to start without its privilege separation folder.
@@ -61,7 +67,7 @@ export async function startSshd(dir: string, options: { reuse?: boolean } = {}):
       // machine's root .bashrc runs `pyenv init` (~150 ms a command), which a
       // server's root does not. SHLVL=1 makes the login shell skip it.
       // Each session's TMPDIR: this server's own temporary folder.
-      `SetEnv SHLVL=1 TMPDIR=${tmpDir}`,
+      `SetEnv SHLVL=1 TMPDIR=${tmpDir}${options.runtimeDir ? ` XDG_RUNTIME_DIR=${options.runtimeDir}` : ''}`,
       '',
     ].join('\n'),
   );
