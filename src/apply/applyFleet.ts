@@ -74,7 +74,7 @@ export async function diffFleet(sel: FleetSelection, o: FleetOptions, done?: (in
       } else {
         d.desired = made;
         // Asked before the session answers: the read waits in the channel, not for a round trip.
-        const reading = readRemote(d.remote, d.desired, resourceQuery(d.resources));
+        const reading = readRemote(d.remote, d.desired, resourceQuery(d.resources, d.desired));
         // Observed below, unless the connection failed first: never an unhandled rejection.
         reading.catch(() => undefined);
         const opened = await opening;
@@ -131,7 +131,7 @@ async function applyOne(d: ServerDiff, sel: FleetSelection, o: FleetApplyOptions
   const report = await applyPlan(d.remote, d.plan, ctx);
   // A host that just got its certificate now takes its TLS vhost: one more pass, same lock discipline.
   if (report.outcome === 'applied' && d.plan.actions.certbot.length && report.done.some((s) => s.startsWith('certbot '))) {
-    const read = await readRemote(d.remote, d.desired, resourceQuery(d.resources));
+    const read = await readRemote(d.remote, d.desired, resourceQuery(d.resources, d.desired));
     if (!isFailure(read)) {
       const next = plan({ ...planInput(d, sel, o), state: read.state });
       if (isPending(next)) merge(report, await applyPlan(d.remote, next, { ...ctx, run: ctx.run + '-tls' }));
@@ -174,7 +174,7 @@ function applyContext(d: ServerDiff, sel: FleetSelection, o: FleetApplyOptions):
     secretValues: serverValues(d.server.name, o),
     python: new Map(sel.instances.filter((i) => i.server === d.server.name).map((i) => [i.id, i.python])),
     readPaths: readPaths(d.desired),
-    readResources: resourceQuery(d.resources),
+    readResources: resourceQuery(d.resources, d.desired),
     replan: (state) => plan({ ...planInput(d, sel, o), state }),
     progress: (step) => o.progress?.(d.server.name, step),
   };

@@ -125,7 +125,8 @@ export function desiredResources(server: Server, instances: readonly Instance[],
   };
 }
 
-/** What a read must ask the server about these resources. */
-export function resourceQuery(r: DesiredResources): ResourceQuery {
-  return { folders: r.folders.map((f) => f.path), users: r.users.map((u) => u.name), ...(r.psql !== undefined ? { psql: r.psql } : {}), ...(r.ufw !== undefined ? { ufw: r.ufw } : {}) };
+/** What a read must ask the server about these resources, and about the owners of these files and folders. */
+export function resourceQuery(r: DesiredResources, files: readonly { owner?: string }[] = []): ResourceQuery {
+  const owners = [...new Set([...r.folders, ...files].flatMap((f) => (f.owner !== undefined ? [f.owner] : [])))];
+  return { folders: r.folders.map((f) => f.path), users: r.users.map((u) => u.name), ...(owners.length ? { owners } : {}), ...(r.psql !== undefined ? { psql: r.psql } : {}), ...(r.ufw !== undefined ? { ufw: r.ufw } : {}) };
 }

@@ -83,6 +83,12 @@ export interface ResourceQuery {
   folders: readonly string[];
   /** Service users whose existence matters. */
   users: readonly string[];
+  /**
+   * The owners (`user:group`) live ones are compared with. The read prints
+   * owners as ids and looks up these names only: any other id shows as its
+   * number.
+   */
+  owners?: readonly string[];
   /** psql on the server: every role and database in one query. */
   psql?: string;
   /** ufw on the server: `status verbose`. */

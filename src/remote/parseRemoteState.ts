@@ -24,8 +24,10 @@ export interface RawRemoteState {
   badpaths: string;
   /** blink's own state files that exist but are not regular files. */
   odd: string;
-  /** NUL-separated pairs: `<type> <mode> <user:group> ./<path>`, then the link target. */
+  /** NUL-separated pairs: `<type> <mode> <owner> ./<path>`, then the link target. */
   stat: string;
+  /** The owner's names for the owner printed (`uid:gid`; `ownerNames`); as printed without it. */
+  ownerOf?: (printed: string) => string;
   /** sha256sum lines of the regular files. */
   sha: string;
   /** Hashing did not finish in time. */
@@ -110,7 +112,7 @@ export function parseRemoteState(server: string, root: string, asked: ReadonlySe
       odd.push(`${printable(path)} (${TYPES[type] ?? 'not a regular file'})`);
       continue;
     }
-    const f: LiveFile = { type: type === 'f' ? 'file' : 'link', mode: parseInt(mode, 8), owner: printable(owner) };
+    const f: LiveFile = { type: type === 'f' ? 'file' : 'link', mode: parseInt(mode, 8), owner: printable(raw.ownerOf ? raw.ownerOf(owner) : owner) };
     if (type === 'f') {
       const sha = hashes.get(path);
       if (sha) f.sha256 = sha;

@@ -6,8 +6,10 @@ import { parseUfwStatus } from './parseUfwStatus.js';
 
 /** The sections `apply-read.sh` prints about folders, users, PostgreSQL, ufw and the ssh connection. */
 export interface RawResources {
-  /** NUL-separated `<type> <mode> <user:group> ./<path>` entries of the folders found. */
+  /** NUL-separated `<type> <mode> <owner> ./<path>` entries of the folders found. */
   folders: string;
+  /** The owner's names for the owner printed (`uid:gid`; `ownerNames`); as printed without it. */
+  ownerOf?: (printed: string) => string;
   /** `<path> link <folder>` or `<path> file <folder>` lines: something other than a folder on the way. */
   unsafeFolders: string;
   /** Lines of manifest.folders that are not plain absolute paths (never looked at). */
@@ -47,7 +49,7 @@ export function parseResources(server: string, query: ResourceQuery, raw: RawRes
     if (!m) continue;
     const [, type, mode, owner, path] = m as unknown as [string, string, string, string, string];
     if (!asked.has(path) && !FOLDER_PATH.test(path)) continue;
-    out.folders.set(path, { type: type === 'd' ? 'folder' : type === 'l' ? 'link' : 'other', mode: parseInt(mode, 8) & 0o7777, owner: printable(owner).slice(0, 65) });
+    out.folders.set(path, { type: type === 'd' ? 'folder' : type === 'l' ? 'link' : 'other', mode: parseInt(mode, 8) & 0o7777, owner: printable(raw.ownerOf ? raw.ownerOf(owner) : owner).slice(0, 65) });
   }
   for (const line of lines(raw.unsafeFolders)) {
     const m = /^(\S+) (link|file) (\S+)$/.exec(line);

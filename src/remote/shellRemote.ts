@@ -12,6 +12,7 @@ import { scriptInput } from './scriptInput.js';
 import { parseRemoteState, RUN_ID } from './parseRemoteState.js';
 import { managedPath, MANAGED_DIRS } from '../render/managedPath.js';
 import { parseResources } from './parseResources.js';
+import { ownerNames } from './ownerNames.js';
 import { resourceSql } from './resourceSql.js';
 import { FOLDER_PATH, USER_NAME } from '../plan/DesiredResources.js';
 
@@ -55,7 +56,9 @@ export function shellRemote(t: Transport, root: string): Remote {
       const sections = splitSections(r.stdout.toString('utf8'), n);
       if (!sections.has('end')) return fail('reading the server', { ...r, code: r.code || 1 });
       const get = (k: string): string => sections.get(k) ?? '';
+      const ownerOf = ownerNames(get('users'), get('groups'));
       const live = parseResources(t.server, resources, {
+        ownerOf,
         folders: get('folders'),
         unsafeFolders: get('unsafefolders'),
         badFolders: get('badfolders'),
@@ -68,6 +71,7 @@ export function shellRemote(t: Transport, root: string): Remote {
       });
       if ('error' in live) return live;
       const state = parseRemoteState(t.server, R, new Set(paths), {
+        ownerOf,
         unsafe: get('unsafe'),
         badpaths: get('badpaths'),
         odd: get('odd'),
@@ -291,12 +295,20 @@ function nonce(): string {
 
 const NO_RESOURCES: ResourceQuery = { folders: [], users: [] };
 
-/** The read's input lines about resources: psql, ufw, the users, the folders and ".". Values are validated: each is one line of data. */
+/**
+ * The read's input lines about resources: psql, ufw, the users to look up
+ * (the service users and the owners' users), the owners' groups, the
+ * folders and ".". Values are validated: each is one line of data.
+ */
 function resourceLines(q: ResourceQuery): { lines: string[] } | { error: string } {
-  const bad = q.folders.find((f) => !FOLDER_PATH.test(f)) ?? q.users.find((u) => !USER_NAME.test(u));
+  const owners = (q.owners ?? []).map((o) => o.split(':'));
+  const users = [...new Set([...q.users, ...owners.map((o) => o[0]!)])];
+  const groups = [...new Set(owners.map((o) => o[1] ?? ''))];
+  const bad = q.folders.find((f) => !FOLDER_PATH.test(f)) ?? [...users, ...groups].find((u) => !USER_NAME.test(u)) ?? q.owners?.find((o) => o.split(':').length !== 2);
   if (bad !== undefined) return { error: `refusing ${JSON.stringify(bad.slice(0, 80))}` };
   for (const c of [q.psql, q.ufw]) if (c !== undefined && (c === '-' || c.trim() === '' || /[\n\r\0]/.test(c))) return { error: 'a configured command that is empty or spans lines' };
-  return { lines: [q.psql ?? '-', q.ufw ?? '-', q.users.length ? q.users.join(' ') : '-', ...q.folders, '.'] };
+  const list = (names: string[]): string => (names.length ? names.join(' ') : '-');
+  return { lines: [q.psql ?? '-', q.ufw ?? '-', list(users), list(groups), ...q.folders, '.'] };
 }
 
 /** A path, owner or link target as a field of a line of script input: no blank, no control character. */

@@ -48,7 +48,7 @@ s('ssh destinations with a port become ssh:// URIs', () => {
   assert.is(toSshDestination('ubuntu@aws-1'), 'ubuntu@aws-1');
 });
 
-s('read: hash, mode, owner and links of many paths in one script', async () => {
+s('read: hash, mode, owner and links of many paths in one script; owners by the names asked about', async () => {
   const t = tempDir();
   try {
     const root = join(t.dir, 'root');
@@ -56,12 +56,22 @@ s('read: hash, mode, owner and links of many paths in one script', async () => {
     writeFileSync(join(root, 'etc/x/a'), 'hello\n', { mode: 0o640 });
     spawnSync('ln', ['-s', join(root, 'etc/x/a'), join(root, 'etc/x/l')]);
     const remote = shellRemote(localTransport('t'), root);
-    const state = await remote.read(['/etc/x/a', '/etc/x/l', '/etc/x/missing']);
+    const state = await remote.read(['/etc/x/a', '/etc/x/l', '/etc/x/missing'], { folders: [], users: [], owners: ['root:root'] });
     assert.not.ok(isFailure(state));
     if (isFailure(state)) return;
     assert.equal(state.files.get('/etc/x/a'), { type: 'file', mode: 0o640, owner: 'root:root', sha256: '5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03' });
     assert.equal(state.files.get('/etc/x/l'), { type: 'link', mode: 0o777, owner: 'root:root', linkTarget: '/etc/x/a' });
     assert.not.ok(state.files.has('/etc/x/missing'));
+    // Owners come back as ids, named by the owners asked about: any other id stays a number.
+    const unnamed = await remote.read(['/etc/x/a']);
+    assert.is(!isFailure(unnamed) && unnamed.files.get('/etc/x/a')?.owner, '0:0');
+    // A file given away by hand: named when its owner is one asked about, else its ids.
+    spawnSync('chown', ['65534:65534', join(root, 'etc/x/a')]);
+    const nobody = await remote.read(['/etc/x/a'], { folders: [], users: [], owners: ['root:root', 'nobody:nogroup'] });
+    assert.is(!isFailure(nobody) && nobody.files.get('/etc/x/a')?.owner, 'nobody:nogroup');
+    spawnSync('chown', ['4242:4243', join(root, 'etc/x/a')]);
+    const stranger = await remote.read(['/etc/x/a'], { folders: [], users: [], owners: ['root:root'] });
+    assert.is(!isFailure(stranger) && stranger.files.get('/etc/x/a')?.owner, '4242:4243');
     // A root that does not exist yet (a new lab folder) holds nothing yet.
     const fresh = await shellRemote(localTransport('t'), join(t.dir, 'not-yet')).read(['/etc/x/a']);
     assert.ok(!isFailure(fresh) && fresh.files.size === 0, JSON.stringify(fresh));

@@ -8,7 +8,9 @@
 # service users, every PostgreSQL role and database (one query) and the
 # firewall (one ufw status), whatever the number of instances.
 # stdin: root, nonce, the psql command, the ufw command ("-": not asked),
-# the service users (space-separated, "-": none), the folders instances need
+# the users to look up: the service users and the users of the owners blink
+# sets (space-separated, "-": none), the groups of those owners (likewise),
+# the folders instances need
 # (one a line, ended by "."), the folders blink writes in (one a line, ended
 # by "."), then the paths to look at (one a line).
 # stdout: sections, each "@@<name> <nonce>" on a line of its own and what
@@ -16,9 +18,12 @@
 #
 # This runs on every server of every diff, so it starts few processes (each
 # costs more than all the shell around it): one awk for every list, one find
-# (and its sha256sum) for the files, one find for the folders, one getent,
-# psql and ufw side by side under one timeout while the files are hashed,
-# and one head for everything that is read from a file.
+# (and its sha256sum) for the files, one find for the folders, one getent
+# for the users and one for the groups, psql and ufw side by side under one timeout while the files are hashed,
+# and one head for everything that is read from a file. Owners are printed
+# as ids, and the names blink compares them with are looked up once (getent
+# passwd, getent group): find printing names reads /etc/passwd and
+# /etc/group once for each file, a thousand times on a large server.
 set -u
 HASH_SECONDS=120
 # psql and ufw, side by side: each may take this long.
@@ -28,6 +33,7 @@ IFS= read -r nonce || missing nonce
 IFS= read -r psql || missing psql
 IFS= read -r ufw || missing ufw
 IFS= read -r users || missing users
+IFS= read -r groups || missing groups
 # Configured commands run where the transport starts scripts (a local
 # server's config folder), not in the root.
 home=$PWD
@@ -102,19 +108,20 @@ regular() {
   if [ -f "$1" ] && [ ! -h "$1" ]; then rf=$1; else rf=/dev/null; fi
 }
 
-# The rest of the answer: the users (one getent), PostgreSQL, the firewall
+# The rest of the answer: the users and groups, PostgreSQL, the firewall
 # and the ssh connection, then the end. The FILES given (markers and what
 # they announce, the last one wanting a line break after it) are printed
 # first, in one head with every other file read back: each file at most
 # 64 MiB, psql's and ufw's less (their ulimit).
 finish() { # FILES…
   echo "@@users $nonce"
-  if [ "$users" != - ]; then
-    set -f
-    # shellcheck disable=SC2086
-    getent passwd $users 2>/dev/null
-    set +f
-  fi
+  set -f
+  # shellcheck disable=SC2086
+  [ "$users" = - ] || getent passwd $users 2>/dev/null
+  echo "@@groups $nonce"
+  # shellcheck disable=SC2086
+  [ "$groups" = - ] || getent group $groups 2>/dev/null
+  set +f
   [ -z "$res" ] || wait "$res"
   # What comes after the FILES: a line break if they want one, and the markers.
   tail_nl=
@@ -259,7 +266,7 @@ done
 : > "$t.stat"
 echo "@@sha $nonce"
 if [ $# -gt 0 ]; then
-  timeout "$HASH_SECONDS" find "$@" -maxdepth 0 -fprintf "$t.stat" '%y %m %u:%g %p\0%l\0' -type f -exec sha256sum -- {} + 2>/dev/null
+  timeout "$HASH_SECONDS" find "$@" -maxdepth 0 -fprintf "$t.stat" '%y %m %U:%G %p\0%l\0' -type f -exec sha256sum -- {} + 2>/dev/null
   [ $? -ne 124 ] || printf '\n@@timeout %s\n' "$nonce"
 fi
 
@@ -278,7 +285,7 @@ IFS=$NL
 set -- $folders
 unset IFS
 set +f
-[ $# -eq 0 ] || find "$@" -maxdepth 0 -printf '%y %m %u:%g %p\0' 2>/dev/null
+[ $# -eq 0 ] || find "$@" -maxdepth 0 -printf '%y %m %U:%G %p\0' 2>/dev/null
 echo
 
 # What is read from files, in the head of finish: each marker announces the
