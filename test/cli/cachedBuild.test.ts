@@ -102,7 +102,13 @@ cached('per-server renders come back from the cache as rendered; another input o
     const rendered = (s: string) => cachedRender(compiled, [s], opts, shared);
     for (const s of servers) assert.equal((await rendered(s)).artifacts, fresh.artifacts.filter((a) => a.server === s));
     await settle();
-    assert.is(renderedFiles(join(t.dir, 'node_modules/.cache/blink-fleet')).length, servers.length, 'one file per server list');
+    const folder = join(t.dir, 'node_modules/.cache/blink-fleet');
+    assert.is(renderedFiles(folder).length, servers.length, 'one file per server list');
+    // Written in ASCII alone (the rendered headers' em dash escaped), so V8 parses them as one-byte text.
+    assert.ok(fresh.artifacts.some((a) => /[^\x00-\x7f]/.test(a.content)), 'the sample fleet renders text beyond ASCII');
+    for (const f of [...renderedFiles(folder), ...readdirSync(folder).filter((x) => x.startsWith('fleet-'))]) {
+      assert.not.match(readFileSync(join(folder, f), 'latin1'), /[^\x00-\x7f]/, f);
+    }
     for (const s of servers) {
       const again = await cachedRender(compiled, [s], opts);
       assert.equal(again.artifacts, fresh.artifacts.filter((a) => a.server === s));
