@@ -1,4 +1,4 @@
-import { diffArrays } from 'diff';
+import { diffLibrary } from './diffLibrary.js';
 import type { ArtifactKind } from '../model/Artifact.js';
 import { SECRET_REF } from '../secrets/secretRef.js';
 import { knownPublicLines } from '../secrets/knownPublic.js';
@@ -97,7 +97,7 @@ function mask(live: string, liveLines: string[], lines: WantedLine[], values: re
   const knownRaw = new Set(refLines.filter((w) => !w.wildcard).map((w) => w.text));
   const liveRaw = new Set(liveLines);
 
-  const parts = diffArrays(
+  const parts = diffLibrary().diffArrays(
     liveLines.map((_, j) => j),
     lines.map((_, i) => i),
     { comparator: (j, i) => matches(lines[i]!, liveLines[j]!) },

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { structuredPatch } from 'diff';
+import { diffLibrary } from './diffLibrary.js';
 import type { Instance, Server } from '../model/Fleet.js';
 import type { ManifestEntry, RemoteState } from '../remote/RemoteState.js';
 import { healthTarget, noActions, type Actions } from './Actions.js';
@@ -230,7 +230,7 @@ function fileDiff(d: DesiredFile, old: Uint8Array | undefined, oldLink: string |
   // Only a file that holds secrets has lines to mask by their template: `${VAR}` in a
   // shell script is the script's own syntax (render kept no reference from it).
   const masked = d.unresolved ? compareUnresolved(oldText, unresolvedText(d), input.secretValues).masked() : maskForDiff(oldText, d.content.toString('utf8'), holdsSecrets ? d.template : '', input.secretValues, { kind: d.kind, holdsSecrets });
-  const patch = structuredPatch('a', 'b', masked.old, masked.new, '', '', { context: input.context ?? 3 });
+  const patch = diffLibrary().structuredPatch('a', 'b', masked.old, masked.new, '', '', { context: input.context ?? 3 });
   const lines: string[] = [];
   for (const h of patch.hunks) {
     const body = h.lines.filter((l) => !l.startsWith('\\'));
