@@ -11,6 +11,7 @@ import type { ApplyContext, HealthPolicy } from './ApplyContext.js';
 import { emptyReport, type ApplyReport } from './ApplyReport.js';
 import { applyPlan } from './applyPlan.js';
 import { mapLimit } from './mapLimit.js';
+import { openAhead } from './openAhead.js';
 import type { UnresolvedSecrets } from '../secrets/resolveSecrets.js';
 import { desiredResources, resourceQuery, type DesiredResources } from '../plan/DesiredResources.js';
 
@@ -61,18 +62,21 @@ export interface ServerDiff {
 /** Connect, read and plan every selected server, `parallel` at a time. `done` fires per server as it finishes. */
 export async function diffFleet(sel: FleetSelection, o: FleetOptions, done?: (index: number, d: ServerDiff) => void): Promise<ServerDiff[]> {
   const desired = o.desiredFor ? [] : desiredFiles(sel.artifacts, o.resolved ?? new Map(), o.unresolved);
+  const connections = openAhead(sel.servers.map((s) => () => o.remoteFor(s)), o.parallel);
   return mapLimit(sel.servers, o.parallel, async (server, index) => {
     const d: ServerDiff = { server, remote: o.remoteFor(server), desired: o.desiredFor ? [] : forServer(desired, server), resources: desiredResources(server, sel.instances, { createUsers: o.createUsers === true }) };
     o.progress?.(server.name, 'connecting');
     try {
-      // The handshake runs in ssh while this server's files are made here.
-      const opening = d.remote.open();
+      // The handshake runs in ssh while this server's files are made here (or has run already:
+      // connections are opened ahead of the reads).
+      const turn = connections.turn(index);
       const made = o.desiredFor ? await o.desiredFor(server) : d.desired;
       if ('code' in made) {
         // Not read: the connection is closed with the others at the end.
         d.error = made;
       } else {
         d.desired = made;
+        const opening = (await turn).opened;
         // Asked before the session answers: the read waits in the channel, not for a round trip.
         const reading = readRemote(d.remote, d.desired, resourceQuery(d.resources, d.desired));
         // Observed below, unless the connection failed first: never an unhandled rejection.
