@@ -12,6 +12,7 @@ import { emptyReport, type ApplyReport } from './ApplyReport.js';
 import { applyPlan } from './applyPlan.js';
 import { mapLimit } from './mapLimit.js';
 import { openAhead } from './openAhead.js';
+import { unreachable } from './unreachable.js';
 import type { UnresolvedSecrets } from '../secrets/resolveSecrets.js';
 import { desiredResources, resourceQuery, type DesiredResources } from '../plan/DesiredResources.js';
 
@@ -69,24 +70,24 @@ export async function diffFleet(sel: FleetSelection, o: FleetOptions, done?: (in
     try {
       // The handshake runs in ssh while this server's files are made here (or has run already:
       // connections are opened ahead of the reads).
-      const turn = connections.turn(index);
+      connections.reached(index);
+      const opening = d.remote.open();
       const made = o.desiredFor ? await o.desiredFor(server) : d.desired;
       if ('code' in made) {
         // Not read: the connection is closed with the others at the end.
         d.error = made;
       } else {
         d.desired = made;
-        const opening = (await turn).opened;
         // Asked before the session answers: the read waits in the channel, not for a round trip.
         const reading = readRemote(d.remote, d.desired, resourceQuery(d.resources, d.desired));
         // Observed below, unless the connection failed first: never an unhandled rejection.
         reading.catch(() => undefined);
         const opened = await opening;
-        if (opened) d.error = error('BLINK510', `${server.name} (${d.remote.target}) is unreachable: ${opened.error}`);
+        if (opened) d.error = unreachable(server.name, d.remote.target, opened.error);
         else {
           o.progress?.(server.name, 'reading');
           const read = await reading;
-          if (isFailure(read)) d.error = read.refused ?? (read.unreachable ? error('BLINK510', `${server.name} (${d.remote.target}) is unreachable: ${read.error}`) : error('BLINK511', `${server.name}: ${read.error}`));
+          if (isFailure(read)) d.error = read.refused ?? (read.unreachable ? unreachable(server.name, d.remote.target, read.error) : error('BLINK511', `${server.name}: ${read.error}`));
           else d.plan = plan({ ...planInput(d, sel, o), state: read.state, oldContents: read.oldContents });
         }
       }

@@ -47,7 +47,8 @@ Options:
                         only at start changed (shared_buffers, max_connections…);
                         drops every instance's connections
   --yes                 apply without asking (required when not on a terminal)
-  --parallel N          servers at once (default 8 for reading, 4 for applying)
+  --parallel N          servers at once (default 8 for reading, 4 for applying); while
+                        they are read, the next as many are connected to
   --notify URL          POST the JSON summary to URL after an apply
   --json                the plan and the results as JSON
   --config DIR          config folder (default ./config)

@@ -9,7 +9,8 @@ export const DEFAULT_PARALLEL = { read: 8, apply: 4 } as const;
  * A read is read-only and mostly waits (an ssh handshake, a round trip), so
  * more at once keep the operator's CPUs busy; an apply restarts services, so
  * fewer at once limit what one bad change takes down before it is seen. A
- * given `--parallel N` sets both.
+ * given `--parallel N` sets both. While servers are read, as many more are
+ * being connected to (`openAhead`).
  */
 export function parallelism(diagnostics: Diagnostic[], value: string | undefined): { read: number; apply: number } {
   const n = wholeNumberFlag(diagnostics, 'parallel', value, DEFAULT_PARALLEL.apply);

@@ -10,6 +10,7 @@ import type { DeployReport } from './DeployReport.js';
 import { deployInstance } from './deployInstance.js';
 import { planDeploy } from './planDeploy.js';
 import { recoverDeploy } from './recoverDeploy.js';
+import { unreachable } from '../apply/unreachable.js';
 
 /** One instance to deploy: the release of its resolved commit. */
 export interface DeployJob {
@@ -34,7 +35,7 @@ export interface ServerDeployDiff {
 export async function diffServer(remote: DeployRemote, jobs: readonly DeployJob[], updateModules: UpdateModules): Promise<ServerDeployDiff> {
   const out: ServerDeployDiff = { server: remote.server, plans: [], live: [], interrupted: [] };
   const opened = await remote.open();
-  if (opened) return { ...out, error: error('BLINK510', `${remote.server} (${remote.target}) is unreachable: ${opened.error}`) };
+  if (opened) return { ...out, error: unreachable(remote.server, remote.target, opened.error) };
   const live = await remote.read(jobs.map((j) => ({ releaseDir: j.instance.releaseDir, withFiles: true })));
   if (isFailure(live)) return { ...out, error: error(live.unreachable ? 'BLINK510' : 'BLINK511', `${remote.server}: ${live.error}`) };
   jobs.forEach((j, k) => {
