@@ -125,7 +125,7 @@ try {
   const tenPercent = await median(RUNS, () => expect(cli('--diff'), 2));
   const applyTen = await expect(cli('--yes'), 0);
 
-  console.log(`\nblink-apply --diff, ${SERVERS * PER} instances on ${SERVERS} servers (median of ${RUNS}; by default 8 servers read at once):`);
+  console.log(`\nblink-apply --diff, ${SERVERS * PER} instances on ${SERVERS} servers (median of ${RUNS}; by default 8 servers read at once, the next 8 connected to meanwhile):`);
   console.log(`  nothing to change                ${noChange.toFixed(2)} s   (target ≤ ${TARGET.noChangeS} s)`);
   console.log(`    / floor, run by run: median ${rep.median.toFixed(2)}× (min ${rep.min.toFixed(2)}×, max ${rep.max.toFixed(2)}×; floor median ${rep.floorMedian.toFixed(2)} s)   (target ≤ ${TARGET.repeatedRatio}×)`);
   console.log(`  first run after a config change  ${edi.blinkMedian.toFixed(2)} s   (one client's port edited in clients.yaml: parsed and checked again, its server re-rendered, 1 server with changes)`);
@@ -135,7 +135,7 @@ try {
   console.log(`  floor: ssh -F cfg <server> 'sha256sum <its managed files>', ${SERVERS} servers, 4 at a time, timed before each blink run`);
   console.log(`  servers' login runtime folder (XDG_RUNTIME_DIR, blink's session folders): ${runtime ? `${runtime}/<server> (tmpfs)` : 'none (TMPDIR, on disk)'}`);
   console.log(`  same, --parallel ${SERVERS}              ${noChangeAll.toFixed(2)} s`);
-  console.log(`  same, --parallel 4               ${noChangeFour.toFixed(2)} s   (as many at once as the floor)`);
+  console.log(`  same, --parallel 4               ${noChangeFour.toFixed(2)} s   (4 read at once, as the floor runs 4; 4 more being connected to)`);
   console.log(`  10% of files changed             ${tenPercent.toFixed(2)} s   (${files} files edited on the servers)`);
   console.log(`  blink-apply --yes putting them back   ${applyTen.toFixed(2)} s   (lock, stage, validate, swap, restarts, health checks; one run)`);
 
