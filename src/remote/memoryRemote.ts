@@ -107,13 +107,13 @@ export function memoryRemote(name: string, world: MemoryServer): Remote {
       };
       const state = parseRemoteState(name, '', new Set(paths), raw);
       if ('error' in state) return state;
-      // As apply-read.sh prints them: the asked folders and those the manifest records (manifest.folders).
+      // As apply-read.sh prints them (each as .//PATH): the asked folders and those the manifest records (manifest.folders).
       const q = resources ?? { folders: [], users: [] };
       const folders = new Set(q.folders);
       for (const k of Object.keys(state.manifest?.resources ?? {})) if (k.startsWith('folder:')) folders.add(k.slice('folder:'.length));
       const found = [...folders].sort().flatMap((p) => {
         const f = world.folders.get(p);
-        return f ? [`${f.link ? 'l' : 'd'} ${f.mode.toString(8)} ${f.owner} .${p}\0`] : [];
+        return f ? [`${f.link ? 'l' : 'd'} ${f.mode.toString(8)} ${f.owner} ./${p}\0`] : [];
       });
       const pg = world.postgres;
       const json = pg && { roles: [...pg.roles].map(([n, r]) => ({ name: n, ...r })), databases: [...pg.databases].map(([n, d]) => ({ name: n, ...d })) };

@@ -6,7 +6,7 @@ import { parseUfwStatus } from './parseUfwStatus.js';
 
 /** The sections `apply-read.sh` prints about folders, users, PostgreSQL, ufw and the ssh connection. */
 export interface RawResources {
-  /** NUL-separated `<type> <mode> <owner> ./<path>` entries of the folders found. */
+  /** NUL-separated `<type> <mode> <owner> .//<path>` entries of the folders found. */
   folders: string;
   /** The owner's names for the owner printed (`uid:gid`; `ownerNames`); as printed without it. */
   ownerOf?: (printed: string) => string;
@@ -45,7 +45,7 @@ export function parseResources(server: string, query: ResourceQuery, raw: RawRes
   const out: LiveResources = { folders: new Map(), unsafeFolders: new Map(), users: new Set() };
   const fields = raw.folders.split('\0');
   for (const f of fields) {
-    const m = /^(\S) (\d+) (\S+) \.(\/.*)$/s.exec(f.replace(/^\n/, ''));
+    const m = /^(\S) (\d+) (\S+) \.\/(\/.*)$/s.exec(f.replace(/^\n/, ''));
     if (!m) continue;
     const [, type, mode, owner, path] = m as unknown as [string, string, string, string, string];
     if (!asked.has(path) && !FOLDER_PATH.test(path)) continue;

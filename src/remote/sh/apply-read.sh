@@ -18,12 +18,13 @@
 #
 # This runs on every server of every diff, so it starts few processes (each
 # costs more than all the shell around it): one awk for every list, one find
-# (and its sha256sum) for the files, one find for the folders, one getent
-# for the users and one for the groups, psql and ufw side by side under one timeout while the files are hashed,
-# and one head for everything that is read from a file. Owners are printed
-# as ids, and the names blink compares them with are looked up once (getent
-# passwd, getent group): find printing names reads /etc/passwd and
-# /etc/group once for each file, a thousand times on a large server.
+# (and its sha256sum) for the files and the folders, one getent for the
+# users and one for the groups, psql and ufw side by side under one timeout
+# while the files are hashed, and one head for everything that is read from
+# a file. Owners are printed as ids, and the names blink compares them with
+# are looked up once (getent passwd, getent group): find printing names
+# reads /etc/passwd and /etc/group once for each file, a thousand times on
+# a large server.
 set -u
 HASH_SECONDS=120
 # psql and ufw, side by side: each may take this long.
@@ -189,7 +190,8 @@ done
 # trip), each once. A line of manifest.paths or manifest.folders that is not
 # a plain absolute path is never looked at: it goes to a file of its own and
 # the whole state is refused. A folder's name may start with a dot
-# (/opt/odoo/.local), never be . or ..
+# (/opt/odoo/.local), never be . or .. Folders come out as .//PATH, paths as
+# ./PATH: the one find below tells them apart by that.
 regular "$B/manifest.paths"
 paths_file=$rf
 regular "$B/manifest.folders"
@@ -200,7 +202,7 @@ lists=$(awk -v shape="$SHAPE" -v badpaths="$t.badpaths" -v badfolders="$t.badfol
     p = f
     sub(/\/[^\/]*$/, "", p)
     if (!(p in kids)) parents[++np] = p
-    kids[p] = kids[p] "\n." f
+    kids[p] = kids[p] "\n./" f
   }
   BEGIN { printf "" > badpaths; printf "" > badfolders }
   # At most 64 MiB of each file, as cat_regular reads.
@@ -223,8 +225,8 @@ lists=$(awk -v shape="$SHAPE" -v badpaths="$t.badpaths" -v badfolders="$t.badfol
     print "|"
     for (i = 1; i <= nf; i++) print files[i]
   }' from=stdin - from=paths "$paths_file" from=folders "$rf")
-# The folders, for their own find below (everything before the first "|";
-# no folder has one).
+# The folders, for the find below (everything before the first "|"; no
+# folder has one).
 folders=${lists%%|*}
 set -f
 IFS=$NL
@@ -242,10 +244,10 @@ bad=
 while [ $# -gt 0 ] && [ "$1" != '|' ]; do
   if [ "${1%/*}" != "$prev" ]; then
     prev=${1%/*}
-    not_a_folder . "${prev#.}"
+    not_a_folder . "${prev#./}"
     bad=$nf_bad
   fi
-  [ -z "$bad" ] || printf '%s %s\n' "${1#.}" "$bad"
+  [ -z "$bad" ] || printf '%s %s\n' "${1#./}" "$bad"
   shift
 done
 [ $# -eq 0 ] || shift
@@ -260,13 +262,21 @@ while [ $# -gt 0 ] && [ "$1" != '|' ]; do
 done
 [ $# -eq 0 ] || shift
 
-# One find for every path (it never follows a link it is given); only
-# regular files are hashed, by sha256sum runs find starts itself, and
-# nothing runs longer than HASH_SECONDS.
+# One find for every path and every folder (it never follows a link it is
+# given): the folders (.//PATH) are described in a file of their own; of
+# the paths, only regular files are hashed, by sha256sum runs find starts
+# itself; nothing runs longer than HASH_SECONDS.
 : > "$t.stat"
+: > "$t.folders"
 echo "@@sha $nonce"
+set -f
+IFS=$NL
+# shellcheck disable=SC2086
+set -- "$@" $folders
+unset IFS
+set +f
 if [ $# -gt 0 ]; then
-  timeout "$HASH_SECONDS" find "$@" -maxdepth 0 -fprintf "$t.stat" '%y %m %U:%G %p\0%l\0' -type f -exec sha256sum -- {} + 2>/dev/null
+  timeout "$HASH_SECONDS" find "$@" -maxdepth 0 \( -path './/*' -fprintf "$t.folders" '%y %m %U:%G %p\0' \) -o \( -fprintf "$t.stat" '%y %m %U:%G %p\0%l\0' -type f -exec sha256sum -- {} + \) 2>/dev/null
   [ $? -ne 124 ] || printf '\n@@timeout %s\n' "$nonce"
 fi
 
@@ -278,25 +288,16 @@ if [ -d "$B/staging" ] && [ ! -h "$B/staging" ]; then
   echo
 fi
 
-echo "@@folders $nonce"
-set -f
-IFS=$NL
-# shellcheck disable=SC2086
-set -- $folders
-unset IFS
-set +f
-[ $# -eq 0 ] || find "$@" -maxdepth 0 -printf '%y %m %U:%G %p\0' 2>/dev/null
-echo
-
 # What is read from files, in the head of finish: each marker announces the
 # file after it.
 printf '@@badpaths %s\n' "$nonce" > "$t.s1"
 printf '@@badfolders %s\n' "$nonce" > "$t.s2"
 printf '@@stat %s\n' "$nonce" > "$t.s3"
+printf '\n@@folders %s\n' "$nonce" > "$t.s7"
 printf '\n@@manifest %s\n' "$nonce" > "$t.s4"
 printf '\n@@journal %s\n' "$nonce" > "$t.s5"
 printf '\n@@phase %s\n' "$nonce" > "$t.s6"
-set -- "$t.s1" "$t.badpaths" "$t.s2" "$t.badfolders" "$t.s3" "$t.stat"
+set -- "$t.s1" "$t.badpaths" "$t.s2" "$t.badfolders" "$t.s3" "$t.stat" "$t.s7" "$t.folders"
 regular "$B/manifest.json"
 set -- "$@" "$t.s4" "$rf"
 regular "$B/journal.json"
