@@ -13,6 +13,8 @@ import type { ResourceQuery } from '../../src/remote/RemoteState.js';
 import { isFailure } from '../../src/remote/Remote.js';
 import { localTransport } from '../../src/remote/localTransport.js';
 import { scriptWithInput } from '../../src/remote/scriptWithInput.js';
+import { applyScript } from '../../src/remote/applyScripts.js';
+import { scriptInput } from '../../src/remote/scriptInput.js';
 import { shellRemote } from '../../src/remote/shellRemote.js';
 import { shellSession } from '../../src/remote/shellSession.js';
 import { tempDir } from '../support/tmp.js';
@@ -96,6 +98,32 @@ s('a later read in the same session sees nothing of an earlier one', async () =>
     assert.is(fresh.resources!.folders.size, 0);
   } finally {
     await t.close();
+  }
+});
+
+s("refused lines of manifest.paths and of manifest.folders come back each in its own section; folders beside the files", async () => {
+  const blink = (f: string): string => join(ctx.root!, 'var/lib/blink', f);
+  writeFileSync(blink('manifest.paths'), '/etc/odoo/b.conf\n../../etc/shadow\nno/slash\n');
+  writeFileSync(blink('manifest.folders'), '/var/log/odoo/a\n/var/../etc\n');
+  try {
+    const nonce = '0123456789ab';
+    const input = scriptInput([ctx.root!, nonce, '-', '-', 'root', 'root', ...FOLDERS, '.', '/etc/odoo', '.', ...PATHS]);
+    if ('error' in input) return assert.unreachable(input.error);
+    const r = await localTransport('s').exec(applyScript('read'), input);
+    const out = r.stdout.toString('utf8');
+    const section = (name: string): string => {
+      const m = new RegExp(`(?:^|\\n)@@${name} ${nonce}\\n([\\s\\S]*?)(?=@@[a-z]+ ${nonce}\\n)`).exec(out);
+      return m ? m[1]! : `(no ${name} section)`;
+    };
+    assert.is(section('badpaths'), '../../etc/shadow\nno/slash\n');
+    assert.is(section('badfolders'), '/var/../etc\n');
+    // The files' find describes the folders too, each as .//PATH, owners as ids.
+    assert.match(section('folders'), 'd 755 0:0 .//opt/odoo/.local/share/Odoo-a\0');
+    assert.match(section('stat'), 'f 640 0:0 ./etc/odoo/a.conf\0');
+    assert.not.match(section('stat'), './/');
+  } finally {
+    writeFileSync(blink('manifest.paths'), '/etc/odoo/b.conf\n');
+    writeFileSync(blink('manifest.folders'), '/opt/odoo/.local/share/Odoo-gone\n/var/log/odoo/a\n');
   }
 });
 

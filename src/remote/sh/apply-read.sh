@@ -188,14 +188,14 @@ done
 # folders blink writes in; "|"; the paths asked about (stdin) and those of
 # manifest.paths (what blink wrote last, so orphans are found in the same
 # trip), each once. A line of manifest.paths or manifest.folders that is not
-# a plain absolute path is never looked at: it goes to a file of its own and
-# the whole state is refused. A folder's name may start with a dot
+# a plain absolute path is never looked at: it goes to the refused lines'
+# file, and the whole state is refused. A folder's name may start with a dot
 # (/opt/odoo/.local), never be . or .. Folders come out as .//PATH, paths as
 # ./PATH: the one find below tells them apart by that.
 regular "$B/manifest.paths"
 paths_file=$rf
 regular "$B/manifest.folders"
-lists=$(awk -v shape="$SHAPE" -v badpaths="$t.badpaths" -v badfolders="$t.badfolders" '
+lists=$(awk -v shape="$SHAPE" -v bad="$t.bad" -v nonce="$nonce" '
   function folder(f, p) {
     if (f in seen_folder) return
     seen_folder[f] = 1
@@ -204,7 +204,14 @@ lists=$(awk -v shape="$SHAPE" -v badpaths="$t.badpaths" -v badfolders="$t.badfol
     if (!(p in kids)) parents[++np] = p
     kids[p] = kids[p] "\n./" f
   }
-  BEGIN { printf "" > badpaths; printf "" > badfolders }
+  # The refused lines go to one file with the markers of their sections
+  # (manifest.paths is read whole before manifest.folders), ending with the
+  # marker of the file that follows it in the answer: no marker files.
+  function folders_marker() {
+    if (!marked) printf "@@badfolders %s\n", nonce > bad
+    marked = 1
+  }
+  BEGIN { printf "@@badpaths %s\n", nonce > bad }
   # At most 64 MiB of each file, as cat_regular reads.
   FNR == 1 { size = 0 }
   from != "stdin" && (size += length($0) + 1) > 67108864 { nextfile }
@@ -213,12 +220,15 @@ lists=$(awk -v shape="$SHAPE" -v badpaths="$t.badpaths" -v badfolders="$t.badfol
   from == "stdin" { if (!seen[$0]++) files[++nf] = "." $0; next }
   from == "paths" {
     if ($0 ~ shape) { if (!seen[$0]++) files[++nf] = "." $0 }
-    else if ($0 != "") print > badpaths
+    else if ($0 != "") print > bad
     next
   }
+  from == "folders" { folders_marker() }
   /^(\/[A-Za-z0-9._+-]+)+$/ && !/(^|\/)\.\.?(\/|$)/ { folder($0); next }
-  $0 != "" { print > badfolders }
+  $0 != "" { print > bad }
   END {
+    folders_marker()
+    printf "@@stat %s\n", nonce > bad
     for (i = 1; i <= np; i++) print substr(kids[parents[i]], 2)
     print "|"
     for (i = 1; i <= nd; i++) print dirs[i]
@@ -290,14 +300,11 @@ fi
 
 # What is read from files, in the head of finish: each marker announces the
 # file after it.
-printf '@@badpaths %s\n' "$nonce" > "$t.s1"
-printf '@@badfolders %s\n' "$nonce" > "$t.s2"
-printf '@@stat %s\n' "$nonce" > "$t.s3"
 printf '\n@@folders %s\n' "$nonce" > "$t.s7"
 printf '\n@@manifest %s\n' "$nonce" > "$t.s4"
 printf '\n@@journal %s\n' "$nonce" > "$t.s5"
 printf '\n@@phase %s\n' "$nonce" > "$t.s6"
-set -- "$t.s1" "$t.badpaths" "$t.s2" "$t.badfolders" "$t.s3" "$t.stat" "$t.s7" "$t.folders"
+set -- "$t.bad" "$t.stat" "$t.s7" "$t.folders"
 regular "$B/manifest.json"
 set -- "$@" "$t.s4" "$rf"
 regular "$B/journal.json"
