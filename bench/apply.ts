@@ -1,7 +1,7 @@
 /**
  * Benchmark of blink-apply --diff against live servers over ssh.
  *
- *   node --import tsx bench/apply.ts [--servers 20] [--instances 50] [--runs 3] [--no-ansible] [--ansible-pipelining] [--keep] [--reuse DIR] [--assert]
+ *   node --import tsx bench/apply.ts [--servers 20] [--instances 50] [--runs 3] [--no-ansible] [--ansible-pipelining] [--no-runtime-dir] [--keep] [--reuse DIR] [--assert]
  *
  * `--keep` leaves the servers' folder; `--reuse DIR` starts from it again
  * (same keys, ports and roots) and skips the first, slow apply.
@@ -30,7 +30,8 @@
  * CPUs (and disk) with the client: what would be 20 servers' work is done here.
  * Each sshd gives its logins an XDG_RUNTIME_DIR in /dev/shm, as pam_systemd
  * gives an ssh login /run/user/UID on a systemd server: blink's session
- * folder goes there, as it would on such a server (else in TMPDIR, on disk).
+ * folder goes there, as it would on such a server (else in TMPDIR, on disk:
+ * `--no-runtime-dir` measures that case).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,6 +51,7 @@ const { values: opt } = parseArgs({
     runs: { type: 'string', default: '3' },
     'no-ansible': { type: 'boolean' },
     'ansible-pipelining': { type: 'boolean' },
+    'no-runtime-dir': { type: 'boolean' },
     keep: { type: 'boolean' },
     reuse: { type: 'string' },
     assert: { type: 'boolean' },
@@ -65,7 +67,8 @@ const work = opt.reuse ? resolve(opt.reuse) : (mkdirSync(join(repo, 'bench/.work
 const sshds: Sshd[] = [];
 // Each server's login runtime folder (XDG_RUNTIME_DIR), in memory as pam_systemd's /run/user/UID is on a
 // systemd server: blink keeps a session's scratch files there. Named after the bench folder, so --reuse finds it.
-const runtime = existsSync('/dev/shm') ? join('/dev/shm', `blink-bench-${basename(work)}`) : undefined;
+// `--no-runtime-dir`: servers without one (sshd with UsePAM no, most containers), blink's session folder in TMPDIR.
+const runtime = !opt['no-runtime-dir'] && existsSync('/dev/shm') ? join('/dev/shm', `blink-bench-${basename(work)}`) : undefined;
 const health = createServer((req, res) => answerOdooHealth('web', {}, req, res));
 
 try {
