@@ -51,7 +51,7 @@ import { childEnv } from './childEnv.js';
  * which pam_systemd gives an ssh login on a systemd server) when there is
  * one that is a real folder of the user's own, else in $TMPDIR or /tmp. The
  * runtime folder is memory (tmpfs): a stage's secrets never reach a disk,
- * and a read's dozen scratch files cost no disk inodes. (On an ext4 without
+ * and a read's scratch files cost no disk inodes. (On an ext4 without
  * a journal, each file created soon after others were deleted searches past
  * every one of them: with the bench's twenty servers on one such disk, a
  * tenth of a diff's CPU.)
