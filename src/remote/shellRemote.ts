@@ -304,7 +304,8 @@ function resourceLines(q: ResourceQuery): { lines: string[] } | { error: string 
   const owners = (q.owners ?? []).map((o) => o.split(':'));
   const users = [...new Set([...q.users, ...owners.map((o) => o[0]!)])];
   const groups = [...new Set(owners.map((o) => o[1] ?? ''))];
-  const bad = q.folders.find((f) => !FOLDER_PATH.test(f)) ?? [...users, ...groups].find((u) => !USER_NAME.test(u)) ?? q.owners?.find((o) => o.split(':').length !== 2);
+  // An owner not of the form user:group is named whole, before its parts are checked as names.
+  const bad = q.folders.find((f) => !FOLDER_PATH.test(f)) ?? q.owners?.find((o) => o.split(':').length !== 2) ?? [...users, ...groups].find((u) => !USER_NAME.test(u));
   if (bad !== undefined) return { error: `refusing ${JSON.stringify(bad.slice(0, 80))}` };
   for (const c of [q.psql, q.ufw]) if (c !== undefined && (c === '-' || c.trim() === '' || /[\n\r\0]/.test(c))) return { error: 'a configured command that is empty or spans lines' };
   const list = (names: string[]): string => (names.length ? names.join(' ') : '-');

@@ -72,6 +72,9 @@ s('read: hash, mode, owner and links of many paths in one script; owners by the 
     spawnSync('chown', ['4242:4243', join(root, 'etc/x/a')]);
     const stranger = await remote.read(['/etc/x/a'], { folders: [], users: [], owners: ['root:root'] });
     assert.is(!isFailure(stranger) && stranger.files.get('/etc/x/a')?.owner, '4242:4243');
+    // An owner that is not user:group never reaches the server, and the refusal names it whole.
+    const malformed = await remote.read(['/etc/x/a'], { folders: [], users: [], owners: ['root'] });
+    assert.is(isFailure(malformed) && malformed.error, 'reading the server failed: refusing "root"');
     // A root that does not exist yet (a new lab folder) holds nothing yet.
     const fresh = await shellRemote(localTransport('t'), join(t.dir, 'not-yet')).read(['/etc/x/a']);
     assert.ok(!isFailure(fresh) && fresh.files.size === 0, JSON.stringify(fresh));
